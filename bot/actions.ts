@@ -1,0 +1,29 @@
+// Card actions (Action.Execute verbs; Action.Submit carries the same verb in its data).
+import { renderSettings } from '../cards';
+import type { Config } from '../src/config';
+import type { SettingsService } from '../src/users/settings-service';
+import { ActionRouter, type ActionSpec } from './router';
+
+export interface ActionDependencies {
+  config: Pick<Config, 'privacy'>;
+  settings: SettingsService;
+}
+
+export function createActions(deps: ActionDependencies): ActionRouter {
+  const specs: ActionSpec[] = [
+    {
+      verb: 'settings.save',
+      handle: async (turn, data) => {
+        const result = await deps.settings.save(turn.userId, data);
+        // The card speaks the newly chosen language at once.
+        const locale = result.ok ? (result.settings.language ?? turn.locale) : turn.locale;
+        return renderSettings(locale, {
+          settings: result.settings,
+          kMin: deps.config.privacy.kMin,
+          status: result.ok ? 'saved' : 'invalid',
+        });
+      },
+    },
+  ];
+  return new ActionRouter(specs);
+}

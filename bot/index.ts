@@ -1,0 +1,173 @@
+// The composition root: config → table clients → repositories → services → bot → HTTP server.
+// `npm start` runs main(); tests call createApp() with their own config, clock and storage.
+import {
+  CardFactory,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+} from 'botbuilder';
+import { systemClock, type Clock } from '../src/clock';
+import { ConfigError, loadConfig, secretsOf, type Config } from '../src/config';
+import { localeFrom } from '../src/i18n';
+import { InstallationService } from '../src/installation/installation-service';
+import { createLogger, type Logger } from '../src/logger';
+import { startAzurite, type RunningAzurite } from '../src/storage/azurite';
+import { ChannelRepository } from '../src/storage/channel-repository';
+import { TableStore } from '../src/storage/tables';
+import { UserRepository } from '../src/storage/user-repository';
+import { SettingsService } from '../src/users/settings-service';
+import { createActions } from './actions';
+import { createCommands } from './commands';
+import { errorCard, PulsBot } from './puls-bot';
+import { createHttpServer, type HttpServer } from './server';
+import { TurnLoader } from './turn';
+
+export interface AppOptions {
+  config: Config;
+  /** The storage to use; main() passes the configured one or the embedded Azurite's. */
+  connectionString: string;
+  logger: Logger;
+  clock?: Clock;
+}
+
+export interface App {
+  readonly config: Config;
+  readonly store: TableStore;
+  readonly adapter: CloudAdapter;
+  readonly bot: PulsBot;
+  readonly http: HttpServer;
+  readonly repositories: { users: UserRepository; channels: ChannelRepository };
+  /** Creates the tables and listens; resolves with the bound port. */
+  start(port?: number, host?: string): Promise<number>;
+  /** Stops taking requests and finishes the turns in flight. */
+  stop(): Promise<void>;
+}
+
+export function createApp(options: AppOptions): App {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+
+  const store = new TableStore({ connectionString: options.connectionString, prefix: config.storage.tablePrefix });
+  const users = new UserRepository(store);
+  const channels = new ChannelRepository(store);
+
+  const installation = new InstallationService({
+    users,
+    channels,
+    officersTeamId: config.officersTeamId,
+    clock,
+    logger,
+  });
+  const settings = new SettingsService(users);
+
+  const commands = createCommands({ config, users, installation });
+  const actions = createActions({ config, settings });
+  const turns = new TurnLoader({ users, installation, officerAadIds: config.officerAadIds });
+  const bot = new PulsBot({ turns, commands, actions, installation, logger });
+
+  const authOptions: ConfigurationBotFrameworkAuthenticationOptions = {
+    MicrosoftAppId: config.bot.appId,
+    MicrosoftAppPassword: config.bot.appPassword,
+    MicrosoftAppType: config.bot.appType,
+    MicrosoftAppTenantId: config.bot.tenantId,
+  };
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(authOptions));
+  adapter.onTurnError = async (context, error) => {
+    logger.error(
+      {
+        err: error,
+        activityId: context.activity.id,
+        activityType: context.activity.type,
+        conversationId: context.activity.conversation?.id,
+      },
+      'unhandled error in turn',
+    );
+    if (context.activity.type === 'message') {
+      try {
+        const card = errorCard(localeFrom(context.activity.locale));
+        await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+      } catch (sendErr) {
+        logger.warn({ err: sendErr }, 'could not send the apology');
+      }
+    }
+  };
+
+  const http = createHttpServer({ adapter, bot, logger, checkStorage: () => store.ping() });
+
+  return {
+    config,
+    store,
+    adapter,
+    bot,
+    http,
+    repositories: { users, channels },
+    async start(port = config.port, host = config.host) {
+      await store.ensureTables();
+      return http.listen(port, host);
+    },
+    async stop() {
+      await http.close(config.shutdownTimeoutMs);
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  if (config.pseudonymKeyIsDevelopmentDefault) {
+    logger.warn('PSEUDONYM_KEY is not set: using the local development key (never for real answers)');
+  }
+
+  let azurite: RunningAzurite | undefined;
+  let connectionString = config.storage.connectionString;
+  if (!connectionString) {
+    azurite = await startAzurite({ location: config.storage.azuriteLocation, port: config.storage.azuritePort });
+    connectionString = azurite.connectionString;
+    logger.info(
+      { port: azurite.port, location: config.storage.azuriteLocation },
+      'AZURE_STORAGE_CONNECTION_STRING is unset: started the embedded Azurite table service',
+    );
+  }
+
+  const app = createApp({ config, connectionString, logger });
+  const port = await app.start();
+  logger.info(
+    { port, authentication: config.bot.appId ? 'Bot Framework JWT' : 'none (local only)' },
+    `Puls listening on http://${config.host}:${port}/api/messages`,
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing the turns in flight');
+    try {
+      await app.stop();
+      await azurite?.stop();
+      logger.info('stopped');
+      logger.flush();
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'unclean shutdown');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`Puls failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,65 @@
+// What every handler needs to know about the current turn: who, in which language, with which rights.
+import { TurnContext } from 'botbuilder';
+import type { Locale } from '../src/i18n';
+import type { InstallationService } from '../src/installation/installation-service';
+import type { UserRecord, UserRepository } from '../src/storage/user-repository';
+import { resolveLocale } from '../src/users/settings-service';
+
+export type Scope = 'personal' | 'channel' | 'groupChat';
+
+export interface Turn {
+  context: TurnContext;
+  /** The user's AAD object id when Teams sends one, else the Teams user id. */
+  userId: string;
+  user: UserRecord | undefined;
+  locale: Locale;
+  isOfficer: boolean;
+  scope: Scope;
+}
+
+export interface TurnLoaderOptions {
+  users: UserRepository;
+  installation: InstallationService;
+  /** Lower-cased AAD object ids. */
+  officerAadIds: ReadonlySet<string>;
+}
+
+export function scopeOf(context: TurnContext): Scope {
+  const type = context.activity.conversation?.conversationType;
+  if (type === 'channel') return 'channel';
+  if (type === 'groupChat') return 'groupChat';
+  return 'personal';
+}
+
+export function userIdOf(context: TurnContext): string {
+  const from = context.activity.from;
+  return from?.aadObjectId || from?.id || '';
+}
+
+export class TurnLoader {
+  constructor(private readonly options: TurnLoaderOptions) {}
+
+  /** Loads the user; in 1:1, a first contact stores the conversation reference. */
+  async load(context: TurnContext): Promise<Turn> {
+    const userId = userIdOf(context);
+    const scope = scopeOf(context);
+    let user = userId ? await this.options.users.get(userId) : undefined;
+    if (!user && userId && scope === 'personal') {
+      await this.options.installation.recordUserContact(
+        userId,
+        TurnContext.getConversationReference(context.activity),
+        context.activity.locale,
+      );
+      user = await this.options.users.get(userId);
+    }
+    const aad = context.activity.from?.aadObjectId?.toLowerCase();
+    return {
+      context,
+      userId,
+      user,
+      locale: resolveLocale(user, context.activity.locale),
+      isOfficer: aad !== undefined && this.options.officerAadIds.has(aad),
+      scope,
+    };
+  }
+}

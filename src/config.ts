@@ -1,0 +1,201 @@
+// The only reader of process.env. Validates once at start-up and hands out a frozen, typed object.
+import { z } from 'zod';
+
+export const DISTRICTS = [
+  'altona',
+  'bergedorf',
+  'eimsbuettel',
+  'hamburg-mitte',
+  'hamburg-nord',
+  'harburg',
+  'wandsbek',
+  'other',
+] as const;
+export type District = (typeof DISTRICTS)[number];
+
+const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const csvList = z.preprocess(
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : v,
+  z.array(z.string()).default([]),
+);
+const boolFlag = z.preprocess(
+  (v) => (typeof v === 'string' ? ['1', 'true', 'yes', 'on'].includes(v.trim().toLowerCase()) : v),
+  z.boolean(),
+);
+const intIn = (min: number, max: number, dflt: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(dflt));
+
+const envSchema = z
+  .object({
+    PORT: intIn(0, 65535, 3978),
+    HOST: optionalString,
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+    MicrosoftAppId: optionalString,
+    MicrosoftAppPassword: optionalString,
+    MicrosoftAppType: z.preprocess(
+      emptyToUndefined,
+      z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    ),
+    MicrosoftAppTenantId: optionalString,
+    AZURE_STORAGE_CONNECTION_STRING: optionalString,
+    TABLE_PREFIX: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9]{0,19}$/, 'letters and digits only, starting with a letter, at most 20')
+        .default('puls'),
+    ),
+    AZURITE_LOCATION: z.preprocess(emptyToUndefined, z.string().default('.data')),
+    AZURITE_TABLE_PORT: intIn(0, 65535, 10002),
+    PSEUDONYM_KEY: optionalString,
+    OFFICER_AAD_IDS: csvList,
+    OFFICERS_TEAM_ID: optionalString,
+    K_MIN: intIn(3, 1000, 5),
+    K_TEXT: intIn(3, 1000, 10),
+    RETENTION_MONTHS: intIn(1, 120, 24),
+    DEFAULT_LOCALE: z.preprocess(emptyToUndefined, z.enum(['de', 'en']).default('de')),
+    SHUTDOWN_TIMEOUT_MS: intIn(0, 120000, 10000),
+    NODE_ENV: z.preprocess(emptyToUndefined, z.string().default('development')),
+    PULS_REQUIRE_SECRETS: z.preprocess(emptyToUndefined, boolFlag.default(false)),
+  })
+  .superRefine((env, ctx) => {
+    if (env.MicrosoftAppId && !env.MicrosoftAppPassword && env.MicrosoftAppType !== 'UserAssignedMSI') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MicrosoftAppPassword'],
+        message: 'is required when MicrosoftAppId is set (unless MicrosoftAppType=UserAssignedMSI)',
+      });
+    }
+    if (env.MicrosoftAppType === 'SingleTenant' && env.MicrosoftAppId && !env.MicrosoftAppTenantId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MicrosoftAppTenantId'],
+        message: 'is required when MicrosoftAppType=SingleTenant',
+      });
+    }
+    if (env.PSEUDONYM_KEY !== undefined && env.PSEUDONYM_KEY.length < 32) {
+      ctx.addIssue({ code: 'custom', path: ['PSEUDONYM_KEY'], message: 'must be at least 32 characters' });
+    }
+    if ((env.MicrosoftAppId || env.PULS_REQUIRE_SECRETS) && !env.PSEUDONYM_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PSEUDONYM_KEY'],
+        message: 'is required when the bot runs with a MicrosoftAppId (real Teams traffic)',
+      });
+    }
+    if (env.K_TEXT < env.K_MIN) {
+      ctx.addIssue({ code: 'custom', path: ['K_TEXT'], message: 'must not be smaller than K_MIN' });
+    }
+  });
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly bot: {
+    readonly appId: string;
+    readonly appPassword: string;
+    readonly appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    readonly tenantId: string;
+  };
+  readonly storage: {
+    /** Undefined: start the embedded Azurite. */
+    readonly connectionString: string | undefined;
+    readonly tablePrefix: string;
+    readonly azuriteLocation: string;
+    readonly azuritePort: number;
+  };
+  /** HMAC key for pseudonyms. A development key is derived when unset locally (never with a MicrosoftAppId). */
+  readonly pseudonymKey: string;
+  readonly pseudonymKeyIsDevelopmentDefault: boolean;
+  readonly officerAadIds: ReadonlySet<string>;
+  readonly officersTeamId: string | undefined;
+  readonly privacy: { readonly kMin: number; readonly kText: number; readonly retentionMonths: number };
+  readonly defaultLocale: 'de' | 'en';
+  readonly shutdownTimeoutMs: number;
+}
+
+/** The key used when no PSEUDONYM_KEY is configured on a local, unauthenticated run. Never used in Teams. */
+const DEVELOPMENT_PSEUDONYM_KEY = 'puls-local-development-key-not-for-production-use';
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment (process.env by default). Throws ConfigError with one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = issue.path.join('.') || 'environment';
+    throw new ConfigError(`Invalid configuration: ${name} ${describeIssue(issue)}`);
+  }
+  const e = parsed.data;
+  const config: Config = {
+    port: e.PORT,
+    // Without a MicrosoftAppId nothing authenticates requests: listen on loopback only, unless told.
+    host: e.HOST ?? (e.MicrosoftAppId ? '0.0.0.0' : '127.0.0.1'),
+    logLevel: e.LOG_LEVEL,
+    bot: {
+      appId: e.MicrosoftAppId ?? '',
+      appPassword: e.MicrosoftAppPassword ?? '',
+      appType: e.MicrosoftAppType,
+      tenantId: e.MicrosoftAppTenantId ?? '',
+    },
+    storage: {
+      connectionString: e.AZURE_STORAGE_CONNECTION_STRING,
+      tablePrefix: e.TABLE_PREFIX,
+      azuriteLocation: e.AZURITE_LOCATION,
+      azuritePort: e.AZURITE_TABLE_PORT,
+    },
+    pseudonymKey: e.PSEUDONYM_KEY ?? DEVELOPMENT_PSEUDONYM_KEY,
+    pseudonymKeyIsDevelopmentDefault: e.PSEUDONYM_KEY === undefined,
+    officerAadIds: new Set(e.OFFICER_AAD_IDS.map((id) => id.toLowerCase())),
+    officersTeamId: e.OFFICERS_TEAM_ID,
+    privacy: { kMin: e.K_MIN, kText: e.K_TEXT, retentionMonths: e.RETENTION_MONTHS },
+    defaultLocale: e.DEFAULT_LOCALE,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+  return deepFreeze(config);
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_value' && 'values' in issue) {
+    return `must be one of ${issue.values.map(String).join(', ')}`;
+  }
+  if (issue.code === 'invalid_type') return `has the wrong type (expected ${issue.expected})`;
+  if (issue.code === 'too_small' && 'minimum' in issue) return `must be at least ${String(issue.minimum)}`;
+  if (issue.code === 'too_big' && 'maximum' in issue) return `must be at most ${String(issue.maximum)}`;
+  return issue.message;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !(value instanceof Set)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Values that must never reach a log line. */
+export function secretsOf(config: Config): string[] {
+  const cs = config.storage.connectionString ?? '';
+  const accountKey = /AccountKey=([^;]+)/i.exec(cs)?.[1];
+  const sas = /SharedAccessSignature=([^;]+)/i.exec(cs)?.[1];
+  return [config.bot.appPassword, config.pseudonymKey, cs, accountKey, sas].filter(
+    (s): s is string => typeof s === 'string' && s.length > 0,
+  );
+}

@@ -1,0 +1,118 @@
+// Table clients for one storage account and table prefix, plus the helpers every repository shares.
+import { createHash } from 'node:crypto';
+import { TableClient, TableServiceClient, type TableEntityResult } from '@azure/data-tables';
+import { ConflictError } from '../errors';
+
+export const TABLE_NAMES = ['users', 'channels'] as const;
+export type TableName = (typeof TABLE_NAMES)[number];
+
+export interface TableStoreOptions {
+  connectionString: string;
+  /** Prepended to every table name; tests use a unique prefix per run. */
+  prefix: string;
+}
+
+export class TableStore {
+  private readonly clients = new Map<string, TableClient>();
+  private readonly allowInsecureConnection: boolean;
+
+  constructor(private readonly options: TableStoreOptions) {
+    this.allowInsecureConnection = /(TableEndpoint|BlobEndpoint)=http:\/\//i.test(options.connectionString);
+  }
+
+  tableName(name: TableName): string {
+    return `${this.options.prefix}${name}`;
+  }
+
+  client(name: TableName): TableClient {
+    const full = this.tableName(name);
+    let client = this.clients.get(full);
+    if (!client) {
+      client = TableClient.fromConnectionString(this.options.connectionString, full, {
+        allowInsecureConnection: this.allowInsecureConnection,
+      });
+      this.clients.set(full, client);
+    }
+    return client;
+  }
+
+  /** Creates every table the bot uses (idempotent). */
+  async ensureTables(): Promise<void> {
+    await Promise.all(TABLE_NAMES.map((name) => this.client(name).createTable()));
+  }
+
+  /** A cheap round trip to the table service, for /healthz. */
+  async ping(): Promise<void> {
+    const service = TableServiceClient.fromConnectionString(this.options.connectionString, {
+      allowInsecureConnection: this.allowInsecureConnection,
+    });
+    const pages = service.listTables().byPage({ maxPageSize: 1 });
+    await pages.next();
+  }
+
+  /** Deletes every table with this prefix (tests). */
+  async dropTables(): Promise<void> {
+    await Promise.all(TABLE_NAMES.map((name) => this.client(name).deleteTable()));
+  }
+}
+
+export function statusOf(err: unknown): number | undefined {
+  const status = (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** 404 → undefined; everything else is rethrown. */
+export async function getOrUndefined<T extends object>(
+  read: () => Promise<TableEntityResult<T>>,
+): Promise<TableEntityResult<T> | undefined> {
+  try {
+    return await read();
+  } catch (err) {
+    if (statusOf(err) === 404) return undefined;
+    throw err;
+  }
+}
+
+/** 409/412 → ConflictError; everything else is rethrown. */
+export async function mapConflict<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    const status = statusOf(err);
+    if (status === 409 || status === 412) throw new ConflictError();
+    throw err;
+  }
+}
+
+/** 404 is fine when deleting. */
+export async function deleteIfExists(del: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await del();
+    return true;
+  } catch (err) {
+    if (statusOf(err) === 404) return false;
+    throw err;
+  }
+}
+
+/**
+ * Makes any id safe as a PartitionKey/RowKey: `/ \ # ?` and control characters are illegal there,
+ * and `%` is escaped so that the mapping stays reversible.
+ */
+export function encodeKey(id: string): string {
+  // eslint-disable-next-line no-control-regex
+  return id.replace(/[%/\\#?\u0000-\u001f\u007f-\u009f]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+export function decodeKey(key: string): string {
+  return key.replace(/%([0-9a-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** A stable shard number in [0, buckets) for an id: spreads a growing table over partitions. */
+export function bucketOf(id: string, buckets: number): number {
+  return createHash('sha256').update(id).digest().readUInt32BE(0) % buckets;
+}
+
+export function bucketKey(prefix: string, bucket: number): string {
+  return `${prefix}-${bucket.toString().padStart(2, '0')}`;
+}
