@@ -1,0 +1,81 @@
+// Starts Puls in-process over HTTP on a free port, against the test Azurite with a fresh table
+// prefix, with a CaptureConnector as the Teams service. Tests post activities as Teams does.
+import type { Activity } from 'botbuilder';
+import { Writable } from 'node:stream';
+import { createApp, type App } from '../../bot/index';
+import { ManualClock, type Clock } from '../../src/clock';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { CaptureConnector, type ConnectorOptions } from './connector';
+import { testConnectionString, uniquePrefix } from './storage';
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+  connector?: ConnectorOptions;
+}
+
+export interface Harness {
+  app: App;
+  connector: CaptureConnector;
+  /** The connector's URL: put it in every activity's serviceUrl. */
+  serviceUrl: string;
+  botUrl: string;
+  clock: Clock;
+  logs: string[];
+  /** POSTs an activity to /api/messages; resolves with the HTTP status and body. */
+  send(activity: Partial<Activity>, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  stop(): Promise<void>;
+}
+
+export const TEST_PSEUDONYM_KEY = 'test-pseudonym-key-0123456789abcdef0123456789';
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const connector = new CaptureConnector(options.connector);
+  const serviceUrl = await connector.start();
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    TABLE_PREFIX: uniquePrefix(),
+    PSEUDONYM_KEY: TEST_PSEUDONYM_KEY,
+    LOG_LEVEL: 'info',
+    SHUTDOWN_TIMEOUT_MS: '2000',
+    ...options.env,
+  });
+  const logs: string[] = [];
+  const logger = createLogger({
+    level: config.logLevel,
+    destination: new Writable({
+      write(chunk: Buffer, _enc, done) {
+        logs.push(chunk.toString('utf8'));
+        done();
+      },
+    }),
+  });
+  const clock = options.clock ?? new ManualClock('2026-11-23T09:00:00Z');
+  const app = createApp({ config, connectionString: testConnectionString(), logger, clock });
+  const port = await app.start(0, '127.0.0.1');
+  const botUrl = `http://127.0.0.1:${port}`;
+
+  return {
+    app,
+    connector,
+    serviceUrl,
+    botUrl,
+    clock,
+    logs,
+    async send(activity, headers = {}) {
+      const res = await fetch(`${botUrl}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(activity),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+    },
+    async stop() {
+      await app.stop();
+      await connector.stop();
+    },
+  };
+}
