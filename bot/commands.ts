@@ -68,10 +68,7 @@ export function createCommands(deps: CommandDependencies): CommandRouter {
       officerOnly: true,
       handle: async (turn) => {
         const m = messages(turn.locale);
-        const [count, channel] = await Promise.all([
-          deps.users.count(),
-          deps.installation.officersChannel(),
-        ]);
+        const [count, channel] = await Promise.all([deps.users.count(), deps.installation.officersChannel()]);
         await sendCard(
           turn.context,
           renderNotice({
@@ -107,4 +104,3 @@ export function officerOnlyCard(turn: Turn): AdaptiveCard {
     buttons: navigationButtons(turn.locale, ['help']),
   });
 }
-

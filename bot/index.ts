@@ -7,7 +7,7 @@ import {
   type ConfigurationBotFrameworkAuthenticationOptions,
 } from 'botbuilder';
 import { systemClock, type Clock } from '../src/clock';
-import { ConfigError, loadConfig, secretsOf, type Config } from '../src/config';
+import { ConfigError, loadConfig, loadEnvFile, secretsOf, type Config } from '../src/config';
 import { localeFrom } from '../src/i18n';
 import { InstallationService } from '../src/installation/installation-service';
 import { createLogger, type Logger } from '../src/logger';
@@ -47,7 +47,10 @@ export function createApp(options: AppOptions): App {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
 
-  const store = new TableStore({ connectionString: options.connectionString, prefix: config.storage.tablePrefix });
+  const store = new TableStore({
+    connectionString: options.connectionString,
+    prefix: config.storage.tablePrefix,
+  });
   const users = new UserRepository(store);
   const channels = new ChannelRepository(store);
 
@@ -62,8 +65,20 @@ export function createApp(options: AppOptions): App {
 
   const commands = createCommands({ config, users, installation });
   const actions = createActions({ config, settings });
-  const turns = new TurnLoader({ users, installation, officerAadIds: config.officerAadIds });
-  const bot = new PulsBot({ turns, commands, actions, installation, logger });
+  const turns = new TurnLoader({
+    users,
+    installation,
+    officerAadIds: config.officerAadIds,
+    defaultLocale: config.defaultLocale,
+  });
+  const bot = new PulsBot({
+    turns,
+    commands,
+    actions,
+    installation,
+    logger,
+    defaultLocale: config.defaultLocale,
+  });
 
   const authOptions: ConfigurationBotFrameworkAuthenticationOptions = {
     MicrosoftAppId: config.bot.appId,
@@ -84,7 +99,7 @@ export function createApp(options: AppOptions): App {
     );
     if (context.activity.type === 'message') {
       try {
-        const card = errorCard(localeFrom(context.activity.locale));
+        const card = errorCard(localeFrom(context.activity.locale, config.defaultLocale));
         await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
       } catch (sendErr) {
         logger.warn({ err: sendErr }, 'could not send the apology');
@@ -114,6 +129,7 @@ export function createApp(options: AppOptions): App {
 async function main(): Promise<void> {
   let config: Config;
   try {
+    loadEnvFile();
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -130,7 +146,10 @@ async function main(): Promise<void> {
   let azurite: RunningAzurite | undefined;
   let connectionString = config.storage.connectionString;
   if (!connectionString) {
-    azurite = await startAzurite({ location: config.storage.azuriteLocation, port: config.storage.azuritePort });
+    azurite = await startAzurite({
+      location: config.storage.azuriteLocation,
+      port: config.storage.azuritePort,
+    });
     connectionString = azurite.connectionString;
     logger.info(
       { port: azurite.port, location: config.storage.azuriteLocation },

@@ -22,6 +22,7 @@ export interface PulsBotOptions {
   actions: ActionRouter;
   installation: InstallationService;
   logger: Logger;
+  defaultLocale: Locale;
 }
 
 const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -83,7 +84,11 @@ export class PulsBot extends TeamsActivityHandler {
   }
 
   /** Runs a card action; bad, stale or failing actions get a clear card, never an exception. */
-  private async runAction(context: TurnContext, verb: string, data: Record<string, unknown>): Promise<AdaptiveCard> {
+  private async runAction(
+    context: TurnContext,
+    verb: string,
+    data: Record<string, unknown>,
+  ): Promise<AdaptiveCard> {
     let turn: Turn | undefined;
     try {
       turn = await this.options.turns.load(context);
@@ -97,7 +102,7 @@ export class PulsBot extends TeamsActivityHandler {
         { err, activityId: context.activity.id, conversationId: context.activity.conversation?.id, verb },
         'card action failed',
       );
-      return errorCard(turn?.locale ?? 'de');
+      return errorCard(turn?.locale ?? this.options.defaultLocale);
     }
   }
 
@@ -121,7 +126,7 @@ export class PulsBot extends TeamsActivityHandler {
     if (!team) return;
     const { isNew, isOfficersTeam } = await this.options.installation.addTeam({ ...team, reference });
     if (isNew) {
-      const m = messages(localeFrom(context.activity.locale)).teamWelcome;
+      const m = messages(localeFrom(context.activity.locale, this.options.defaultLocale)).teamWelcome;
       await sendCard(
         context,
         renderNotice({ title: m.title, text: isOfficersTeam ? m.officers : m.notOfficers, tone: 'accent' }),

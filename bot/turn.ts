@@ -22,6 +22,7 @@ export interface TurnLoaderOptions {
   installation: InstallationService;
   /** Lower-cased AAD object ids. */
   officerAadIds: ReadonlySet<string>;
+  defaultLocale: Locale;
 }
 
 export function scopeOf(context: TurnContext): Scope {
@@ -57,7 +58,7 @@ export class TurnLoader {
       context,
       userId,
       user,
-      locale: resolveLocale(user, context.activity.locale),
+      locale: resolveLocale(user, context.activity.locale, this.options.defaultLocale),
       isOfficer: aad !== undefined && this.options.officerAadIds.has(aad),
       scope,
     };

@@ -33,7 +33,8 @@ function expand(template: object, data: object): AdaptiveCard {
 /** The localised command words the navigation buttons post. */
 export function navigationButtons(locale: Locale, which: ('help' | 'settings' | 'privacy')[]): ButtonData[] {
   const s = messages(locale);
-  const words = locale === 'en' ? { help: 'help', settings: 'settings', privacy: 'privacy' } : COMMAND_WORDS_DE;
+  const words =
+    locale === 'en' ? { help: 'help', settings: 'settings', privacy: 'privacy' } : COMMAND_WORDS_DE;
   return which.map((w) => ({ title: s.buttons[w], command: words[w] }));
 }
 const COMMAND_WORDS_DE = { help: 'hilfe', settings: 'einstellungen', privacy: 'datenschutz' };

@@ -1,4 +1,5 @@
 // The only reader of process.env. Validates once at start-up and hands out a frozen, typed object.
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 export const DISTRICTS = [
@@ -65,7 +66,6 @@ const envSchema = z
     RETENTION_MONTHS: intIn(1, 120, 24),
     DEFAULT_LOCALE: z.preprocess(emptyToUndefined, z.enum(['de', 'en']).default('de')),
     SHUTDOWN_TIMEOUT_MS: intIn(0, 120000, 10000),
-    NODE_ENV: z.preprocess(emptyToUndefined, z.string().default('development')),
     PULS_REQUIRE_SECRETS: z.preprocess(emptyToUndefined, boolFlag.default(false)),
   })
   .superRefine((env, ctx) => {
@@ -133,6 +133,13 @@ export class ConfigError extends Error {
     super(message);
     this.name = 'ConfigError';
   }
+}
+
+/** Reads a local .env file into process.env when there is one (values already set win). */
+export function loadEnvFile(file = '.env'): boolean {
+  if (!existsSync(file)) return false;
+  process.loadEnvFile(file);
+  return true;
 }
 
 /** Parses an environment (process.env by default). Throws ConfigError with one line naming the variable. */

@@ -1,12 +1,7 @@
 // Domain errors: a code a program can branch on and a message key a user may read.
 
 export type ErrorCode =
-  | 'not_found'
-  | 'conflict'
-  | 'forbidden'
-  | 'invalid_input'
-  | 'closed'
-  | 'storage_unavailable';
+  'not_found' | 'conflict' | 'forbidden' | 'invalid_input' | 'closed' | 'storage_unavailable';
 
 export class DomainError extends Error {
   constructor(

@@ -1,5 +1,6 @@
 // pino logger. Secrets are redacted by key and, as a second line of defence, masked wherever they
-// appear in a logged string.
+// appear in a written line (a password inside an error message, a key inside a logged object).
+import { Writable } from 'node:stream';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
@@ -11,50 +12,39 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-const REDACT_PATHS = [
+const SECRET_KEYS = [
   'password',
-  '*.password',
   'appPassword',
-  '*.appPassword',
   'MicrosoftAppPassword',
-  '*.MicrosoftAppPassword',
   'pseudonymKey',
-  '*.pseudonymKey',
   'connectionString',
-  '*.connectionString',
   'authorization',
-  '*.authorization',
-  'headers.authorization',
-  '*.headers.authorization',
 ];
+const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 
 export function createLogger(options: LoggerOptions): Logger {
-  const secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
-  const mask = (text: string): string => secrets.reduce((t, s) => t.split(s).join('[redacted]'), text);
+  const target = options.destination ?? pino.destination({ dest: 1, sync: true });
+  const secrets = [...new Set(options.secrets ?? [])]
+    .filter((s) => s.length >= 4)
+    // Longest first, so that a connection string is masked before the key inside it.
+    .sort((a, b) => b.length - a.length)
+    .flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]);
+  const destination: DestinationStream =
+    secrets.length === 0
+      ? target
+      : new Writable({
+          write(chunk: Buffer | string, _encoding, done) {
+            const line = secrets.reduce((text, s) => text.split(s).join('[redacted]'), chunk.toString());
+            target.write(line);
+            done();
+          },
+        });
   return pino(
     {
       level: options.level,
       base: { app: 'puls' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      hooks: {
-        logMethod(args, method) {
-          if (secrets.length > 0) {
-            args = args.map((a) => (typeof a === 'string' ? mask(a) : a)) as typeof args;
-          }
-          method.apply(this, args);
-        },
-      },
-      serializers: {
-        err: (err: unknown) => {
-          const s = pino.stdSerializers.err(err as Error);
-          if (secrets.length > 0 && s) {
-            s.message = mask(s.message ?? '');
-            s.stack = mask(s.stack ?? '');
-          }
-          return s;
-        },
-      },
     },
-    options.destination,
+    destination,
   );
 }

@@ -55,7 +55,8 @@ const de = {
     language: 'Sprache',
     district: 'Bereich',
     districtPlaceholder: 'Bitte wählen',
-    districtHint: 'Ihr Bereich wird nur für zusammengefasste Auswertungen verwendet (mindestens {k} Antworten).',
+    districtHint:
+      'Ihr Bereich wird nur für zusammengefasste Auswertungen verwendet (mindestens {k} Antworten).',
     reminders: 'Erinnerungen an offene Umfragen erhalten',
     saved: 'Gespeichert. Ihre Einstellungen gelten ab sofort.',
     invalid: 'Bitte prüfen Sie Ihre Auswahl – sie wurde nicht gespeichert.',
@@ -91,7 +92,8 @@ const de = {
     officerOnly:
       'Diese Funktion steht nur den Digitalisierungsbeauftragten zur Verfügung. Schreiben Sie „hilfe“, um zu sehen, was Sie tun können.',
     actionUnavailableTitle: 'Diese Aktion ist nicht mehr verfügbar',
-    actionUnavailable: 'Die Karte ist veraltet oder unvollständig. Schreiben Sie „hilfe“ für eine neue Übersicht.',
+    actionUnavailable:
+      'Die Karte ist veraltet oder unvollständig. Schreiben Sie „hilfe“ für eine neue Übersicht.',
     errorTitle: 'Das hat leider nicht geklappt',
     error: 'Es ist ein Fehler aufgetreten. Bitte versuchen Sie es in einem Moment noch einmal.',
     personalOnly: 'Bitte schreiben Sie mir dafür im persönlichen Chat.',
@@ -190,7 +192,8 @@ const en: Messages = {
   },
   notices: {
     officerOnlyTitle: 'For digitalisation officers only',
-    officerOnly: 'This feature is only available to the digitalisation officers. Type "help" to see what you can do.',
+    officerOnly:
+      'This feature is only available to the digitalisation officers. Type "help" to see what you can do.',
     actionUnavailableTitle: 'This action is no longer available',
     actionUnavailable: 'The card is outdated or incomplete. Type "help" for a fresh overview.',
     errorTitle: 'Sorry, that did not work',
@@ -211,9 +214,10 @@ export function messages(locale: Locale): Messages {
   return catalogues[locale];
 }
 
-/** German unless the locale (a BCP 47 tag such as "en-US") is English. */
-export function localeFrom(tag: string | undefined | null): Locale {
-  return typeof tag === 'string' && /^en\b/i.test(tag) ? 'en' : 'de';
+/** German unless the locale (a BCP 47 tag such as "en-US") is English; the fallback when there is none. */
+export function localeFrom(tag: string | undefined | null, fallback: Locale = 'de'): Locale {
+  if (typeof tag !== 'string' || tag.trim() === '') return fallback;
+  return /^en\b/i.test(tag) ? 'en' : 'de';
 }
 
 /** Replaces {name} placeholders. */

@@ -1,14 +1,7 @@
 // The channels table: the teams Puls was added to (with the channel's conversation reference) and
 // the one marker row that names the officers' team.
 import type { ConversationReference } from 'botbuilder';
-import {
-  decodeKey,
-  deleteIfExists,
-  encodeKey,
-  getOrUndefined,
-  statusOf,
-  type TableStore,
-} from './tables';
+import { decodeKey, deleteIfExists, encodeKey, getOrUndefined, statusOf, type TableStore } from './tables';
 
 export interface TeamChannel {
   teamId: string;

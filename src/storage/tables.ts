@@ -100,8 +100,11 @@ export async function deleteIfExists(del: () => Promise<unknown>): Promise<boole
  * and `%` is escaped so that the mapping stays reversible.
  */
 export function encodeKey(id: string): string {
-  // eslint-disable-next-line no-control-regex
-  return id.replace(/[%/\\#?\u0000-\u001f\u007f-\u009f]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return id.replace(
+    // eslint-disable-next-line no-control-regex
+    /[%/\\#?\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 export function decodeKey(key: string): string {

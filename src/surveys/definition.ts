@@ -18,7 +18,9 @@ const text = (max: number) =>
   z.object({ de: z.string().trim().min(1).max(max), en: z.string().trim().min(1).max(max) }).strict();
 
 /** Ids become input ids and storage property names: short, lower-case, no separators but "_". */
-const id = z.string().regex(/^[a-z][a-z0-9_]{0,29}$/, 'lower-case letters, digits and _, starting with a letter');
+const id = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,29}$/, 'lower-case letters, digits and _, starting with a letter');
 
 const base = {
   id,
@@ -67,7 +69,10 @@ export const questionSchema = z.discriminatedUnion('type', [
     .object({
       ...base,
       type: z.literal('nps'),
-      labels: z.object({ low: text(60), high: text(60) }).strict().optional(),
+      labels: z
+        .object({ low: text(60), high: text(60) })
+        .strict()
+        .optional(),
     })
     .strict(),
 ]);
@@ -87,7 +92,11 @@ export const surveySchema = z
     const seen = new Set<string>();
     survey.questions.forEach((q, i) => {
       if (seen.has(q.id)) {
-        ctx.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: `duplicate question id "${q.id}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['questions', i, 'id'],
+          message: `duplicate question id "${q.id}"`,
+        });
       }
       seen.add(q.id);
       if (q.type === 'single' || q.type === 'multi') {

@@ -44,6 +44,10 @@ export class SettingsService {
 }
 
 /** The user's chosen language, else the Teams locale (German unless English). */
-export function resolveLocale(user: Pick<UserRecord, 'settings'> | undefined, teamsLocale: string | undefined): Locale {
-  return user?.settings.language ?? localeFrom(teamsLocale);
+export function resolveLocale(
+  user: Pick<UserRecord, 'settings'> | undefined,
+  teamsLocale: string | undefined,
+  fallback: Locale = 'de',
+): Locale {
+  return user?.settings.language ?? localeFrom(teamsLocale, fallback);
 }

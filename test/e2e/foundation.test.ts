@@ -104,7 +104,12 @@ describe('foundation over HTTP', () => {
     expect(JSON.stringify(form)).toContain('"verb":"settings.save"');
 
     const res = await h.send(
-      cardAction(user, 'settings.save', { language: 'en', district: 'wandsbek', reminders: 'false' }, h.serviceUrl),
+      cardAction(
+        user,
+        'settings.save',
+        { language: 'en', district: 'wandsbek', reminders: 'false' },
+        h.serviceUrl,
+      ),
     );
     expect(res.status).toBe(200);
     const body = res.body as { statusCode: number; type: string; value: unknown };
@@ -129,7 +134,12 @@ describe('foundation over HTTP', () => {
     await h.send(installPersonal(user, h.serviceUrl));
     const before = await h.app.repositories.users.get(user.aadObjectId);
     const res = await h.send(
-      cardAction(user, 'settings.save', { language: 'de', district: 'atlantis', reminders: 'true' }, h.serviceUrl),
+      cardAction(
+        user,
+        'settings.save',
+        { language: 'de', district: 'atlantis', reminders: 'true' },
+        h.serviceUrl,
+      ),
     );
     const body = res.body as { value: unknown };
     expect(cardText(body.value)).toContain('nicht gespeichert');
@@ -171,7 +181,14 @@ describe('foundation over HTTP', () => {
   it('when a user uninstalls, then their reference and settings are gone', async () => {
     const user = makeUser('Ulla Uninstall');
     await h.send(installPersonal(user, h.serviceUrl));
-    await h.send(cardAction(user, 'settings.save', { language: 'de', district: 'altona', reminders: 'true' }, h.serviceUrl));
+    await h.send(
+      cardAction(
+        user,
+        'settings.save',
+        { language: 'de', district: 'altona', reminders: 'true' },
+        h.serviceUrl,
+      ),
+    );
     expect(await h.app.repositories.users.get(user.aadObjectId)).toBeDefined();
     await h.send(uninstallPersonal(user, h.serviceUrl));
     expect(await h.app.repositories.users.get(user.aadObjectId)).toBeUndefined();
@@ -219,7 +236,9 @@ describe('authentication', () => {
       const user = makeUser('Ingo Intruder');
       const res = await h.send(message(user, 'hilfe', h.serviceUrl));
       expect(res.status).toBe(401);
-      const forged = await h.send(message(user, 'hilfe', h.serviceUrl), { authorization: 'Bearer abc.def.ghi' });
+      const forged = await h.send(message(user, 'hilfe', h.serviceUrl), {
+        authorization: 'Bearer abc.def.ghi',
+      });
       expect(forged.status).toBe(401);
       expect(h.connector.calls).toHaveLength(0);
       expect(await h.app.repositories.users.get(user.aadObjectId)).toBeUndefined();

@@ -20,6 +20,8 @@ export interface CapturedCall {
 export interface ConnectorOptions {
   /** Decides the HTTP status of a call (default 200/201). Lets tests inject failures. */
   respond?: (call: Omit<CapturedCall, 'id'>) => number | undefined;
+  /** Milliseconds to hold a call before answering (a slow Teams service). */
+  delayMs?: (call: Omit<CapturedCall, 'id'>) => number;
 }
 
 export class CaptureConnector {
@@ -87,6 +89,8 @@ export class CaptureConnector {
       activity: activity ?? {},
       authorization: req.headers.authorization,
     };
+    const delay = this.options.delayMs?.(call) ?? 0;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const status = this.options.respond?.(call) ?? (kind === 'createConversation' ? 201 : 200);
     if (status >= 300) {
       res.writeHead(status, { 'content-type': 'application/json' });

@@ -24,7 +24,10 @@ export interface Harness {
   clock: Clock;
   logs: string[];
   /** POSTs an activity to /api/messages; resolves with the HTTP status and body. */
-  send(activity: Partial<Activity>, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  send(
+    activity: Partial<Activity>,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: unknown }>;
   stop(): Promise<void>;
 }
 

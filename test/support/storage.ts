@@ -4,7 +4,8 @@ import { TableStore } from '../../src/storage/tables';
 
 export function testConnectionString(): string {
   const cs = process.env.PULS_TEST_STORAGE;
-  if (!cs) throw new Error('PULS_TEST_STORAGE is not set: run the tests through jest (globalSetup starts Azurite)');
+  if (!cs)
+    throw new Error('PULS_TEST_STORAGE is not set: run the tests through jest (globalSetup starts Azurite)');
   return cs;
 }
 

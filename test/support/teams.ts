@@ -17,7 +17,12 @@ let counter = 0;
 export function makeUser(name: string, locale = 'de-DE'): TeamsUser {
   counter++;
   const hex = counter.toString(16).padStart(12, '0');
-  return { id: `29:user-${hex}-${randomUUID().slice(0, 8)}`, aadObjectId: `aaaaaaaa-0000-4000-8000-${hex}`, name, locale };
+  return {
+    id: `29:user-${hex}-${randomUUID().slice(0, 8)}`,
+    aadObjectId: `aaaaaaaa-0000-4000-8000-${hex}`,
+    name,
+    locale,
+  };
 }
 
 export function personalConversationId(user: TeamsUser): string {
@@ -53,7 +58,11 @@ export function uninstallPersonal(user: TeamsUser, serviceUrl: string): Partial<
 }
 
 export function botAddedPersonal(user: TeamsUser, serviceUrl: string): Partial<Activity> {
-  return { ...base(user, serviceUrl), type: 'conversationUpdate', membersAdded: [{ id: BOT.id, name: BOT.name }] };
+  return {
+    ...base(user, serviceUrl),
+    type: 'conversationUpdate',
+    membersAdded: [{ id: BOT.id, name: BOT.name }],
+  };
 }
 
 export function message(user: TeamsUser, text: string, serviceUrl: string): Partial<Activity> {
@@ -119,7 +128,12 @@ export function uninstallTeam(team: TeamsTeam, by: TeamsUser, serviceUrl: string
   return { ...teamBase(team, by, serviceUrl), type: 'installationUpdate', action: 'remove' };
 }
 
-export function channelMessage(team: TeamsTeam, by: TeamsUser, text: string, serviceUrl: string): Partial<Activity> {
+export function channelMessage(
+  team: TeamsTeam,
+  by: TeamsUser,
+  text: string,
+  serviceUrl: string,
+): Partial<Activity> {
   return {
     ...teamBase(team, by, serviceUrl),
     type: 'message',

@@ -1,0 +1,102 @@
+// Every card template: expands with fixture data, leaves no binding, parses with the adaptivecards
+// library without errors, and stays under 28 KB — in German and in English.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import {
+  renderHelp,
+  renderNotice,
+  renderPrivacy,
+  renderSettings,
+  renderWelcome,
+  type AdaptiveCard,
+} from '../../cards';
+import type { Locale } from '../../src/i18n';
+import { validateCard } from '../support/adaptive-cards';
+import { cardText } from '../support/connector';
+
+const fixtures: Record<string, (locale: Locale) => AdaptiveCard> = {
+  welcome: (l) => renderWelcome(l),
+  help: (l) =>
+    renderHelp(l, {
+      employeeCommands: [{ word: 'hilfe', description: 'diese Übersicht' }],
+      officerCommands: [{ word: 'status', description: 'Status' }],
+      unknownInput: true,
+    }),
+  settings: (l) =>
+    renderSettings(l, {
+      settings: { language: 'de', district: 'hamburg-nord', reminders: false },
+      kMin: 5,
+      status: 'invalid',
+    }),
+  privacy: (l) => renderPrivacy(l, { kMin: 5, kText: 10, retentionMonths: 24 }),
+  notice: () =>
+    renderNotice({
+      title: 'Titel',
+      text: 'Text',
+      tone: 'warning',
+      facts: [{ title: 'a', value: 'b' }],
+      buttons: [{ title: 'Hilfe', command: 'hilfe' }],
+    }),
+};
+
+describe('card templates', () => {
+  it('when the cards folder is listed, then every template has a fixture here', () => {
+    const templates = readdirSync(path.join(__dirname, '../../cards'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.replace(/\.json$/, ''));
+    expect(templates.sort()).toEqual(Object.keys(fixtures).sort());
+  });
+
+  describe.each(Object.keys(fixtures))('%s', (name) => {
+    it.each(['de', 'en'] as const)(
+      'when rendered in %s, then it is a valid Adaptive Card 1.5 under 28 KB',
+      (locale) => {
+        const card = fixtures[name]!(locale);
+        expect(validateCard(card)).toEqual([]);
+        expect(card.version).toBe('1.5');
+      },
+    );
+  });
+
+  it('when the settings card renders a user choice, then the inputs carry it', () => {
+    const card = renderSettings('de', {
+      settings: { language: 'en', district: 'wandsbek', reminders: true },
+      kMin: 7,
+    });
+    const inputs = card.body.filter((e) => (e as { id?: string }).id) as { id: string; value: string }[];
+    expect(Object.fromEntries(inputs.map((i) => [i.id, i.value]))).toEqual({
+      language: 'en',
+      district: 'wandsbek',
+      reminders: 'true',
+    });
+    expect(cardText(card)).toContain('mindestens 7 Antworten');
+    expect(cardText(card)).not.toContain('Gespeichert');
+  });
+
+  it('when help is rendered for a non-officer, then no officer section appears', () => {
+    const card = renderHelp('en', {
+      employeeCommands: [{ word: 'help', description: 'this' }],
+      officerCommands: [],
+    });
+    expect(cardText(card)).not.toContain('For digitalisation officers');
+    expect(validateCard(card)).toEqual([]);
+  });
+
+  it('when a value contains template syntax, then it is shown literally and not evaluated', () => {
+    const card = renderNotice({ title: '${title}', text: '${1+1}' });
+    expect(cardText(card)).toContain('${1+1}');
+  });
+});
+
+describe('the card validator itself', () => {
+  it('when a card is broken, then the validator reports it', () => {
+    expect(validateCard({ type: 'AdaptiveCard', version: '1.6', body: [] })).not.toEqual([]);
+    expect(
+      validateCard({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Input.Text', label: 'x' }] }),
+    ).not.toEqual([]);
+    expect(validateCard({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Bogus' }] })).not.toEqual([]);
+    expect(
+      validateCard({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: '${x}' }] }),
+    ).not.toEqual([]);
+  });
+});
