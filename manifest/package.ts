@@ -1,0 +1,186 @@
+// Builds the Teams app package: fills in the bot id, validates the manifest and its localization
+// files against the official schemas (offline, via @microsoft/app-manifest) and zips them with the icons.
+// Run: MicrosoftAppId=<guid> npm run package   →   build/appPackage.zip
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { AppManifestUtils, type AppManifest, type TeamsManifest } from '@microsoft/app-manifest';
+import { createZip, type ZipEntry } from './zip';
+
+export const MANIFEST_DIR = __dirname;
+export const PACKAGE_NAME = 'appPackage.zip';
+const GUID = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
+// Only schemas that @microsoft/app-manifest ships, so validation never goes to the network.
+const SCHEMA_URL =
+  /^https:\/\/developer\.microsoft\.com\/(en-us\/)?json-schemas\/teams\/v1\.\d+\/MicrosoftTeams(\.Localization)?\.schema\.json$/;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Replaces ${{BOT_ID}} in every string value; fails on any other ${{…}} placeholder left over. */
+export function fillPlaceholders<T extends Json>(value: T, botId: string): T {
+  if (!GUID.test(botId)) throw new Error(`The bot id must be a GUID, got "${botId}"`);
+  const fill = (v: Json): Json => {
+    if (typeof v === 'string') {
+      const filled = v.replaceAll('${{BOT_ID}}', botId);
+      const unknown = /\$\{\{[^}]*\}\}/.exec(filled);
+      if (unknown) throw new Error(`Unknown placeholder ${unknown[0]} in the manifest`);
+      return filled;
+    }
+    if (Array.isArray(v)) return v.map(fill);
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)]));
+    return v;
+  };
+  return fill(value) as T;
+}
+
+function readJson(file: string): { [key: string]: Json } {
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Json;
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new Error(`${file} is not a JSON object`);
+  }
+  return parsed;
+}
+
+function schemaUrlOf(json: { [key: string]: Json }, file: string): string {
+  const url = json['$schema'];
+  if (typeof url !== 'string' || !SCHEMA_URL.test(url)) {
+    throw new Error(`${file}: "$schema" must be a standard Teams schema address, got ${JSON.stringify(url)}`);
+  }
+  return url;
+}
+
+/** Reads manifest.json with the bot id filled in. */
+export function loadManifest(botId: string, dir = MANIFEST_DIR): TeamsManifest {
+  return fillPlaceholders(readJson(path.join(dir, 'manifest.json')), botId) as unknown as TeamsManifest;
+}
+
+/** Schema errors of a Teams manifest; empty when valid. */
+export async function validateManifest(manifest: TeamsManifest): Promise<string[]> {
+  schemaUrlOf(manifest as unknown as { [key: string]: Json }, 'manifest.json');
+  return AppManifestUtils.validateAgainstSchema(manifest);
+}
+
+/**
+ * Escapes "]" outside character classes. The shipped Localization schemas contain patterns such as
+ * `\[\b([0-9]|…)\b]` that ajv rejects in its unicode mode ("Lone quantifier brackets").
+ */
+function escapeLoneBrackets(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === '\\') {
+      out += ch + (pattern[i + 1] ?? '');
+      i++;
+    } else if (ch === '[' && !inClass) {
+      inClass = true;
+      out += ch;
+    } else if (ch === ']') {
+      out += inClass ? ch : '\\]';
+      inClass = false;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+function fixPatterns(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(fixPatterns);
+  if (!schema || typeof schema !== 'object') return schema;
+  return Object.fromEntries(
+    Object.entries(schema).map(([key, value]) => {
+      if (key === 'pattern' && typeof value === 'string') return [key, escapeLoneBrackets(value)];
+      if (key === 'patternProperties' && value && typeof value === 'object') {
+        return [
+          key,
+          Object.fromEntries(Object.entries(value).map(([p, s]) => [escapeLoneBrackets(p), fixPatterns(s)])),
+        ];
+      }
+      return [key, fixPatterns(value)];
+    }),
+  );
+}
+
+/** Schema errors of a localization file (e.g. en.json); empty when valid. */
+export async function validateLocalization(
+  localization: { [key: string]: Json },
+  file: string,
+): Promise<string[]> {
+  const schema = await AppManifestUtils.fetchSchema(schemaUrlOf(localization, file));
+  return AppManifestUtils.validateAgainstSchema(
+    localization as unknown as AppManifest,
+    fixPatterns(schema) as typeof schema,
+  );
+}
+
+function schemaVersion(url: string): string {
+  return /\/(v1\.\d+)\//.exec(url)?.[1] ?? url;
+}
+
+function isPng(data: Buffer): boolean {
+  return data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+}
+
+export interface BuildPackageOptions {
+  botId: string;
+  outDir: string;
+  /** Where manifest.json and its files are; defaults to this folder. */
+  manifestDir?: string;
+}
+
+/** Validates everything and writes <outDir>/appPackage.zip; returns its path. */
+export async function buildPackage({
+  botId,
+  outDir,
+  manifestDir = MANIFEST_DIR,
+}: BuildPackageOptions): Promise<string> {
+  const manifest = loadManifest(botId, manifestDir);
+  const problems = (await validateManifest(manifest)).map((e) => `manifest.json: ${e}`);
+  const entries: ZipEntry[] = [
+    { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest, null, 2) + '\n') },
+  ];
+
+  const icons = manifest.icons as { color: string; outline: string };
+  for (const icon of [icons.color, icons.outline]) {
+    const data = readFileSync(path.join(manifestDir, icon));
+    if (!isPng(data)) problems.push(`${icon}: not a PNG file`);
+    entries.push({ name: icon, data });
+  }
+
+  const languages = ('localizationInfo' in manifest && manifest.localizationInfo?.additionalLanguages) || [];
+  for (const { file } of languages) {
+    const localization = fillPlaceholders(readJson(path.join(manifestDir, file)), botId);
+    const errors = await validateLocalization(localization, file);
+    problems.push(...errors.map((e) => `${file}: ${e}`));
+    const version = schemaVersion(schemaUrlOf(localization, file));
+    if (version !== schemaVersion(manifest.$schema ?? '')) {
+      problems.push(`${file}: uses schema ${version}, but manifest.json uses ${manifest.manifestVersion}`);
+    }
+    entries.push({ name: file, data: Buffer.from(JSON.stringify(localization, null, 2) + '\n') });
+  }
+
+  if (problems.length > 0) {
+    throw new Error(`The app manifest is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+  mkdirSync(outDir, { recursive: true });
+  const zipPath = path.join(outDir, PACKAGE_NAME);
+  writeFileSync(zipPath, createZip(entries));
+  return zipPath;
+}
+
+async function main(): Promise<void> {
+  // A build script, not part of the bot: it reads the environment directly.
+  const botId = process.env.MicrosoftAppId?.trim();
+  if (!botId) throw new Error("Set MicrosoftAppId to your bot's Microsoft App ID (the package needs it)");
+  if (!GUID.test(botId)) throw new Error(`MicrosoftAppId must be a GUID, got "${botId}"`);
+  const zipPath = await buildPackage({ botId, outDir: path.resolve(MANIFEST_DIR, '..', 'build') });
+  console.log(`Wrote ${path.relative(process.cwd(), zipPath)} for bot ${botId}`);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exitCode = 1;
+  });
+}
