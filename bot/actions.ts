@@ -7,6 +7,8 @@ import { ActionRouter, type ActionSpec } from './router';
 export interface ActionDependencies {
   config: Pick<Config, 'privacy'>;
   settings: SettingsService;
+  /** Card actions of the feature modules. */
+  extra: ActionSpec[];
 }
 
 export function createActions(deps: ActionDependencies): ActionRouter {
@@ -25,5 +27,5 @@ export function createActions(deps: ActionDependencies): ActionRouter {
       },
     },
   ];
-  return new ActionRouter(specs);
+  return new ActionRouter([...specs, ...deps.extra]);
 }

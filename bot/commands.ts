@@ -24,6 +24,8 @@ export interface CommandDependencies {
   config: Pick<Config, 'privacy'>;
   users: UserRepository;
   installation: InstallationService;
+  /** Commands of the feature modules (surveys, ideas, …), after the core ones. */
+  extra: CommandSpec[];
 }
 
 export function createCommands(deps: CommandDependencies): CommandRouter {
@@ -86,7 +88,7 @@ export function createCommands(deps: CommandDependencies): CommandRouter {
       },
     },
   ];
-  const router = new CommandRouter(specs);
+  const router = new CommandRouter([...specs, ...deps.extra]);
   return router;
 }
 

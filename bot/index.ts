@@ -16,7 +16,17 @@ import { ChannelRepository } from '../src/storage/channel-repository';
 import { TableStore } from '../src/storage/tables';
 import { UserRepository } from '../src/storage/user-repository';
 import { SettingsService } from '../src/users/settings-service';
+import { BackgroundTasks } from '../src/background';
+import { SimpleDeliveryEngine } from '../src/delivery/delivery';
+import { Pseudonymizer } from '../src/privacy/pseudonym';
+import { DeliveryRepository } from '../src/storage/delivery-repository';
+import { ResponseRepository } from '../src/storage/response-repository';
+import { RunRepository } from '../src/storage/run-repository';
+import { defaultSurveysDir, loadQuestionBank, type QuestionBank } from '../src/surveys/question-bank';
+import { SurveyService } from '../src/surveys/survey-service';
 import { createActions } from './actions';
+import { AdapterMessenger } from './proactive';
+import { surveyActions, surveyCardActivity, surveyCommands } from './surveys';
 import { createCommands } from './commands';
 import { errorCard, PulsBot } from './puls-bot';
 import { createHttpServer, type HttpServer } from './server';
@@ -28,6 +38,8 @@ export interface AppOptions {
   connectionString: string;
   logger: Logger;
   clock?: Clock;
+  /** Defaults to the surveys/ folder. */
+  questionBank?: QuestionBank;
 }
 
 export interface App {
@@ -36,7 +48,16 @@ export interface App {
   readonly adapter: CloudAdapter;
   readonly bot: PulsBot;
   readonly http: HttpServer;
-  readonly repositories: { users: UserRepository; channels: ChannelRepository };
+  readonly repositories: {
+    users: UserRepository;
+    channels: ChannelRepository;
+    runs: RunRepository;
+    responses: ResponseRepository;
+    deliveries: DeliveryRepository;
+  };
+  readonly surveys: SurveyService;
+  /** Work started by turns that outlives them (survey delivery). */
+  readonly background: BackgroundTasks;
   /** Creates the tables and listens; resolves with the bound port. */
   start(port?: number, host?: string): Promise<number>;
   /** Stops taking requests and finishes the turns in flight. */
@@ -62,9 +83,44 @@ export function createApp(options: AppOptions): App {
     logger,
   });
   const settings = new SettingsService(users);
+  const runs = new RunRepository(store);
+  const responses = new ResponseRepository(store);
+  const deliveries = new DeliveryRepository(store);
+  const background = new BackgroundTasks();
 
-  const commands = createCommands({ config, users, installation });
-  const actions = createActions({ config, settings });
+  const authOptions: ConfigurationBotFrameworkAuthenticationOptions = {
+    MicrosoftAppId: config.bot.appId,
+    MicrosoftAppPassword: config.bot.appPassword,
+    MicrosoftAppType: config.bot.appType,
+    MicrosoftAppTenantId: config.bot.tenantId,
+  };
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(authOptions));
+
+  const delivery = new SimpleDeliveryEngine({
+    deliveries,
+    messenger: new AdapterMessenger(adapter, config.bot.appId),
+    clock,
+    logger,
+  });
+  const surveys = new SurveyService({
+    bank: options.questionBank ?? loadQuestionBank(defaultSurveysDir()),
+    runs,
+    responses,
+    deliveries,
+    users,
+    pseudonyms: new Pseudonymizer(config.pseudonymKey),
+    delivery,
+    clock,
+    logger,
+    privacy: config.privacy,
+    defaultLocale: config.defaultLocale,
+    renderSurveyCard: surveyCardActivity,
+    background: (task) => background.run(task),
+  });
+  const surveyDeps = { surveys, clock, privacy: config.privacy };
+
+  const commands = createCommands({ config, users, installation, extra: surveyCommands(surveyDeps) });
+  const actions = createActions({ config, settings, extra: surveyActions(surveyDeps) });
   const turns = new TurnLoader({
     users,
     installation,
@@ -80,13 +136,6 @@ export function createApp(options: AppOptions): App {
     defaultLocale: config.defaultLocale,
   });
 
-  const authOptions: ConfigurationBotFrameworkAuthenticationOptions = {
-    MicrosoftAppId: config.bot.appId,
-    MicrosoftAppPassword: config.bot.appPassword,
-    MicrosoftAppType: config.bot.appType,
-    MicrosoftAppTenantId: config.bot.tenantId,
-  };
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(authOptions));
   adapter.onTurnError = async (context, error) => {
     logger.error(
       {
@@ -115,13 +164,19 @@ export function createApp(options: AppOptions): App {
     adapter,
     bot,
     http,
-    repositories: { users, channels },
+    repositories: { users, channels, runs, responses, deliveries },
+    surveys,
+    background,
     async start(port = config.port, host = config.host) {
       await store.ensureTables();
       return http.listen(port, host);
     },
     async stop() {
       await http.close(config.shutdownTimeoutMs);
+      await Promise.race([
+        background.idle(),
+        new Promise((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref()),
+      ]);
     },
   };
 }

@@ -26,7 +26,7 @@ export interface ButtonData {
   command: string;
 }
 
-function expand(template: object, data: object): AdaptiveCard {
+export function expand(template: object, data: object): AdaptiveCard {
   return new Template(template).expand({ $root: data }) as AdaptiveCard;
 }
 

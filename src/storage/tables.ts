@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { TableClient, TableServiceClient, type TableEntityResult } from '@azure/data-tables';
 import { ConflictError } from '../errors';
 
-export const TABLE_NAMES = ['users', 'channels'] as const;
+export const TABLE_NAMES = ['users', 'channels', 'runs', 'responses', 'deliveries'] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
 export interface TableStoreOptions {
@@ -118,4 +118,27 @@ export function bucketOf(id: string, buckets: number): number {
 
 export function bucketKey(prefix: string, bucket: number): string {
   return `${prefix}-${bucket.toString().padStart(2, '0')}`;
+}
+
+/** Reads several paged iterators concurrently, yielding items page by page as pages arrive. */
+export async function* mergePages<E, T>(
+  iterators: AsyncIterator<E[]>[],
+  map: (e: E) => T,
+): AsyncGenerator<T> {
+  const pending = new Map<number, Promise<{ index: number; result: IteratorResult<E[]> }>>();
+  const pull = (index: number) =>
+    pending.set(
+      index,
+      iterators[index]!.next().then((result) => ({ index, result })),
+    );
+  iterators.forEach((_, i) => pull(i));
+  while (pending.size > 0) {
+    const { index, result } = await Promise.race(pending.values());
+    if (result.done) {
+      pending.delete(index);
+      continue;
+    }
+    pull(index);
+    for (const e of result.value) yield map(e);
+  }
 }

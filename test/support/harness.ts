@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { createApp, type App } from '../../bot/index';
 import { ManualClock, type Clock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
+import type { QuestionBank } from '../../src/surveys/question-bank';
 import { createLogger } from '../../src/logger';
 import { CaptureConnector, type ConnectorOptions } from './connector';
 import { testConnectionString, uniquePrefix } from './storage';
@@ -13,6 +14,7 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   clock?: Clock;
   connector?: ConnectorOptions;
+  questionBank?: QuestionBank;
 }
 
 export interface Harness {
@@ -56,7 +58,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     }),
   });
   const clock = options.clock ?? new ManualClock('2026-11-23T09:00:00Z');
-  const app = createApp({ config, connectionString: testConnectionString(), logger, clock });
+  const app = createApp({
+    config,
+    connectionString: testConnectionString(),
+    logger,
+    clock,
+    questionBank: options.questionBank,
+  });
   const port = await app.start(0, '127.0.0.1');
   const botUrl = `http://127.0.0.1:${port}`;
 

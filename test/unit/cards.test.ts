@@ -10,11 +10,61 @@ import {
   renderWelcome,
   type AdaptiveCard,
 } from '../../cards';
+import { renderRunStart, renderRuns, renderSurveyForm, renderSurveyThanks } from '../../cards/surveys';
 import type { Locale } from '../../src/i18n';
+import type { Run } from '../../src/surveys/model';
+import { TEST_SURVEY } from '../support/fixtures';
 import { validateCard } from '../support/adaptive-cards';
 import { cardText } from '../support/connector';
 
+const run: Run = {
+  runId: 'testumfrage-2311-ab12',
+  survey: TEST_SURVEY,
+  audience: { kind: 'districts', districts: ['altona', 'wandsbek'] },
+  startedAt: new Date('2026-11-23T09:00:00Z'),
+  closesAt: new Date('2026-12-07T22:59:59Z'),
+  closedAt: undefined,
+  startedBy: 'officer',
+};
+const answers = {
+  tools: 0,
+  mode: 'mobile',
+  formats: ['chat', 'video'],
+  recommend: 9,
+  comment: '**fett** [link](x)',
+};
+
 const fixtures: Record<string, (locale: Locale) => AdaptiveCard> = {
+  survey: (l) =>
+    renderSurveyForm(l, {
+      run,
+      entered: { tools: '7', comment: 'Text' },
+      errors: { tools: 'range', formats: 'too_many' },
+      notice: 'Bitte prüfen',
+    }),
+  'survey-thanks': (l) => renderSurveyThanks(l, { run, answers, kMin: 5 }),
+  'run-start': (l) =>
+    renderRunStart(l, {
+      surveys: [TEST_SURVEY],
+      minDate: '2026-11-24',
+      maxDate: '2027-02-20',
+      closesAt: '2026-12-07',
+      surveyId: 'testumfrage',
+      districts: ['altona'],
+      error: 'Fehler',
+    }),
+  runs: (l) =>
+    renderRuns(l, {
+      items: [
+        { run, open: true, counts: { recipients: 10, sent: 8, failed: 1, pending: 1, answered: 5 } },
+        {
+          run: { ...run, closedAt: new Date('2026-12-01') },
+          open: false,
+          counts: { recipients: 0, sent: 0, failed: 0, pending: 0, answered: 0 },
+        },
+      ],
+      closable: true,
+    }),
   welcome: (l) => renderWelcome(l),
   help: (l) =>
     renderHelp(l, {
@@ -71,6 +121,22 @@ describe('card templates', () => {
     });
     expect(cardText(card)).toContain('mindestens 7 Antworten');
     expect(cardText(card)).not.toContain('Gespeichert');
+  });
+
+  it('when a survey form is rendered empty, then every question has an input and the answer verb names the run', () => {
+    const card = renderSurveyForm('de', { run });
+    const json = JSON.stringify(card);
+    for (const q of TEST_SURVEY.questions) expect(json).toContain(`"id":"q_${q.id}"`);
+    expect(json).toContain('"verb":"survey.answer:testumfrage-2311-ab12"');
+    expect(cardText(card)).not.toContain('Bitte prüfen');
+    expect(validateCard(card)).toEqual([]);
+  });
+
+  it('when answers are summarised, then free text sits in a TextRun, never in markdown', () => {
+    const json = JSON.stringify(renderSurveyThanks('de', { run, answers, kMin: 5 }));
+    expect(json).toContain('{"type":"TextRun","text":"**fett** [link](x)"');
+    expect(json).not.toMatch(/"type":"TextBlock","text":"\*\*fett/);
+    expect(json).toContain('keine Angabe');
   });
 
   it('when help is rendered for a non-officer, then no officer section appears', () => {

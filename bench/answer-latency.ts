@@ -1,0 +1,167 @@
+// Answer latency: 2,000 valid adaptiveCard/action invokes at concurrency 50 against the bot over
+// HTTP, and in the same run a bare upsertEntity of a response-sized row at the same concurrency
+// against the same Azurite. The bot should add little to what storage costs.
+import { randomUUID } from 'node:crypto';
+import { TableClient } from '@azure/data-tables';
+import { createApp } from '../bot/index';
+import { ManualClock } from '../src/clock';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/logger';
+import { Pseudonymizer } from '../src/privacy/pseudonym';
+import { RESPONSE_BUCKETS, responsePartition } from '../src/storage/response-repository';
+import { loadQuestionBank, defaultSurveysDir } from '../src/surveys/question-bank';
+import type { Run } from '../src/surveys/model';
+import { fmt, percentile, startAzuriteProcess, timedLoop } from './support';
+
+const USERS = 2000;
+const CONCURRENCY = 50;
+const WARMUP = 200;
+
+export async function benchAnswerLatency(): Promise<void> {
+  const azurite = await startAzuriteProcess();
+  const clock = new ManualClock('2026-11-23T09:00:00Z');
+  const config = loadConfig({
+    PORT: '0',
+    TABLE_PREFIX: `bench${Date.now().toString(36)}`,
+    PSEUDONYM_KEY: 'bench-pseudonym-key-0123456789abcdef0123',
+    LOG_LEVEL: 'silent',
+  });
+  const app = createApp({
+    config,
+    connectionString: azurite.connectionString,
+    logger: createLogger({ level: 'silent' }),
+    clock,
+  });
+  const port = await app.start(0, '127.0.0.1');
+  try {
+    const survey = loadQuestionBank(defaultSurveysDir()).get('digitales-arbeiten')!;
+    const run: Run = {
+      runId: 'bench-run',
+      survey,
+      audience: { kind: 'all' },
+      startedAt: clock.now(),
+      closesAt: new Date('2026-12-31T00:00:00Z'),
+      closedAt: undefined,
+      startedBy: 'bench',
+    };
+    await app.repositories.runs.create(run);
+    const districts = [
+      'altona',
+      'bergedorf',
+      'eimsbuettel',
+      'hamburg-mitte',
+      'hamburg-nord',
+      'harburg',
+      'wandsbek',
+    ] as const;
+    const users = Array.from({ length: USERS + WARMUP }, (_, i) => ({
+      id: `29:bench-${i}`,
+      aad: randomUUID(),
+      district: districts[i % districts.length]!,
+    }));
+    await timedLoop(users.length, 32, async (i) => {
+      const u = users[i]!;
+      await app.repositories.users.saveReference(
+        u.aad,
+        { conversation: { id: `a:${u.aad}`, isGroup: false, conversationType: 'personal', name: '' } },
+        'de-DE',
+        clock.now(),
+      );
+      await app.repositories.users.saveSettings(u.aad, {
+        language: 'de',
+        district: u.district,
+        reminders: true,
+      });
+    });
+
+    // A complete, valid answer to every question of the survey.
+    const data: Record<string, string> = {};
+    for (const q of survey.questions) {
+      data[`q_${q.id}`] =
+        q.type === 'likert5'
+          ? '4'
+          : q.type === 'nps'
+            ? '8'
+            : q.type === 'text'
+              ? 'Mehr Zeit für Fortbildungen wäre gut.'
+              : q.choices[0]!.id;
+    }
+    const invoke = async (i: number) => {
+      const u = users[i]!;
+      const res = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          id: `act-${i}`,
+          channelId: 'msteams',
+          serviceUrl: 'http://127.0.0.1:9/',
+          from: { id: u.id, aadObjectId: u.aad, name: 'Bench' },
+          recipient: { id: '28:bot', name: 'Puls' },
+          conversation: { id: `a:${u.aad}`, conversationType: 'personal', tenantId: 't' },
+          locale: 'de-DE',
+          value: { action: { type: 'Action.Execute', verb: `survey.answer:${run.runId}`, data } },
+        }),
+      });
+      const body = (await res.json()) as { value?: { body?: unknown[] } };
+      if (res.status !== 200 || !JSON.stringify(body).includes('Danke'))
+        throw new Error(`status ${res.status}`);
+    };
+    await timedLoop(WARMUP, CONCURRENCY, (i) => invoke(USERS + i));
+    const bot = await timedLoop(USERS, CONCURRENCY, invoke);
+
+    const stored = await countRows(app.store.client('responses'));
+
+    // The bare storage cost: one upsert of a response-sized row per answer, same concurrency.
+    const table = TableClient.fromConnectionString(
+      azurite.connectionString,
+      `${config.storage.tablePrefix}bare`,
+      { allowInsecureConnection: true },
+    );
+    await table.createTable();
+    const pseudonyms = new Pseudonymizer('bare-key-0123456789abcdef0123456789abcdef');
+    const answers = JSON.stringify(
+      Object.fromEntries(
+        survey.questions.map((q) => [q.id, q.type === 'text' ? 'Mehr Zeit für Fortbildungen wäre gut.' : 4]),
+      ),
+    );
+    const upsert = async (i: number) => {
+      const p = pseudonyms.forRun('bare', String(i));
+      await table.upsertEntity(
+        {
+          partitionKey: responsePartition('bare', parseInt(p.slice(0, 4), 16) % RESPONSE_BUCKETS),
+          rowKey: p,
+          district: 'altona',
+          day: '2026-11-23',
+          answers,
+        },
+        'Replace',
+      );
+    };
+    await timedLoop(WARMUP, CONCURRENCY, (i) => upsert(USERS + i));
+    const bare = await timedLoop(USERS, CONCURRENCY, upsert);
+
+    const line = (name: string, r: typeof bot) =>
+      `  ${name.padEnd(12)} n=${r.latencies.length} errors=${r.errors} p50=${fmt(percentile(r.latencies, 50))} p99=${fmt(percentile(r.latencies, 99))} max=${fmt(r.latencies.at(-1) ?? NaN)} throughput=${((r.latencies.length / r.wallMs) * 1000).toFixed(0)}/s`;
+    console.log(
+      `\nAnswer latency (${USERS} invokes, concurrency ${CONCURRENCY}, Azurite in its own process)`,
+    );
+    console.log(line('bot invoke', bot));
+    console.log(line('bare upsert', bare));
+    console.log(
+      `  p99 ratio bot/bare = ${(percentile(bot.latencies, 99) / percentile(bare.latencies, 99)).toFixed(2)}  (target ≤ 2.0, bot p99 < 300 ms)`,
+    );
+    console.log(`  responses stored: ${stored} (expected ${USERS + WARMUP})`);
+    if (bot.firstError) console.log(`  first bot error: ${String(bot.firstError)}`);
+  } finally {
+    await app.stop();
+    azurite.stop();
+  }
+}
+
+async function countRows(client: TableClient): Promise<number> {
+  let n = 0;
+  for await (const _ of client.listEntities({ queryOptions: { select: ['RowKey'] } })) n++;
+  return n;
+}

@@ -1,0 +1,19 @@
+// npm run bench: every benchmark, printing figures (never asserting them).
+import { benchAnswerLatency } from './answer-latency';
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  const benches: Record<string, () => Promise<void>> = { answers: benchAnswerLatency };
+  for (const [name, bench] of Object.entries(benches)) {
+    if (only && only !== name) continue;
+    await bench();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

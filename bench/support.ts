@@ -1,0 +1,89 @@
+// Shared pieces of the benchmarks: an Azurite process of its own, percentiles, a bounded-concurrency loop.
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { azuriteConnectionString } from '../src/storage/azurite';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** Azurite's table service in a separate process, so that it does not share a core with the bot. */
+export async function startAzuriteProcess(): Promise<{ connectionString: string; stop(): void }> {
+  const port = await freePort();
+  const bin = path.join(__dirname, '..', 'node_modules', '.bin', 'azurite-table');
+  const child: ChildProcess = spawn(
+    bin,
+    [
+      '--inMemoryPersistence',
+      '--tableHost',
+      '127.0.0.1',
+      '--tablePort',
+      String(port),
+      '--disableTelemetry',
+      '--silent',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('Azurite did not start')), 20000);
+    const onData = (d: Buffer) => {
+      if (d.toString().includes('successfully listens')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`Azurite exited with ${code}`)));
+  });
+  return { connectionString: azuriteConnectionString('127.0.0.1', port), stop: () => child.kill('SIGTERM') };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** Runs `count` tasks with at most `concurrency` in flight; returns each task's latency in ms and the errors. */
+export async function timedLoop(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<{ latencies: number[]; errors: number; wallMs: number; firstError?: unknown }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: unknown;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t0 = performance.now();
+        try {
+          await task(i);
+          latencies.push(performance.now() - t0);
+        } catch (err) {
+          errors++;
+          firstError ??= err;
+        }
+      }
+    }),
+  );
+  return {
+    latencies: latencies.sort((a, b) => a - b),
+    errors,
+    wallMs: performance.now() - started,
+    firstError,
+  };
+}
+
+export const fmt = (ms: number) => `${ms.toFixed(1)} ms`;

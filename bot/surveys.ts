@@ -1,0 +1,259 @@
+// Survey commands and card actions: parse, call SurveyService, render.
+import { CardFactory, type Activity } from 'botbuilder';
+import { navigationButtons, renderNotice, type AdaptiveCard } from '../cards';
+import { renderResults } from '../cards/results';
+import {
+  audienceText,
+  renderRunStart,
+  renderRuns,
+  renderSurveyForm,
+  renderSurveyThanks,
+} from '../cards/surveys';
+import type { Clock } from '../src/clock';
+import { format, formatDate, messages, pick, type Locale } from '../src/i18n';
+import type { Run } from '../src/surveys/model';
+import { MAX_RUN_DAYS, type SurveyService } from '../src/surveys/survey-service';
+import { sendCard } from './commands';
+import type { ActionSpec, CommandSpec } from './router';
+import type { Turn } from './turn';
+
+export interface SurveyHandlerDependencies {
+  surveys: SurveyService;
+  clock: Clock;
+  privacy: { kMin: number };
+}
+
+export function surveyCardActivity(run: Run, locale: Locale): Partial<Activity> {
+  return {
+    attachments: [CardFactory.adaptiveCard(renderSurveyForm(locale, { run }))],
+    summary: pick(run.survey.title, locale),
+  };
+}
+
+export function surveyCommands(deps: SurveyHandlerDependencies): CommandSpec[] {
+  const { surveys } = deps;
+  return [
+    {
+      id: 'survey',
+      words: { de: ['umfrage'], en: ['survey'] },
+      describe: (m) => m.commands.survey,
+      handle: async (turn) => {
+        const runs = turn.user ? await surveys.openRunsFor(turn.user) : [];
+        if (runs.length === 0) {
+          const s = messages(turn.locale).survey;
+          await sendCard(
+            turn.context,
+            renderNotice({ title: s.noneOpenTitle, text: s.noneOpenText, tone: 'good' }),
+          );
+          return;
+        }
+        for (const run of runs.slice(0, 5)) {
+          await surveys.recordOnDemandDelivery(run.runId, turn.userId);
+          await turn.context.sendActivity(surveyCardActivity(run, turn.locale));
+        }
+      },
+    },
+    {
+      id: 'startSurvey',
+      words: { de: ['umfrage starten'], en: ['start survey'] },
+      describe: (m) => m.commands.startSurvey,
+      officerOnly: true,
+      handle: (turn) => sendCard(turn.context, runStartCard(turn, deps)),
+    },
+    {
+      id: 'closeSurvey',
+      words: { de: ['umfrage beenden'], en: ['close survey'] },
+      describe: (m) => m.commands.closeSurvey,
+      officerOnly: true,
+      handle: async (turn, args) => {
+        if (args) {
+          await sendCard(turn.context, await closeRunCard(turn, args, deps));
+          return;
+        }
+        const items = (await surveys.listRuns()).filter((i) => i.open);
+        await sendCard(turn.context, renderRuns(turn.locale, { items, closable: true }));
+      },
+    },
+    {
+      id: 'surveys',
+      words: { de: ['umfragen'], en: ['surveys'] },
+      describe: (m) => m.commands.surveys,
+      officerOnly: true,
+      handle: async (turn) => {
+        await sendCard(
+          turn.context,
+          renderRuns(turn.locale, { items: await surveys.listRuns(), closable: true }),
+        );
+      },
+    },
+    {
+      id: 'results',
+      words: { de: ['ergebnisse', 'ergebnis'], en: ['results', 'result'] },
+      describe: (m) => m.commands.results,
+      officerOnly: true,
+      handle: async (turn, args) => {
+        const items = await surveys.listRuns();
+        const r = messages(turn.locale).runs;
+        if (!args) {
+          const intro = format(r.whichRun, { example: items[0]?.run.runId ?? 'kulturwandel-0112-ab12' });
+          await sendCard(turn.context, renderRuns(turn.locale, { items, intro, closable: false }));
+          return;
+        }
+        const run = await surveys.getRun(args);
+        if (!run) {
+          await sendCard(turn.context, runNotFoundCard(turn.locale, args));
+          return;
+        }
+        const results = await surveys.results(run);
+        await sendCard(
+          turn.context,
+          renderResults(turn.locale, {
+            runId: run.runId,
+            title: pick(run.survey.title, turn.locale),
+            results,
+            closesAt: run.closedAt ?? run.closesAt,
+            open: surveys.isOpen(run),
+          }),
+        );
+      },
+    },
+  ];
+}
+
+export function surveyActions(deps: SurveyHandlerDependencies): ActionSpec[] {
+  const { surveys } = deps;
+  return [
+    {
+      verb: 'survey.answer',
+      handle: async (turn, data, runId) => {
+        const result = await surveys.submit(runId ?? '', turn.userId, turn.user, data);
+        const s = messages(turn.locale).survey;
+        switch (result.kind) {
+          case 'saved':
+            return renderSurveyThanks(turn.locale, {
+              run: result.run,
+              answers: result.answers,
+              kMin: deps.privacy.kMin,
+            });
+          case 'invalid':
+            return renderSurveyForm(turn.locale, {
+              run: result.run,
+              entered: result.validation.entered,
+              errors: result.validation.errors,
+              notice: result.validation.unknownFields.length > 0 ? s.unknownFields : s.invalidSummary,
+            });
+          default:
+            return accessCard(turn.locale, result);
+        }
+      },
+    },
+    {
+      verb: 'survey.edit',
+      handle: async (turn, _data, runId) => {
+        const access = await surveys.access(runId ?? '', turn.user);
+        if (access.kind !== 'ok') return accessCard(turn.locale, access);
+        const answers = await surveys.ownAnswers(access.run, turn.userId);
+        return renderSurveyForm(turn.locale, { run: access.run, answers });
+      },
+    },
+    {
+      verb: 'run.start',
+      officerOnly: true,
+      handle: async (turn, data) => {
+        const result = await surveys.startRun(data, turn.userId);
+        const r = messages(turn.locale).runs;
+        if (!result.ok) {
+          const error = result.error === 'survey' ? r.surveyRequired : r.closesAtRequired;
+          return runStartCard(turn, deps, { ...result.input, error });
+        }
+        const { run } = result;
+        return renderNotice({
+          title: r.startedTitle,
+          text: format(r.startedText, { count: result.recipients }),
+          tone: 'good',
+          facts: [
+            { title: r.survey, value: pick(run.survey.title, turn.locale) },
+            { title: r.runId, value: run.runId },
+            { title: r.recipients, value: `${result.recipients} (${audienceText(run, turn.locale)})` },
+            { title: r.until, value: formatDate(run.closesAt, turn.locale) },
+          ],
+          buttons: [{ title: r.listTitle, command: turn.locale === 'en' ? 'surveys' : 'umfragen' }],
+        });
+      },
+    },
+    {
+      verb: 'run.close',
+      officerOnly: true,
+      handle: (turn, _data, runId) => closeRunCard(turn, runId ?? '', deps),
+    },
+  ];
+}
+
+function runStartCard(
+  turn: Turn,
+  deps: SurveyHandlerDependencies,
+  previous: { surveyId?: string; closesAt?: string; districts?: string[]; error?: string } = {},
+): AdaptiveCard {
+  const now = deps.clock.now().getTime();
+  const day = (offset: number) => new Date(now + offset * 86_400_000).toISOString().slice(0, 10);
+  return renderRunStart(turn.locale, {
+    surveys: deps.surveys.listSurveys(),
+    minDate: day(1),
+    maxDate: day(MAX_RUN_DAYS - 1),
+    closesAt: previous.closesAt || day(14),
+    surveyId: previous.surveyId,
+    districts: previous.districts,
+    error: previous.error,
+  });
+}
+
+async function closeRunCard(
+  turn: Turn,
+  runId: string,
+  deps: SurveyHandlerDependencies,
+): Promise<AdaptiveCard> {
+  const run = await deps.surveys.closeRun(runId);
+  if (!run) return runNotFoundCard(turn.locale, runId);
+  const r = messages(turn.locale).runs;
+  return renderNotice({
+    title: r.closedTitle,
+    text: format(r.closedText, { runId: run.runId }),
+    tone: 'good',
+    buttons: [
+      { title: r.results, command: `${turn.locale === 'en' ? 'results' : 'ergebnisse'} ${run.runId}` },
+    ],
+  });
+}
+
+function runNotFoundCard(locale: Locale, runId: string): AdaptiveCard {
+  const r = messages(locale).runs;
+  return renderNotice({
+    title: r.listTitle,
+    text: format(r.notFound, { runId: runId.slice(0, 60) }),
+    tone: 'warning',
+  });
+}
+
+function accessCard(
+  locale: Locale,
+  result: { kind: 'closed'; run: Run } | { kind: 'outsider'; run: Run } | { kind: 'not_found' },
+): AdaptiveCard {
+  const s = messages(locale).survey;
+  switch (result.kind) {
+    case 'closed':
+      return renderNotice({
+        title: s.closedTitle,
+        text: format(s.closedText, { date: formatDate(result.run.closedAt ?? result.run.closesAt, locale) }),
+        tone: 'warning',
+      });
+    case 'outsider':
+      return renderNotice({
+        title: s.outsiderTitle,
+        text: s.outsiderText,
+        tone: 'warning',
+        buttons: navigationButtons(locale, ['settings']),
+      });
+    case 'not_found':
+      return renderNotice({ title: s.notFoundTitle, text: s.notFoundText, tone: 'warning' });
+  }
+}

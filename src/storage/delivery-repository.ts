@@ -1,0 +1,145 @@
+// The deliveries table: one row per recipient per run — was the card sent (pending / sent / failed,
+// with the error), and did the person answer (yes/no only, never what). Sharded by run + bucket.
+import type { TransactionAction } from '@azure/data-tables';
+import {
+  bucketKey,
+  bucketOf,
+  decodeKey,
+  encodeKey,
+  getOrUndefined,
+  mergePages,
+  type TableStore,
+} from './tables';
+
+export const DELIVERY_BUCKETS = 16;
+
+export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+
+export interface DeliveryRecord {
+  runId: string;
+  userId: string;
+  status: DeliveryStatus;
+  error: string | undefined;
+  activityId: string | undefined;
+  answered: boolean;
+}
+
+export interface DeliveryCounts {
+  recipients: number;
+  pending: number;
+  sent: number;
+  failed: number;
+  answered: number;
+}
+
+interface DeliveryEntity {
+  partitionKey: string;
+  rowKey: string;
+  status?: string;
+  error?: string;
+  activityId?: string;
+  answered?: boolean;
+  updatedAt?: Date;
+}
+
+function partition(runId: string, userId: string): string {
+  return bucketKey(encodeKey(runId), bucketOf(userId, DELIVERY_BUCKETS));
+}
+
+export class DeliveryRepository {
+  constructor(private readonly store: TableStore) {}
+
+  /** Records a pending delivery for each recipient (batched per partition). */
+  async addPending(runId: string, userIds: readonly string[], now: Date): Promise<void> {
+    const byPartition = new Map<string, TransactionAction[]>();
+    for (const userId of userIds) {
+      const pk = partition(runId, userId);
+      const actions = byPartition.get(pk) ?? [];
+      actions.push([
+        'upsert',
+        { partitionKey: pk, rowKey: encodeKey(userId), status: 'pending', updatedAt: now },
+        'Merge',
+      ]);
+      byPartition.set(pk, actions);
+    }
+    const client = this.store.client('deliveries');
+    await Promise.all(
+      [...byPartition.values()].map(async (actions) => {
+        for (let i = 0; i < actions.length; i += 100)
+          await client.submitTransaction(actions.slice(i, i + 100));
+      }),
+    );
+  }
+
+  async markSent(runId: string, userId: string, activityId: string | undefined, now: Date): Promise<void> {
+    await this.merge(runId, userId, {
+      status: 'sent',
+      activityId: activityId ?? '',
+      error: '',
+      updatedAt: now,
+    });
+  }
+
+  async markFailed(runId: string, userId: string, error: string, now: Date): Promise<void> {
+    await this.merge(runId, userId, { status: 'failed', error: error.slice(0, 500), updatedAt: now });
+  }
+
+  /** Participation only: the person answered. Creates the row when the card was fetched on demand. */
+  async markAnswered(runId: string, userId: string): Promise<void> {
+    await this.merge(runId, userId, { answered: true });
+  }
+
+  async get(runId: string, userId: string): Promise<DeliveryRecord | undefined> {
+    const e = await getOrUndefined(() =>
+      this.store.client('deliveries').getEntity<DeliveryEntity>(partition(runId, userId), encodeKey(userId)),
+    );
+    return e ? toRecord(runId, e) : undefined;
+  }
+
+  async *listByRun(runId: string): AsyncGenerator<DeliveryRecord> {
+    const client = this.store.client('deliveries');
+    const iterators = Array.from({ length: DELIVERY_BUCKETS }, (_, b) =>
+      client
+        .listEntities<DeliveryEntity>({
+          queryOptions: { filter: `PartitionKey eq '${bucketKey(encodeKey(runId), b)}'` },
+        })
+        .byPage({ maxPageSize: 1000 }),
+    );
+    yield* mergePages(iterators, (e) => toRecord(runId, e));
+  }
+
+  async counts(runId: string): Promise<DeliveryCounts> {
+    const counts: DeliveryCounts = { recipients: 0, pending: 0, sent: 0, failed: 0, answered: 0 };
+    for await (const d of this.listByRun(runId)) {
+      counts.recipients++;
+      counts[d.status]++;
+      if (d.answered) counts.answered++;
+    }
+    return counts;
+  }
+
+  private async merge(
+    runId: string,
+    userId: string,
+    fields: Omit<DeliveryEntity, 'partitionKey' | 'rowKey'>,
+  ) {
+    await this.store
+      .client('deliveries')
+      .upsertEntity(
+        { partitionKey: partition(runId, userId), rowKey: encodeKey(userId), ...fields },
+        'Merge',
+      );
+  }
+}
+
+function toRecord(runId: string, e: DeliveryEntity): DeliveryRecord {
+  const status: DeliveryStatus = e.status === 'pending' || e.status === 'failed' ? e.status : 'sent';
+  return {
+    runId,
+    userId: decodeKey(e.rowKey),
+    status,
+    error: e.error || undefined,
+    activityId: e.activityId || undefined,
+    answered: e.answered === true,
+  };
+}

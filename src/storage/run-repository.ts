@@ -1,0 +1,89 @@
+// The runs table: one row per survey run, its survey definition frozen in at the start.
+import type { District } from '../config';
+import { surveySchema } from '../surveys/definition';
+import type { Audience, Run } from '../surveys/model';
+import { decodeKey, encodeKey, getOrUndefined, mapConflict, type TableStore } from './tables';
+
+const PARTITION = 'run';
+
+interface RunEntity {
+  partitionKey: string;
+  rowKey: string;
+  surveyId: string;
+  definition: string;
+  audience: string;
+  startedAt: Date;
+  closesAt: Date;
+  closedAt?: Date;
+  startedBy: string;
+}
+
+export class RunRepository {
+  constructor(private readonly store: TableStore) {}
+
+  /** Creates a run; a ConflictError when the id is taken. */
+  async create(run: Run): Promise<void> {
+    await mapConflict(() => this.store.client('runs').createEntity<RunEntity>(toEntity(run)));
+  }
+
+  async get(runId: string): Promise<Run | undefined> {
+    const e = await getOrUndefined(() =>
+      this.store.client('runs').getEntity<RunEntity>(PARTITION, encodeKey(runId)),
+    );
+    return e ? toRun(e) : undefined;
+  }
+
+  /** Closes a run now (idempotent: an already closed run keeps its first closing time). */
+  async close(runId: string, at: Date): Promise<Run | undefined> {
+    const client = this.store.client('runs');
+    const e = await getOrUndefined(() => client.getEntity<RunEntity>(PARTITION, encodeKey(runId)));
+    if (!e) return undefined;
+    if (e.closedAt) return toRun(e);
+    await mapConflict(() =>
+      client.updateEntity({ partitionKey: PARTITION, rowKey: e.rowKey, closedAt: at }, 'Merge', {
+        etag: e.etag,
+      }),
+    );
+    return toRun({ ...e, closedAt: at });
+  }
+
+  /** All runs, newest first. Runs are few (a handful a month), so one partition holds them. */
+  async list(): Promise<Run[]> {
+    const runs: Run[] = [];
+    const entities = this.store.client('runs').listEntities<RunEntity>({
+      queryOptions: { filter: `PartitionKey eq '${PARTITION}'` },
+    });
+    for await (const e of entities) runs.push(toRun(e));
+    return runs.sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
+  }
+}
+
+function toEntity(run: Run): RunEntity {
+  return {
+    partitionKey: PARTITION,
+    rowKey: encodeKey(run.runId),
+    surveyId: run.survey.id,
+    definition: JSON.stringify(run.survey),
+    audience: JSON.stringify(run.audience),
+    startedAt: run.startedAt,
+    closesAt: run.closesAt,
+    ...(run.closedAt ? { closedAt: run.closedAt } : {}),
+    startedBy: run.startedBy,
+  };
+}
+
+function toRun(e: RunEntity): Run {
+  const audience = JSON.parse(e.audience) as Audience;
+  return {
+    runId: decodeKey(e.rowKey),
+    survey: surveySchema.parse(JSON.parse(e.definition)),
+    audience:
+      audience.kind === 'districts'
+        ? { kind: 'districts', districts: [...audience.districts] as District[] }
+        : { kind: 'all' },
+    startedAt: new Date(e.startedAt),
+    closesAt: new Date(e.closesAt),
+    closedAt: e.closedAt ? new Date(e.closedAt) : undefined,
+    startedBy: e.startedBy,
+  };
+}

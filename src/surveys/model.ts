@@ -1,0 +1,46 @@
+// Survey runs and responses as the domain sees them.
+import type { District } from '../config';
+import type { Survey } from './definition';
+
+/** Who a run is for: everyone, or the staff of the listed districts. */
+export type Audience = { kind: 'all' } | { kind: 'districts'; districts: District[] };
+
+export interface Run {
+  runId: string;
+  /** The survey definition frozen when the run started; later edits of the file do not change it. */
+  survey: Survey;
+  audience: Audience;
+  startedAt: Date;
+  closesAt: Date;
+  /** Set when an officer closed the run early. */
+  closedAt: Date | undefined;
+  /** The officer who started it (an AAD object id): runs are not answers. */
+  startedBy: string;
+}
+
+/** One answer value: likert/nps/single as stored number or choice id, multi as choice ids, text as string. */
+export type AnswerValue = number | string | string[];
+export type Answers = Record<string, AnswerValue>;
+
+/** A stored response: no user id, no name, no conversation id; the date coarsened to the day. */
+export interface SurveyResponse {
+  /** HMAC-SHA256(PSEUDONYM_KEY, run id + user id), hex. */
+  pseudonym: string;
+  runId: string;
+  /** From the respondent's settings; undefined when they had not chosen one. */
+  district: District | undefined;
+  /** YYYY-MM-DD (UTC) of the last change. */
+  day: string;
+  answers: Answers;
+}
+
+export function isRunOpen(run: Run, now: Date): boolean {
+  return run.closedAt === undefined && now.getTime() < run.closesAt.getTime();
+}
+
+export function isInAudience(audience: Audience, district: District | undefined): boolean {
+  return audience.kind === 'all' || (district !== undefined && audience.districts.includes(district));
+}
+
+/** Likert "keine Angabe" is stored as 0: counted as an answer but left out of means. */
+export const NO_ANSWER = 0;

@@ -1,0 +1,287 @@
+// Survey runs: start (freeze the definition, pick the audience, deliver), answer (validate, store
+// pseudonymously, record participation), close, list, and results for officers.
+import { randomBytes } from 'node:crypto';
+import type { Activity } from 'botbuilder';
+import type { Clock } from '../clock';
+import { DISTRICTS, type District } from '../config';
+import type { DeliveryEngine, Recipient } from '../delivery/delivery';
+import type { Locale } from '../i18n';
+import type { Logger } from '../logger';
+import type { Pseudonymizer } from '../privacy/pseudonym';
+import type { DeliveryCounts, DeliveryRepository } from '../storage/delivery-repository';
+import type { ResponseRepository } from '../storage/response-repository';
+import type { RunRepository } from '../storage/run-repository';
+import type { UserRecord, UserRepository } from '../storage/user-repository';
+import { resolveLocale } from '../users/settings-service';
+import { validateAnswers, type ValidationResult } from './answers';
+import type { Survey } from './definition';
+import { isInAudience, isRunOpen, type Answers, type Audience, type Run } from './model';
+import type { QuestionBank } from './question-bank';
+import { ResultsAccumulator, summariseResults, type RunResults } from './results';
+
+export const MAX_RUN_DAYS = 90;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** How long a run read from storage is trusted (runs change only when closed). */
+const RUN_CACHE_MS = 5000;
+
+export interface SurveyServiceOptions {
+  bank: QuestionBank;
+  runs: RunRepository;
+  responses: ResponseRepository;
+  deliveries: DeliveryRepository;
+  users: UserRepository;
+  pseudonyms: Pseudonymizer;
+  delivery: DeliveryEngine;
+  clock: Clock;
+  logger: Logger;
+  privacy: { kMin: number; kText: number };
+  defaultLocale: Locale;
+  /** The survey card a recipient gets, in their language. */
+  renderSurveyCard(run: Run, locale: Locale): Partial<Activity>;
+  /** Runs a background task (delivery) so that shutdown can wait for it. */
+  background(task: Promise<unknown>): void;
+}
+
+export type StartRunInput = { surveyId?: unknown; closesAt?: unknown; districts?: unknown };
+export type StartRunResult =
+  | { ok: true; run: Run; recipients: number }
+  | {
+      ok: false;
+      error: 'survey' | 'closesAt' | 'districts';
+      input: { surveyId: string; closesAt: string; districts: string[] };
+    };
+
+export type SubmitResult =
+  | { kind: 'saved'; run: Run; answers: Answers }
+  | { kind: 'invalid'; run: Run; validation: Extract<ValidationResult, { ok: false }> }
+  | { kind: 'closed'; run: Run }
+  | { kind: 'outsider'; run: Run }
+  | { kind: 'not_found' };
+
+export class SurveyService {
+  private readonly runCache = new Map<string, { run: Run; until: number }>();
+
+  constructor(private readonly o: SurveyServiceOptions) {}
+
+  listSurveys(): readonly Survey[] {
+    return this.o.bank.list();
+  }
+
+  /** Validates the officer's form, freezes the survey into a new run and starts delivery. */
+  async startRun(input: StartRunInput, startedBy: string): Promise<StartRunResult> {
+    const now = this.o.clock.now();
+    const surveyId = typeof input.surveyId === 'string' ? input.surveyId : '';
+    const closesAtText = typeof input.closesAt === 'string' ? input.closesAt : '';
+    const districtList =
+      typeof input.districts === 'string' && input.districts.trim() !== ''
+        ? input.districts.split(',').map((d) => d.trim())
+        : [];
+    const echo = { surveyId, closesAt: closesAtText, districts: districtList };
+
+    const survey = this.o.bank.get(surveyId);
+    if (!survey) return { ok: false, error: 'survey', input: echo };
+    const closesAt = endOfBerlinDay(closesAtText);
+    if (
+      !closesAt ||
+      closesAt.getTime() <= now.getTime() ||
+      closesAt.getTime() > now.getTime() + MAX_RUN_DAYS * DAY_MS
+    ) {
+      return { ok: false, error: 'closesAt', input: echo };
+    }
+    if (districtList.some((d) => !(DISTRICTS as readonly string[]).includes(d))) {
+      return { ok: false, error: 'districts', input: echo };
+    }
+    const audience: Audience =
+      districtList.length === 0
+        ? { kind: 'all' }
+        : { kind: 'districts', districts: [...new Set(districtList)] as District[] };
+
+    const run: Run = {
+      runId: newRunId(survey.id, now),
+      // A deep copy: the run keeps this definition whatever happens to the file later.
+      survey: structuredClone(survey),
+      audience,
+      startedAt: now,
+      closesAt,
+      closedAt: undefined,
+      startedBy,
+    };
+    await this.o.runs.create(run);
+
+    const recipients: Recipient[] = [];
+    for await (const user of this.o.users.list()) {
+      if (isInAudience(audience, user.settings.district)) recipients.push(this.recipientOf(user));
+    }
+    this.o.logger.info(
+      { runId: run.runId, surveyId: survey.id, recipients: recipients.length },
+      'survey run started',
+    );
+    this.o.background(
+      this.o.delivery
+        .deliver({ runId: run.runId, recipients, render: (r) => this.o.renderSurveyCard(run, r.locale) })
+        .catch((err: unknown) => this.o.logger.error({ err, runId: run.runId }, 'survey delivery failed')),
+    );
+    return { ok: true, run, recipients: recipients.length };
+  }
+
+  private recipientOf(user: UserRecord): Recipient {
+    return {
+      userId: user.userId,
+      reference: user.reference,
+      locale: resolveLocale(user, user.teamsLocale, this.o.defaultLocale),
+    };
+  }
+
+  async getRun(runId: string): Promise<Run | undefined> {
+    const cached = this.runCache.get(runId);
+    if (cached && cached.until > Date.now()) return cached.run;
+    const run = await this.o.runs.get(runId);
+    if (run) this.runCache.set(runId, { run, until: Date.now() + RUN_CACHE_MS });
+    return run;
+  }
+
+  isOpen(run: Run): boolean {
+    return isRunOpen(run, this.o.clock.now());
+  }
+
+  async closeRun(runId: string): Promise<Run | undefined> {
+    const run = await this.o.runs.close(runId, this.o.clock.now());
+    this.runCache.delete(runId);
+    if (run) this.o.logger.info({ runId }, 'survey run closed');
+    return run;
+  }
+
+  async listRuns(): Promise<{ run: Run; counts: DeliveryCounts; open: boolean }[]> {
+    const runs = await this.o.runs.list();
+    return Promise.all(
+      runs.map(async (run) => ({
+        run,
+        counts: await this.o.deliveries.counts(run.runId),
+        open: this.isOpen(run),
+      })),
+    );
+  }
+
+  /** Open runs this user belongs to and has not answered yet. */
+  async openRunsFor(user: UserRecord): Promise<Run[]> {
+    const open = (await this.o.runs.list()).filter(
+      (run) => this.isOpen(run) && isInAudience(run.audience, user.settings.district),
+    );
+    const answered = await Promise.all(
+      open.map(async (run) => (await this.o.deliveries.get(run.runId, user.userId))?.answered === true),
+    );
+    return open.filter((_, i) => !answered[i]);
+  }
+
+  /** The card was fetched on demand (`umfrage`): count it as delivered. */
+  async recordOnDemandDelivery(runId: string, userId: string): Promise<void> {
+    await this.o.deliveries.markSent(runId, userId, undefined, this.o.clock.now());
+  }
+
+  /** Checks whether the user may answer this run now. */
+  async access(
+    runId: string,
+    user: UserRecord | undefined,
+  ): Promise<
+    | { kind: 'ok'; run: Run }
+    | { kind: 'closed'; run: Run }
+    | { kind: 'outsider'; run: Run }
+    | { kind: 'not_found' }
+  > {
+    const run = runId ? await this.getRun(runId) : undefined;
+    if (!run) return { kind: 'not_found' };
+    if (!this.isOpen(run)) return { kind: 'closed', run };
+    if (!isInAudience(run.audience, user?.settings.district)) return { kind: 'outsider', run };
+    return { kind: 'ok', run };
+  }
+
+  /**
+   * Validates and stores an answer: one row per respondent per run under the run's pseudonym, the
+   * district from the user's settings, the day only. Nothing is written unless all of it is valid.
+   */
+  async submit(
+    runId: string,
+    userId: string,
+    user: UserRecord | undefined,
+    data: Record<string, unknown>,
+  ): Promise<SubmitResult> {
+    const access = await this.access(runId, user);
+    if (access.kind !== 'ok') return access;
+    const { run } = access;
+    const validation = validateAnswers(run.survey, data);
+    if (!validation.ok) return { kind: 'invalid', run, validation };
+    const now = this.o.clock.now();
+    await Promise.all([
+      this.o.responses.put({
+        pseudonym: this.o.pseudonyms.forRun(run.runId, userId),
+        runId: run.runId,
+        district: user?.settings.district,
+        day: now.toISOString().slice(0, 10),
+        answers: validation.answers,
+      }),
+      this.o.deliveries.markAnswered(run.runId, userId),
+    ]);
+    return { kind: 'saved', run, answers: validation.answers };
+  }
+
+  /** The user's own stored answers (to show them back or pre-fill the form). */
+  async ownAnswers(run: Run, userId: string): Promise<Answers | undefined> {
+    return (await this.o.responses.get(run.runId, this.o.pseudonyms.forRun(run.runId, userId)))?.answers;
+  }
+
+  /** Aggregated results with the privacy thresholds applied. */
+  async results(run: Run): Promise<RunResults> {
+    const acc = new ResultsAccumulator(run.survey);
+    const [counts] = await Promise.all([
+      this.o.deliveries.counts(run.runId),
+      (async () => {
+        for await (const r of this.o.responses.listByRun(run.runId)) acc.add(r);
+      })(),
+    ]);
+    return summariseResults(acc, {
+      kMin: this.o.privacy.kMin,
+      kText: this.o.privacy.kText,
+      delivered: counts.sent,
+      answered: counts.answered,
+    });
+  }
+}
+
+/** "2026-12-07" → the last millisecond of that day in Hamburg (Europe/Berlin). */
+export function endOfBerlinDay(date: string): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return undefined;
+  // Midnight after that day, Berlin time (UTC+1 or UTC+2, whichever is in force then).
+  const nextMidnightUtc = Date.UTC(y, mo - 1, d + 1);
+  const offsetMinutes = berlinOffsetMinutes(new Date(nextMidnightUtc));
+  return new Date(nextMidnightUtc - offsetMinutes * 60_000 - 1);
+}
+
+function berlinOffsetMinutes(at: Date): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: 'Europe/Berlin',
+    hour12: false,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(at);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'));
+  return Math.round((asUtc - at.getTime()) / 60_000);
+}
+
+/** A short id an officer can type: "kulturwandel-2611-x7q2". */
+export function newRunId(surveyId: string, now: Date): string {
+  const stamp = `${String(now.getUTCDate()).padStart(2, '0')}${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+  const suffix = randomBytes(3)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, 'x')
+    .slice(0, 4);
+  return `${surveyId}-${stamp}-${suffix}`;
+}

@@ -1,0 +1,372 @@
+// Pulse surveys end to end over HTTP: an officer starts a run, cards reach exactly the audience,
+// answers are stored pseudonymously, results respect the privacy thresholds.
+import { TableClient } from '@azure/data-tables';
+import { ManualClock } from '../../src/clock';
+import { cardOf, cardText } from '../support/connector';
+import { bankOf, answerData, TEST_SURVEY } from '../support/fixtures';
+import { startHarness, type Harness } from '../support/harness';
+import { testConnectionString } from '../support/storage';
+import {
+  cardAction,
+  cardSubmit,
+  installPersonal,
+  makeUser,
+  message,
+  personalConversationId,
+  type TeamsUser,
+} from '../support/teams';
+
+const OFFICER = makeUser('Dana Digital');
+
+interface InvokeBody {
+  statusCode: number;
+  type: string;
+  value: Record<string, unknown>;
+}
+
+describe('pulse surveys over HTTP', () => {
+  let h: Harness;
+  let clock: ManualClock;
+  const altona = [makeUser('Anna A'), makeUser('Ben A'), makeUser('Cem A')];
+  const wandsbek = [makeUser('Dora W'), makeUser('Emil W'), makeUser('Fenja W', 'en-US')];
+  const harburg = [makeUser('Gesa H'), makeUser('Hauke H')];
+  const noDistrict = makeUser('Ida Ohne');
+
+  const invoke = async (user: TeamsUser, verb: string, data: Record<string, unknown> = {}) => {
+    const res = await h.send(cardAction(user, verb, data, h.serviceUrl));
+    expect(res.status).toBe(200);
+    return (res.body as InvokeBody).value;
+  };
+
+  const lastCard = (user: TeamsUser) => cardOf(h.connector.messagesIn(personalConversationId(user)).at(-1));
+
+  async function install(user: TeamsUser, district?: string) {
+    await h.send(installPersonal(user, h.serviceUrl));
+    if (district) {
+      await invoke(user, 'settings.save', {
+        language: user.locale?.startsWith('en') ? 'en' : 'de',
+        district,
+        reminders: 'true',
+      });
+    }
+  }
+
+  async function startRun(districts: string, closesAt = '2026-12-07'): Promise<string> {
+    const card = await invoke(OFFICER, 'run.start', { surveyId: TEST_SURVEY.id, closesAt, districts });
+    const text = cardText(card);
+    expect(text).toContain('Umfrage gestartet');
+    const runId = /testumfrage-\d{4}-[a-z0-9]{4}/.exec(text)?.[0];
+    expect(runId).toBeDefined();
+    await h.app.background.idle();
+    return runId!;
+  }
+
+  /** Raw rows of a table, as Azure stores them: what an administrator with storage access sees. */
+  async function rawRows(table: 'responses' | 'deliveries'): Promise<Record<string, unknown>[]> {
+    const client = TableClient.fromConnectionString(testConnectionString(), h.app.store.tableName(table), {
+      allowInsecureConnection: true,
+    });
+    const rows: Record<string, unknown>[] = [];
+    for await (const e of client.listEntities()) {
+      const { etag: _etag, timestamp: _ts, ...rest } = e as Record<string, unknown>;
+      rows.push(rest);
+    }
+    return rows.sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)));
+  }
+
+  const snapshot = async () => JSON.stringify([await rawRows('responses'), await rawRows('deliveries')]);
+
+  beforeAll(async () => {
+    clock = new ManualClock('2026-11-23T09:00:00Z');
+    h = await startHarness({
+      clock,
+      questionBank: bankOf(TEST_SURVEY),
+      env: { OFFICER_AAD_IDS: OFFICER.aadObjectId },
+    });
+    await install(OFFICER, 'hamburg-nord');
+    for (const u of altona) await install(u, 'altona');
+    for (const u of wandsbek) await install(u, 'wandsbek');
+    for (const u of harburg) await install(u, 'harburg');
+    await install(noDistrict);
+  });
+  afterAll(() => h.stop());
+
+  let runId: string;
+
+  it('when an officer starts a run for two districts, then exactly their staff get the card', async () => {
+    h.connector.clear();
+    runId = await startRun('altona,wandsbek');
+    const receivers = new Set(h.connector.calls.map((c) => c.conversationId));
+    expect([...receivers].sort()).toEqual([...altona, ...wandsbek].map(personalConversationId).sort());
+    const card = lastCard(altona[0]!);
+    expect(cardText(card)).toContain('Ich habe die Werkzeuge, die ich brauche.');
+    expect(JSON.stringify(card)).toContain(`"verb":"survey.answer:${runId}"`);
+    // The English user gets the English card.
+    expect(cardText(lastCard(wandsbek[2]!))).toContain('I have the tools I need.');
+    const counts = await h.app.repositories.deliveries.counts(runId);
+    expect(counts).toMatchObject({ recipients: 6, sent: 6, failed: 0, pending: 0, answered: 0 });
+  });
+
+  it('when a non-officer tries to start a run, then it is refused and nothing starts', async () => {
+    const before = await h.app.repositories.runs.list();
+    const card = await invoke(altona[0]!, 'run.start', { surveyId: TEST_SURVEY.id, closesAt: '2026-12-07' });
+    expect(cardText(card)).toContain('Nur für Digitalisierungsbeauftragte');
+    expect(await h.app.repositories.runs.list()).toHaveLength(before.length);
+  });
+
+  it('when five answer, one changes and one double-clicks, then exactly five pseudonymous rows hold the latest answers', async () => {
+    const [a1, a2, a3] = altona as [TeamsUser, TeamsUser, TeamsUser];
+    const [w1, w2] = wandsbek as [TeamsUser, TeamsUser];
+
+    const thanks = await invoke(
+      a1,
+      `survey.answer:${runId}`,
+      answerData({ q_tools: '5', q_recommend: '10' }),
+    );
+    expect(cardText(thanks)).toContain('Danke – Ihre Antwort ist gespeichert');
+    expect(cardText(thanks)).toContain('5 – trifft voll zu');
+    expect(JSON.stringify(thanks)).toContain(`"verb":"survey.edit:${runId}"`);
+
+    await invoke(a2, `survey.answer:${runId}`, answerData({ q_tools: '4', q_recommend: '8' }));
+    // a3 answers, then changes the answer through "Antwort ändern".
+    await invoke(a3, `survey.answer:${runId}`, answerData({ q_tools: '1', q_recommend: '0' }));
+    const form = await invoke(a3, `survey.edit:${runId}`);
+    expect(JSON.stringify(form)).toMatch(/"id":"q_tools"[^}]*"value":"1"/);
+    await invoke(
+      a3,
+      `survey.answer:${runId}`,
+      answerData({ q_tools: '3', q_recommend: '6', q_mode: 'office' }),
+    );
+    // w1 double-clicks: two identical invokes at the same moment.
+    await Promise.all([
+      invoke(w1, `survey.answer:${runId}`, answerData({ q_tools: '2', q_recommend: '9' })),
+      invoke(w1, `survey.answer:${runId}`, answerData({ q_tools: '2', q_recommend: '9' })),
+    ]);
+    // w2 answers through the Action.Submit fallback.
+    await h.send(
+      cardSubmit(
+        w2,
+        { verb: `survey.answer:${runId}`, ...answerData({ q_tools: '0', q_recommend: '7' }) },
+        h.serviceUrl,
+      ),
+    );
+
+    const rows = await rawRows('responses');
+    expect(rows).toHaveLength(5);
+    for (const row of rows) {
+      expect(row.rowKey).toMatch(/^[0-9a-f]{64}$/);
+      expect(Object.keys(row).sort()).toEqual(['answers', 'day', 'district', 'partitionKey', 'rowKey']);
+      expect(row.day).toBe('2026-11-23');
+    }
+    const raw = JSON.stringify(rows);
+    for (const u of [...altona, ...wandsbek, ...harburg, OFFICER]) {
+      for (const secret of [u.id, u.aadObjectId, u.name, personalConversationId(u)])
+        expect(raw).not.toContain(secret);
+    }
+    const tools = rows.map((r) => (JSON.parse(String(r.answers)) as { tools: number }).tools).sort();
+    expect(tools).toEqual([0, 2, 3, 4, 5]); // a3's changed answer (3), not the first one (1)
+    expect(rows.map((r) => r.district).sort()).toEqual([
+      'altona',
+      'altona',
+      'altona',
+      'wandsbek',
+      'wandsbek',
+    ]);
+
+    const counts = await h.app.repositories.deliveries.counts(runId);
+    expect(counts.answered).toBe(5);
+    // Participation is yes/no: the delivery rows carry no answer content.
+    expect(JSON.stringify(await rawRows('deliveries'))).not.toMatch(/tools|recommend|mobile/);
+  });
+
+  it('when an officer asks for the results, then distribution and mean are correct', async () => {
+    h.connector.clear();
+    await h.send(message(OFFICER, `ergebnisse ${runId}`, h.serviceUrl));
+    const text = cardText(lastCard(OFFICER));
+    expect(text).toContain('Testumfrage');
+    expect(text).toMatch(/Antworten[\s\S]*5/);
+    // tools: 5, 4, 3, 2 and one "keine Angabe" → mean 3,5 over four answers.
+    expect(text).toContain('3,5');
+    // recommend: 10, 8, 6, 9, 7 → 2 promoters, 2 passives, 1 detractor → NPS +20.
+    expect(text).toContain('+20');
+  });
+
+  it('when a run has four respondents, then its results show nothing but the count', async () => {
+    const small = await startRun('altona,harburg');
+    for (const u of [...altona.slice(0, 2), ...harburg])
+      await invoke(u, `survey.answer:${small}`, answerData());
+    h.connector.clear();
+    await h.send(message(OFFICER, `ergebnisse ${small}`, h.serviceUrl));
+    const card = lastCard(OFFICER);
+    const text = cardText(card);
+    expect(text).toMatch(/4/);
+    expect(text).not.toMatch(/\d+ ?%.*\(\d+\)/);
+    expect(text).not.toContain('Mittelwert');
+    expect(text).not.toContain('NPS');
+  });
+
+  it('when an employee types "umfrage", then the open runs they have not answered come back', async () => {
+    h.connector.clear();
+    await h.send(message(wandsbek[2]!, 'survey', h.serviceUrl));
+    const msgs = h.connector.messagesIn(personalConversationId(wandsbek[2]!));
+    expect(msgs).toHaveLength(1);
+    expect(JSON.stringify(cardOf(msgs[0]))).toContain(`survey.answer:${runId}`);
+
+    h.connector.clear();
+    await h.send(message(altona[0]!, 'umfrage', h.serviceUrl));
+    // Anna answered both runs already.
+    expect(cardText(lastCard(altona[0]!))).toContain('Keine offenen Umfragen');
+  });
+
+  it('when officers list the runs, then delivered and answered counts and the rate show', async () => {
+    h.connector.clear();
+    await h.send(message(OFFICER, 'umfragen', h.serviceUrl));
+    const text = cardText(lastCard(OFFICER));
+    expect(text).toContain(runId);
+    expect(text).toContain('6 / 6');
+    expect(text).toContain('83 %'); // 5 of 6
+  });
+
+  describe('bad submissions get a clear card and change nothing', () => {
+    const gesa = harburg[0]!;
+    const ben = altona[1]!;
+    const cases: [string, () => Promise<Record<string, unknown>>, RegExp][] = [
+      ['wrong run', () => invoke(ben, 'survey.answer:kulturwandel-0101-zzzz', answerData()), /gibt es nicht/],
+      ['outsider', () => invoke(gesa, `survey.answer:${runId}`, answerData()), /andere Bereiche/],
+      [
+        'no district set',
+        () => invoke(noDistrict, `survey.answer:${runId}`, answerData()),
+        /andere Bereiche/,
+      ],
+      [
+        'out of range',
+        () => invoke(ben, `survey.answer:${runId}`, answerData({ q_tools: '7' })),
+        /Wert aus der Liste/,
+      ],
+      [
+        'NPS out of range',
+        () => invoke(ben, `survey.answer:${runId}`, answerData({ q_recommend: '11' })),
+        /Wert aus der Liste/,
+      ],
+      [
+        'wrong type',
+        () => invoke(ben, `survey.answer:${runId}`, answerData({ q_tools: 'viel' })),
+        /falsche Format/,
+      ],
+      [
+        'object instead of value',
+        () => invoke(ben, `survey.answer:${runId}`, answerData({ q_mode: { $ne: 1 } })),
+        /falsche Format/,
+      ],
+      [
+        'missing required',
+        () => invoke(ben, `survey.answer:${runId}`, answerData({ q_mode: undefined })),
+        /beantworten Sie diese Frage/,
+      ],
+      [
+        'unknown choice',
+        () => invoke(ben, `survey.answer:${runId}`, answerData({ q_mode: 'beach' })),
+        /nur Antworten aus der Liste/,
+      ],
+      [
+        'too many choices',
+        () => invoke(ben, `survey.answer:${runId}`, answerData({ q_formats: 'chat,wiki,video' })),
+        /höchstens 2/,
+      ],
+      [
+        'unknown field',
+        () => invoke(ben, `survey.answer:${runId}`, answerData({ q_salary: '5' })),
+        /unbekannte Felder/,
+      ],
+      [
+        'oversized text',
+        () => invoke(ben, `survey.answer:${runId}`, answerData({ q_comment: 'x'.repeat(201) })),
+        /höchstens 200 Zeichen/,
+      ],
+      [
+        'injected markup',
+        () =>
+          invoke(ben, `survey.answer:${runId}`, answerData({ q_comment: '<img src=x onerror=alert(1)>' })),
+        /ohne HTML/,
+      ],
+      [
+        'markdown link',
+        () =>
+          invoke(ben, `survey.answer:${runId}`, answerData({ q_comment: '[hier](https://evil.example)' })),
+        /ohne HTML/,
+      ],
+      [
+        "another user's data",
+        () =>
+          invoke(
+            ben,
+            `survey.answer:${runId}`,
+            answerData({ userId: altona[0]!.aadObjectId, pseudonym: 'a'.repeat(64) }),
+          ),
+        /unbekannte Felder/,
+      ],
+      [
+        'empty payload',
+        async () => {
+          const res = await h.send({ ...cardAction(ben, 'x', {}, h.serviceUrl), value: {} });
+          return (res.body as InvokeBody).value;
+        },
+        /nicht mehr verfügbar/,
+      ],
+      ['verb without run', () => invoke(ben, 'survey.answer', answerData()), /gibt es nicht/],
+    ];
+
+    it.each(cases)(
+      'when the submission is "%s", then a clear card answers and storage is unchanged',
+      async (_name, submit, expected) => {
+        const before = await snapshot();
+        const card = await submit();
+        expect(cardText(card)).toMatch(expected);
+        expect(await snapshot()).toBe(before);
+      },
+    );
+
+    it('when an invalid form comes back, then the entered values are kept and the error sits next to the question', async () => {
+      const card = await invoke(
+        ben,
+        `survey.answer:${runId}`,
+        answerData({ q_tools: '7', q_comment: 'bleibt stehen' }),
+      );
+      const json = JSON.stringify(card);
+      expect(json).toMatch(/"id":"q_comment"[^}]*"value":"bleibt stehen"/);
+      const body = card.body as { type: string; items?: { type: string; id?: string; text?: string }[] }[];
+      const toolsContainer = body.find((e) => e.items?.some((i) => i.id === 'q_tools'));
+      expect(
+        toolsContainer?.items?.some((i) => i.type === 'TextBlock' && /Wert aus der Liste/.test(i.text ?? '')),
+      ).toBe(true);
+    });
+
+    it('when the run is closed early, then answers and replays get the closed card and nothing changes', async () => {
+      h.connector.clear();
+      await h.send(message(OFFICER, `umfrage beenden ${runId}`, h.serviceUrl));
+      expect(cardText(lastCard(OFFICER))).toContain('Umfrage beendet');
+      const before = await snapshot();
+      // A replay of Anna's earlier, valid answer, and Ben's first answer.
+      const replay = await invoke(altona[0]!, `survey.answer:${runId}`, answerData({ q_tools: '1' }));
+      expect(cardText(replay)).toContain('Diese Umfrage ist beendet');
+      expect(cardText(await invoke(ben, `survey.answer:${runId}`, answerData()))).toContain(
+        'Diese Umfrage ist beendet',
+      );
+      expect(cardText(await invoke(ben, `survey.edit:${runId}`))).toContain('Diese Umfrage ist beendet');
+      expect(await snapshot()).toBe(before);
+    });
+
+    it('when the closing date passes, then the run closes by itself', async () => {
+      const later = await startRun('wandsbek', '2026-11-30');
+      clock.set('2026-11-30T22:59:59.000Z'); // 23:59:59 in Hamburg: still open
+      expect(cardText(await invoke(wandsbek[0]!, `survey.answer:${later}`, answerData()))).toContain('Danke');
+      clock.set('2026-11-30T23:00:00.000Z'); // midnight in Hamburg
+      const before = await snapshot();
+      expect(cardText(await invoke(wandsbek[1]!, `survey.answer:${later}`, answerData()))).toContain(
+        'beendet',
+      );
+      expect(await snapshot()).toBe(before);
+      clock.set('2026-11-23T09:00:00Z');
+    });
+  });
+});
