@@ -23,6 +23,13 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' },
+    },
+  },
+  {
     files: ['scripts/**/*.ts', 'bench/**/*.ts', 'manifest/**/*.ts'],
     rules: { 'no-console': 'off' },
   },

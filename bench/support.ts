@@ -35,7 +35,7 @@ export async function startAzuriteProcess(): Promise<{ connectionString: string;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('Azurite did not start')), 20000);
     const onData = (d: Buffer) => {
-      if (d.toString().includes('successfully listens')) {
+      if (d.toString().includes('successfully')) {
         clearTimeout(timer);
         resolve();
       }

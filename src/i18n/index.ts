@@ -370,13 +370,20 @@ export function format(text: string, values: Record<string, string | number>): s
 
 /** A calendar date as people in Hamburg read it: 07.12.2026 / 07/12/2026 (Europe/Berlin). */
 export function formatDate(date: Date, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'de-DE', {
+  return DATE_FORMATS[locale].format(date);
+}
+const dateFormat = (tag: string) =>
+  new Intl.DateTimeFormat(tag, {
     timeZone: 'Europe/Berlin',
     day: '2-digit',
     month: '2-digit',
     year: 'numeric',
-  }).format(date);
-}
+  });
+// Building an Intl formatter is costly; these two are reused.
+const DATE_FORMATS: Record<Locale, Intl.DateTimeFormat> = {
+  de: dateFormat('de-DE'),
+  en: dateFormat('en-GB'),
+};
 
 /** Picks the locale's text of a bilingual definition text. */
 export function pick(text: { de: string; en: string }, locale: Locale): string {

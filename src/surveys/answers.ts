@@ -26,8 +26,8 @@ export type ValidationResult =
 /** Keys that card frameworks add to every submit and that carry no answer. */
 const ENVELOPE_KEYS = new Set(['verb', 'msteams', 'runId']);
 
-// eslint-disable-next-line no-control-regex
 const CONTROL_CHARS =
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
 /** HTML tags, markdown links/images and script URLs have no place in an anonymous free-text answer. */
 const MARKUP = /<\s*\/?\s*[a-z!][^>]*>|!?\[[^\]]*\]\([^)]*\)|javascript:|data:text\/html/i;

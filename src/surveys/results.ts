@@ -134,7 +134,7 @@ export class ResultsAccumulator {
       if (t.kind === 'text') {
         if (typeof value === 'string' && value.trim() !== '') t.texts.push(value.trim());
       } else if (t.kind === 'choice') {
-        const picked = uniqueKnown(value, t.counts);
+        const picked = uniqueKnown(t.q.type === 'multi' ? value : [value], t.counts);
         if (picked.length === 0) continue;
         t.answered++;
         for (const id of picked) t.counts.set(id, t.counts.get(id)! + 1);
@@ -153,9 +153,10 @@ export class ResultsAccumulator {
   }
 }
 
-function uniqueKnown(value: AnswerValue, known: Map<string, number>): string[] {
-  const ids = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
-  return [...new Set(ids)].filter((id) => known.has(id));
+/** Multi answers are stored as arrays of choice ids, single answers as one id (wrapped here). */
+function uniqueKnown(value: AnswerValue | AnswerValue[], known: Map<string, number>): string[] {
+  if (!Array.isArray(value)) return [];
+  return [...new Set(value)].filter((id): id is string => typeof id === 'string' && known.has(id));
 }
 
 const textOrder = new Intl.Collator('de', { sensitivity: 'base', numeric: true });

@@ -11,7 +11,9 @@ import {
   type AdaptiveCard,
 } from '../../cards';
 import { renderRunStart, renderRuns, renderSurveyForm, renderSurveyThanks } from '../../cards/surveys';
+import { renderResults } from '../../cards/results';
 import type { Locale } from '../../src/i18n';
+import { ResultsAccumulator, summariseResults } from '../../src/surveys/results';
 import type { Run } from '../../src/surveys/model';
 import { TEST_SURVEY } from '../support/fixtures';
 import { validateCard } from '../support/adaptive-cards';
@@ -53,6 +55,23 @@ const fixtures: Record<string, (locale: Locale) => AdaptiveCard> = {
       districts: ['altona'],
       error: 'Fehler',
     }),
+  'run-results': (l) => {
+    const acc = new ResultsAccumulator(TEST_SURVEY);
+    for (let i = 0; i < 12; i++) {
+      acc.add({
+        district: 'altona',
+        answers: { ...answers, tools: (i % 5) + 1, recommend: i % 11, comment: `Text ${i}` },
+      });
+    }
+    const results = summariseResults(acc, { kMin: 5, kText: 10, delivered: 20, answered: 12 });
+    return renderResults(l, {
+      runId: run.runId,
+      title: 'Testumfrage',
+      results,
+      closesAt: run.closesAt,
+      open: true,
+    });
+  },
   runs: (l) =>
     renderRuns(l, {
       items: [
