@@ -13,9 +13,17 @@ export class AdapterMessenger implements ProactiveMessenger {
     activity: Partial<Activity>,
   ): Promise<string | undefined> {
     let id: string | undefined;
+    let failure: unknown;
     await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
-      id = (await context.sendActivity(activity))?.id;
+      // The adapter hands errors thrown here to onTurnError and swallows them; the caller must
+      // see a refused send (403 blocked, 429 throttled) to record or retry it.
+      try {
+        id = (await context.sendActivity(activity))?.id;
+      } catch (err) {
+        failure = err;
+      }
     });
+    if (failure !== undefined) throw failure;
     return id;
   }
 }

@@ -14,7 +14,7 @@ import type { InstallationService } from '../src/installation/installation-servi
 import type { Logger } from '../src/logger';
 import { helpCard, officerOnlyCard, sendCard } from './commands';
 import type { ActionRouter, CommandRouter } from './router';
-import { scopeOf, userIdOf, type Turn, type TurnLoader } from './turn';
+import { referenceOf, scopeOf, userIdOf, type Turn, type TurnLoader } from './turn';
 
 export interface PulsBotOptions {
   turns: TurnLoader;
@@ -107,7 +107,7 @@ export class PulsBot extends TeamsActivityHandler {
   }
 
   private async handleAdded(context: TurnContext): Promise<void> {
-    const reference = TurnContext.getConversationReference(context.activity);
+    const reference = referenceOf(context);
     if (scopeOf(context) === 'personal') {
       const userId = userIdOf(context);
       if (!userId) return;

@@ -1,5 +1,5 @@
 // What every handler needs to know about the current turn: who, in which language, with which rights.
-import { TurnContext } from 'botbuilder';
+import { TurnContext, type ConversationReference } from 'botbuilder';
 import type { Locale } from '../src/i18n';
 import type { InstallationService } from '../src/installation/installation-service';
 import type { UserRecord, UserRepository } from '../src/storage/user-repository';
@@ -32,6 +32,15 @@ export function scopeOf(context: TurnContext): Scope {
   return 'personal';
 }
 
+/**
+ * The reference Puls keeps for proactive messages. Without the activity id, so that a later message
+ * is a new post rather than a reply to whatever the user last wrote (in a channel: a new thread).
+ */
+export function referenceOf(context: TurnContext): Partial<ConversationReference> {
+  const { activityId: _activityId, ...reference } = TurnContext.getConversationReference(context.activity);
+  return reference;
+}
+
 export function userIdOf(context: TurnContext): string {
   const from = context.activity.from;
   return from?.aadObjectId || from?.id || '';
@@ -48,7 +57,7 @@ export class TurnLoader {
     if (!user && userId && scope === 'personal') {
       await this.options.installation.recordUserContact(
         userId,
-        TurnContext.getConversationReference(context.activity),
+        referenceOf(context),
         context.activity.locale,
       );
       user = await this.options.users.get(userId);

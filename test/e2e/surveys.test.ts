@@ -370,3 +370,56 @@ describe('pulse surveys over HTTP', () => {
     });
   });
 });
+
+describe('delivery failures', () => {
+  it('when Teams refuses one recipient, then that delivery is recorded as failed with the error and the others as sent', async () => {
+    const officer = makeUser('Olaf Officer');
+    const blocked = makeUser('Bea Blockiert');
+    const fine = makeUser('Fritz Fein');
+    let blocking = false;
+    const h = await startHarness({
+      questionBank: bankOf(TEST_SURVEY),
+      env: { OFFICER_AAD_IDS: officer.aadObjectId },
+      connector: {
+        // Once the run starts, Teams answers 403 for the blocked user (the app was blocked there).
+        respond: (call) =>
+          blocking && call.conversationId === personalConversationId(blocked) ? 403 : undefined,
+      },
+    });
+    try {
+      for (const u of [officer, blocked, fine]) {
+        await h.send(installPersonal(u, h.serviceUrl));
+        await h.send(
+          cardAction(
+            u,
+            'settings.save',
+            { language: 'de', district: 'bergedorf', reminders: 'true' },
+            h.serviceUrl,
+          ),
+        );
+      }
+      blocking = true;
+      const res = await h.send(
+        cardAction(
+          officer,
+          'run.start',
+          { surveyId: TEST_SURVEY.id, closesAt: '2026-12-07', districts: 'bergedorf' },
+          h.serviceUrl,
+        ),
+      );
+      const runId = /testumfrage-\d{4}-[a-z0-9]{4}/.exec(cardText((res.body as InvokeBody).value))![0];
+      await h.app.background.idle();
+      const failed = await h.app.repositories.deliveries.get(runId, blocked.aadObjectId);
+      expect(failed?.status).toBe('failed');
+      expect(failed?.error).toContain('403');
+      expect((await h.app.repositories.deliveries.get(runId, fine.aadObjectId))?.status).toBe('sent');
+      expect(await h.app.repositories.deliveries.counts(runId)).toMatchObject({
+        recipients: 3,
+        sent: 2,
+        failed: 1,
+      });
+    } finally {
+      await h.stop();
+    }
+  });
+});
