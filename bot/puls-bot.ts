@@ -71,7 +71,9 @@ export class PulsBot extends TeamsActivityHandler {
       return;
     }
     const turn = await this.options.turns.load(context);
-    const match = this.options.commands.match(context.activity.text ?? '');
+    // Navigation buttons (Action.Submit with a command) act as if the user had typed the command.
+    const text = typeof submitted?.command === 'string' ? submitted.command : (context.activity.text ?? '');
+    const match = this.options.commands.match(text);
     if (!match) {
       await sendCard(context, helpCard(turn, this.options.commands, true));
       return;

@@ -53,7 +53,7 @@ const de = {
     startSurvey: 'eine Umfrage starten (Umfrage, Enddatum, Zielgruppe)',
     closeSurvey: 'eine laufende Umfrage vorzeitig beenden',
     surveys: 'alle Umfragen mit Zustellung und Beteiligung',
-    results: 'Ergebnisse einer Umfrage, z. B. „ergebnisse <Kennung>“',
+    results: 'Ergebnisse einer Umfrage: „ergebnisse“ und die Kennung der Umfrage',
   },
   settings: {
     title: 'Einstellungen',
@@ -230,7 +230,7 @@ const en: Messages = {
     startSurvey: 'start a survey (survey, closing date, audience)',
     closeSurvey: 'close a running survey early',
     surveys: 'all surveys with delivery and response rate',
-    results: 'results of a survey, e.g. "results <id>"',
+    results: 'results of a survey: "results" and the survey id',
   },
   settings: {
     title: 'Settings',

@@ -61,21 +61,23 @@ export class InstallationService {
     if (officersTeamId) {
       isOfficersTeam = officersTeamId === teamId || officersTeamId === aadGroupId;
       if (isOfficersTeam) await channels.setOfficersTeam(teamId);
-      logger.info(
-        { teamId, isOfficersTeam },
-        isOfficersTeam
-          ? "Puls added to the officers' team (OFFICERS_TEAM_ID)"
-          : 'Puls added to a team that is not OFFICERS_TEAM_ID',
-      );
+      if (isNew)
+        logger.info(
+          { teamId, isOfficersTeam },
+          isOfficersTeam
+            ? "Puls added to the officers' team (OFFICERS_TEAM_ID)"
+            : 'Puls added to a team that is not OFFICERS_TEAM_ID',
+        );
     } else {
       const officers = await channels.claimOfficersTeam(teamId);
       isOfficersTeam = officers === teamId;
-      logger.info(
-        { teamId, officersTeamId: officers },
-        isOfficersTeam
-          ? "OFFICERS_TEAM_ID is unset: this first team becomes the officers' team"
-          : "Puls added to another team; the officers' team was named before",
-      );
+      if (isNew)
+        logger.info(
+          { teamId, officersTeamId: officers },
+          isOfficersTeam
+            ? "OFFICERS_TEAM_ID is unset: this first team becomes the officers' team"
+            : "Puls added to another team; the officers' team was named before",
+        );
     }
     return { isNew, isOfficersTeam };
   }

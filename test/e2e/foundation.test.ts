@@ -80,6 +80,15 @@ describe('foundation over HTTP', () => {
     expect(text).not.toContain('Für Digitalisierungsbeauftragte');
   });
 
+  it('when a navigation button of a card is pressed, then the command it names answers', async () => {
+    const user = makeUser('Nora Navi');
+    await h.send(installPersonal(user, h.serviceUrl));
+    const welcome = JSON.stringify(lastCard(user));
+    expect(welcome).toContain('"data":{"command":"einstellungen"}');
+    await h.send(cardSubmit(user, { command: 'datenschutz' }, h.serviceUrl));
+    expect(cardText(lastCard(user))).toContain('Datenschutz bei Puls');
+  });
+
   it('when an officer asks for help, then the officer commands are listed', async () => {
     await h.send(message(OFFICER, 'hilfe', h.serviceUrl));
     expect(cardText(lastCard(OFFICER))).toContain('Für Digitalisierungsbeauftragte');
