@@ -6,7 +6,8 @@
 // Steps run in order (default: hilfe einstellungen):
 //   <text>              send a message (in a channel: a new post that @mentions the bot)
 //   --click <name>      click a button on the newest card, by its accessible name ("Speichern")
-//   --choose <label>    pick a choice on the newest card: radio, checkbox or drop-down entry ("Bezirksamt Altona")
+//   --choose <label>    pick a choice on the newest card: radio, checkbox or drop-down entry ("Bezirksamt Altona");
+//                       "<label>#<n>" picks the n-th choice with that label ("4#2": "4" of the second scale)
 //   --channel[=<name>]  switch to a channel of the mock team (default: General)
 //   --personal          switch back to the 1:1 chat
 // Options: --url <playground url> (default http://127.0.0.1:56150; loopback only), --out <dir>
@@ -484,13 +485,17 @@ async function main(): Promise<number> {
       return true;
     }
 
-    async function choose(label: string): Promise<boolean> {
+    async function choose(spec: string): Promise<boolean> {
       const card = cards.last();
+      // "4#3" is the third choice labelled "4" on the card (likert scales repeat their labels).
+      const nth = /^(.*)#(\d+)$/.exec(spec);
+      const label = nth ? nth[1]! : spec;
+      const index = nth ? Number(nth[2]) - 1 : 0;
       // Expanded choice sets and toggles are radios and checkboxes with the choice as their label.
       for (const role of ['radio', 'checkbox'] as const) {
         const option = card.getByRole(role, { name: label, exact: true });
-        if ((await option.count()) > 0) {
-          await option.first().check();
+        if ((await option.count()) > index) {
+          await option.nth(index).check();
           return true;
         }
       }
