@@ -24,7 +24,10 @@ import { ResponseRepository } from '../src/storage/response-repository';
 import { RunRepository } from '../src/storage/run-repository';
 import { defaultSurveysDir, loadQuestionBank, type QuestionBank } from '../src/surveys/question-bank';
 import { SurveyService } from '../src/surveys/survey-service';
+import { IdeaService } from '../src/ideas/idea-service';
+import { IdeaRepository } from '../src/storage/idea-repository';
 import { createActions } from './actions';
+import { ideaActions, ideaCommands, ideaStatusActivity } from './ideas';
 import { AdapterMessenger } from './proactive';
 import { surveyActions, surveyCardActivity, surveyCommands } from './surveys';
 import { createCommands } from './commands';
@@ -54,8 +57,10 @@ export interface App {
     runs: RunRepository;
     responses: ResponseRepository;
     deliveries: DeliveryRepository;
+    ideas: IdeaRepository;
   };
   readonly surveys: SurveyService;
+  readonly ideas: IdeaService;
   /** Work started by turns that outlives them (survey delivery). */
   readonly background: BackgroundTasks;
   /** Creates the tables and listens; resolves with the bound port. */
@@ -96,9 +101,11 @@ export function createApp(options: AppOptions): App {
   };
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(authOptions));
 
+  const messenger = new AdapterMessenger(adapter, config.bot.appId);
+  const pseudonyms = new Pseudonymizer(config.pseudonymKey);
   const delivery = new SimpleDeliveryEngine({
     deliveries,
-    messenger: new AdapterMessenger(adapter, config.bot.appId),
+    messenger,
     clock,
     logger,
   });
@@ -108,7 +115,7 @@ export function createApp(options: AppOptions): App {
     responses,
     deliveries,
     users,
-    pseudonyms: new Pseudonymizer(config.pseudonymKey),
+    pseudonyms,
     delivery,
     clock,
     logger,
@@ -118,9 +125,29 @@ export function createApp(options: AppOptions): App {
     background: (task) => background.run(task),
   });
   const surveyDeps = { surveys, clock, privacy: config.privacy };
+  const ideaRepository = new IdeaRepository(store);
+  const ideas = new IdeaService({
+    ideas: ideaRepository,
+    users,
+    pseudonyms,
+    messenger,
+    renderStatusNotice: ideaStatusActivity,
+    clock,
+    logger,
+    defaultLocale: config.defaultLocale,
+  });
 
-  const commands = createCommands({ config, users, installation, extra: surveyCommands(surveyDeps) });
-  const actions = createActions({ config, settings, extra: surveyActions(surveyDeps) });
+  const commands = createCommands({
+    config,
+    users,
+    installation,
+    extra: [...surveyCommands(surveyDeps), ...ideaCommands({ ideas })],
+  });
+  const actions = createActions({
+    config,
+    settings,
+    extra: [...surveyActions(surveyDeps), ...ideaActions({ ideas })],
+  });
   const turns = new TurnLoader({
     users,
     installation,
@@ -164,8 +191,9 @@ export function createApp(options: AppOptions): App {
     adapter,
     bot,
     http,
-    repositories: { users, channels, runs, responses, deliveries },
+    repositories: { users, channels, runs, responses, deliveries, ideas: ideaRepository },
     surveys,
+    ideas,
     background,
     async start(port = config.port, host = config.host) {
       await store.ensureTables();

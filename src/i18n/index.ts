@@ -54,6 +54,10 @@ const de = {
     closeSurvey: 'eine laufende Umfrage vorzeitig beenden',
     surveys: 'alle Umfragen mit Zustellung und Beteiligung',
     results: 'Ergebnisse einer Umfrage: „ergebnisse“ und die Kennung der Umfrage',
+    idea: 'eine Idee einreichen (auch anonym)',
+    ideas: 'Ideen ansehen und unterstützen',
+    myIdeas: 'Ihre Ideen und ihr Stand',
+    newIdeas: 'neu eingereichte Ideen prüfen',
   },
   settings: {
     title: 'Einstellungen',
@@ -231,6 +235,10 @@ const en: Messages = {
     closeSurvey: 'close a running survey early',
     surveys: 'all surveys with delivery and response rate',
     results: 'results of a survey: "results" and the survey id',
+    idea: 'submit an idea (anonymously if you like)',
+    ideas: 'browse and support ideas',
+    myIdeas: 'your ideas and their status',
+    newIdeas: 'review newly submitted ideas',
   },
   settings: {
     title: 'Settings',

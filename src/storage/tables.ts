@@ -3,7 +3,17 @@ import { createHash } from 'node:crypto';
 import { TableClient, TableServiceClient, type TableEntityResult } from '@azure/data-tables';
 import { ConflictError } from '../errors';
 
-export const TABLE_NAMES = ['users', 'channels', 'runs', 'responses', 'deliveries'] as const;
+export const TABLE_NAMES = [
+  'users',
+  'channels',
+  'runs',
+  'responses',
+  'deliveries',
+  'ideas',
+  'ideasupports',
+  'ideahistory',
+  'ideaowners',
+] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
 export interface TableStoreOptions {

@@ -11,7 +11,9 @@ import {
   type AdaptiveCard,
 } from '../../cards';
 import { renderRunStart, renderRuns, renderSurveyForm, renderSurveyThanks } from '../../cards/surveys';
+import { renderIdeaForm, renderIdeaList, renderIdeaReview } from '../../cards/ideas';
 import { renderResults } from '../../cards/results';
+import type { Idea } from '../../src/ideas/model';
 import type { Locale } from '../../src/i18n';
 import { ResultsAccumulator, summariseResults } from '../../src/surveys/results';
 import type { Run } from '../../src/surveys/model';
@@ -36,7 +38,74 @@ const answers = {
   comment: '**fett** [link](x)',
 };
 
+const sampleIdea: Idea = {
+  ideaId: '8204573999999-abcd1234',
+  title: 'Digitale Terminvergabe **jetzt**',
+  description: 'Termine online buchen statt anrufen. [Link](https://example.org)',
+  field: 'nutzerorientierung',
+  district: 'altona',
+  anonymous: true,
+  submitterName: undefined,
+  submitterKey: 'f'.repeat(64),
+  status: 'in_review',
+  supportCount: 12,
+  createdAt: new Date('2026-11-20T10:00:00Z'),
+  updatedAt: new Date('2026-11-21T10:00:00Z'),
+};
+
 const fixtures: Record<string, (locale: Locale) => AdaptiveCard> = {
+  'idea-form': (l) =>
+    renderIdeaForm(l, {
+      entered: { title: 'x', description: 'y', field: 'sonstiges', anonymous: 'true' },
+      errors: { title: 'too_long', field: 'choice' },
+      notice: 'Bitte prüfen',
+      district: 'wandsbek',
+    }),
+  'idea-list': (l) =>
+    renderIdeaList(l, {
+      title: 'Ideen',
+      notice: 'Hinweis',
+      items: [
+        {
+          idea: sampleIdea,
+          feedback: 'Wir prüfen das.',
+          actions: [
+            {
+              verb: 'idea.support',
+              title: 'Unterstützen',
+              data: { verb: 'idea.support', ideaId: sampleIdea.ideaId, want: 'true' },
+            },
+          ],
+        },
+      ],
+      filters: { sort: 'support', field: 'all', district: 'altona' },
+      footer: [{ verb: 'idea.list', title: 'Weitere', data: { verb: 'idea.list', token: 'abc' } }],
+    }),
+  'idea-review': (l) =>
+    renderIdeaReview(l, {
+      idea: sampleIdea,
+      history: [
+        {
+          at: new Date('2026-11-20T10:00:00Z'),
+          from: undefined,
+          to: 'submitted',
+          byId: '',
+          byName: '',
+          feedback: '',
+        },
+        {
+          at: new Date('2026-11-21T10:00:00Z'),
+          from: 'submitted',
+          to: 'in_review',
+          byId: 'o',
+          byName: 'Olga',
+          feedback: 'Danke!',
+        },
+      ],
+      entered: { status: 'rejected', feedback: 'Nein, weil …' },
+      notice: 'Bitte begründen',
+      noticeStyle: 'attention',
+    }),
   survey: (l) =>
     renderSurveyForm(l, {
       run,
@@ -156,6 +225,15 @@ describe('card templates', () => {
     expect(json).toContain('{"type":"TextRun","text":"**fett** [link](x)"');
     expect(json).not.toMatch(/"type":"TextBlock","text":"\*\*fett/);
     expect(json).toContain('keine Angabe');
+  });
+
+  it('when an idea is listed, then its text is a TextRun and the action data stays an object', () => {
+    const card = fixtures['idea-list']!('de');
+    const json = JSON.stringify(card);
+    expect(json).toContain('{"type":"TextRun","text":"Digitale Terminvergabe **jetzt**"');
+    expect(json).toContain('"data":{"verb":"idea.support","ideaId":"8204573999999-abcd1234","want":"true"}');
+    expect(cardText(card)).toContain('anonym');
+    expect(cardText(card)).toContain('12 Unterstützungen');
   });
 
   it('when help is rendered for a non-officer, then no officer section appears', () => {

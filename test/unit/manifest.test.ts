@@ -1,5 +1,6 @@
 // The Teams app manifest, its English localization, the icons and the packager (build/appPackage.zip).
 import { createCommands } from '../../bot/commands';
+import { ideaCommands } from '../../bot/ideas';
 import { surveyCommands } from '../../bot/surveys';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -126,7 +127,10 @@ describe('Teams app manifest', () => {
       config: { privacy: { kMin: 5, kText: 10, retentionMonths: 24 } },
       users: undefined as never,
       installation: undefined as never,
-      extra: surveyCommands({ surveys: undefined as never, clock: undefined as never, privacy: { kMin: 5 } }),
+      extra: [
+        ...surveyCommands({ surveys: undefined as never, clock: undefined as never, privacy: { kMin: 5 } }),
+        ...ideaCommands({ ideas: undefined as never }),
+      ],
     });
     expect(commandTitles('personal')).toEqual(
       expect.arrayContaining(['hilfe', 'einstellungen', 'datenschutz', 'umfrage']),

@@ -1,0 +1,46 @@
+// Innovation ideas as the domain sees them.
+import type { District } from '../config';
+import type { FieldOfAction } from '../surveys/definition';
+
+export const IDEA_STATUSES = ['submitted', 'in_review', 'accepted', 'implemented', 'rejected'] as const;
+export type IdeaStatus = (typeof IDEA_STATUSES)[number];
+
+/** Where an idea may go from each status; implemented and rejected are final. */
+export const TRANSITIONS: Record<IdeaStatus, readonly IdeaStatus[]> = {
+  submitted: ['in_review', 'accepted', 'rejected'],
+  in_review: ['accepted', 'rejected'],
+  accepted: ['implemented', 'rejected'],
+  implemented: [],
+  rejected: [],
+};
+
+export function isFinal(status: IdeaStatus): boolean {
+  return TRANSITIONS[status].length === 0;
+}
+
+export interface Idea {
+  ideaId: string;
+  title: string;
+  description: string;
+  field: FieldOfAction;
+  district: District | undefined;
+  anonymous: boolean;
+  /** Shown only when not anonymous. */
+  submitterName: string | undefined;
+  /** HMAC pseudonym of the submitter: finds "my ideas" without storing who. */
+  submitterKey: string;
+  status: IdeaStatus;
+  supportCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface IdeaHistoryEntry {
+  at: Date;
+  from: IdeaStatus | undefined;
+  to: IdeaStatus;
+  /** The officer (AAD object id) and name; empty for the submission itself. */
+  byId: string;
+  byName: string;
+  feedback: string;
+}

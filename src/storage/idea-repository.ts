@@ -1,0 +1,247 @@
+// The idea tables: ideas (newest first by row key), supports (one row per supporter, pseudonymous),
+// history (every status change), and owners (idea → submitter, only until the idea is closed).
+import type { District } from '../config';
+import { DISTRICTS } from '../config';
+import { IDEA_STATUSES, type Idea, type IdeaHistoryEntry, type IdeaStatus } from '../ideas/model';
+import { FIELDS_OF_ACTION, type FieldOfAction } from '../surveys/definition';
+import { deleteIfExists, getOrUndefined, mapConflict, statusOf, type TableStore } from './tables';
+
+const IDEA_PARTITION = 'idea';
+const OWNER_PARTITION = 'owner';
+
+interface IdeaEntity {
+  partitionKey: string;
+  rowKey: string;
+  title: string;
+  description: string;
+  field: string;
+  district: string;
+  anonymous: boolean;
+  submitterName: string;
+  submitterKey: string;
+  status: string;
+  supportCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface IdeaPage {
+  ideas: Idea[];
+  /** Continuation token for the next page (undefined on the last page). */
+  next: string | undefined;
+}
+
+export interface IdeaFilter {
+  field?: FieldOfAction;
+  district?: District;
+  status?: IdeaStatus;
+  submitterKey?: string;
+}
+
+/** Row keys sort ascending; an inverted timestamp puts the newest idea first. */
+export function newIdeaId(now: Date, random: string): string {
+  return `${(9_999_999_999_999 - now.getTime()).toString().padStart(13, '0')}-${random}`;
+}
+
+export class IdeaRepository {
+  constructor(private readonly store: TableStore) {}
+
+  async create(idea: Idea): Promise<void> {
+    await mapConflict(() => this.store.client('ideas').createEntity<IdeaEntity>(toEntity(idea)));
+  }
+
+  async get(ideaId: string): Promise<(Idea & { etag: string }) | undefined> {
+    if (!/^[0-9a-z-]{1,40}$/.test(ideaId)) return undefined;
+    const e = await getOrUndefined(() =>
+      this.store.client('ideas').getEntity<IdeaEntity>(IDEA_PARTITION, ideaId),
+    );
+    return e ? { ...toIdea(e), etag: e.etag } : undefined;
+  }
+
+  /** Writes status (and updatedAt) only if nobody changed the idea since `etag`; ConflictError otherwise. */
+  async updateStatus(ideaId: string, status: IdeaStatus, at: Date, etag: string): Promise<void> {
+    await mapConflict(() =>
+      this.store
+        .client('ideas')
+        .updateEntity({ partitionKey: IDEA_PARTITION, rowKey: ideaId, status, updatedAt: at }, 'Merge', {
+          etag,
+        }),
+    );
+  }
+
+  async updateSupportCount(ideaId: string, supportCount: number, etag: string): Promise<void> {
+    await mapConflict(() =>
+      this.store
+        .client('ideas')
+        .updateEntity({ partitionKey: IDEA_PARTITION, rowKey: ideaId, supportCount }, 'Merge', { etag }),
+    );
+  }
+
+  /** One page of ideas, newest first, through the table's continuation tokens. */
+  async page(filter: IdeaFilter, pageSize: number, token: string | undefined): Promise<IdeaPage> {
+    const pages = this.store
+      .client('ideas')
+      .listEntities<IdeaEntity>({ queryOptions: { filter: filterOf(filter) } })
+      .byPage({ maxPageSize: pageSize, continuationToken: token });
+    const { value, done } = await pages.next();
+    if (done || !value) return { ideas: [], next: undefined };
+    return { ideas: value.map(toIdea), next: value.continuationToken };
+  }
+
+  /** Every idea matching the filter (for the most-supported order and the similarity index). */
+  async *list(filter: IdeaFilter = {}, changedSince?: Date): AsyncGenerator<Idea> {
+    let f = filterOf(filter);
+    if (changedSince) f += ` and Timestamp ge datetime'${changedSince.toISOString()}'`;
+    for await (const e of this.store
+      .client('ideas')
+      .listEntities<IdeaEntity>({ queryOptions: { filter: f } })) {
+      yield toIdea(e);
+    }
+  }
+
+  // --- supports -------------------------------------------------------------------------------
+
+  /** Adds a support; false when this supporter supported already. */
+  async addSupport(ideaId: string, supporterKey: string): Promise<boolean> {
+    try {
+      await this.store.client('ideasupports').createEntity({ partitionKey: ideaId, rowKey: supporterKey });
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 409) return false;
+      throw err;
+    }
+  }
+
+  async removeSupport(ideaId: string, supporterKey: string): Promise<boolean> {
+    return deleteIfExists(() => this.store.client('ideasupports').deleteEntity(ideaId, supporterKey));
+  }
+
+  async hasSupport(ideaId: string, supporterKey: string): Promise<boolean> {
+    const e = await getOrUndefined(() => this.store.client('ideasupports').getEntity(ideaId, supporterKey));
+    return e !== undefined;
+  }
+
+  async countSupports(ideaId: string): Promise<number> {
+    let n = 0;
+    const rows = this.store.client('ideasupports').listEntities({
+      queryOptions: { filter: `PartitionKey eq '${ideaId}'`, select: ['RowKey'] },
+    });
+    for await (const _row of rows) n++;
+    return n;
+  }
+
+  // --- history ------------------------------------------------------------------------------
+
+  async addHistory(ideaId: string, entry: IdeaHistoryEntry): Promise<void> {
+    await this.store.client('ideahistory').upsertEntity(
+      {
+        partitionKey: ideaId,
+        // Time, then the target status: statuses only move forward, so this orders entries made in
+        // the same millisecond too, and a status reached twice (a retried write) keeps one row.
+        rowKey: `${entry.at.getTime().toString().padStart(15, '0')}-${IDEA_STATUSES.indexOf(entry.to)}`,
+        at: entry.at,
+        from: entry.from ?? '',
+        to: entry.to,
+        byId: entry.byId,
+        byName: entry.byName,
+        feedback: entry.feedback,
+      },
+      'Replace',
+    );
+  }
+
+  async history(ideaId: string): Promise<IdeaHistoryEntry[]> {
+    const out: IdeaHistoryEntry[] = [];
+    const rows = this.store.client('ideahistory').listEntities<{
+      at: Date;
+      from: string;
+      to: string;
+      byId: string;
+      byName: string;
+      feedback: string;
+    }>({ queryOptions: { filter: `PartitionKey eq '${ideaId}'` } });
+    for await (const r of rows) {
+      out.push({
+        at: new Date(r.at),
+        from: asStatus(r.from),
+        to: asStatus(r.to) ?? 'submitted',
+        byId: r.byId,
+        byName: r.byName,
+        feedback: r.feedback,
+      });
+    }
+    return out;
+  }
+
+  // --- owners: who to notify, kept only while the idea is open ------------------------------
+
+  async setOwner(ideaId: string, userId: string): Promise<void> {
+    await this.store
+      .client('ideaowners')
+      .upsertEntity({ partitionKey: OWNER_PARTITION, rowKey: ideaId, userId }, 'Replace');
+  }
+
+  async getOwner(ideaId: string): Promise<string | undefined> {
+    const e = await getOrUndefined(() =>
+      this.store.client('ideaowners').getEntity<{ userId: string }>(OWNER_PARTITION, ideaId),
+    );
+    return e?.userId;
+  }
+
+  async deleteOwner(ideaId: string): Promise<void> {
+    await deleteIfExists(() => this.store.client('ideaowners').deleteEntity(OWNER_PARTITION, ideaId));
+  }
+}
+
+function filterOf(filter: IdeaFilter): string {
+  const parts = [`PartitionKey eq '${IDEA_PARTITION}'`];
+  // Values come from closed lists (enums) or a hex pseudonym, never from free text.
+  if (filter.field) parts.push(`field eq '${filter.field}'`);
+  if (filter.district) parts.push(`district eq '${filter.district}'`);
+  if (filter.status) parts.push(`status eq '${filter.status}'`);
+  if (filter.submitterKey && /^[0-9a-f]{64}$/.test(filter.submitterKey)) {
+    parts.push(`submitterKey eq '${filter.submitterKey}'`);
+  }
+  return parts.join(' and ');
+}
+
+function asStatus(s: string): IdeaStatus | undefined {
+  return (IDEA_STATUSES as readonly string[]).includes(s) ? (s as IdeaStatus) : undefined;
+}
+
+function toEntity(idea: Idea): IdeaEntity {
+  return {
+    partitionKey: IDEA_PARTITION,
+    rowKey: idea.ideaId,
+    title: idea.title,
+    description: idea.description,
+    field: idea.field,
+    district: idea.district ?? '',
+    anonymous: idea.anonymous,
+    submitterName: idea.anonymous ? '' : (idea.submitterName ?? ''),
+    submitterKey: idea.submitterKey,
+    status: idea.status,
+    supportCount: idea.supportCount,
+    createdAt: idea.createdAt,
+    updatedAt: idea.updatedAt,
+  };
+}
+
+function toIdea(e: IdeaEntity): Idea {
+  return {
+    ideaId: e.rowKey,
+    title: e.title,
+    description: e.description,
+    field: (FIELDS_OF_ACTION as readonly string[]).includes(e.field)
+      ? (e.field as FieldOfAction)
+      : 'sonstiges',
+    district: (DISTRICTS as readonly string[]).includes(e.district) ? (e.district as District) : undefined,
+    anonymous: e.anonymous === true,
+    submitterName: e.anonymous ? undefined : e.submitterName || undefined,
+    submitterKey: e.submitterKey,
+    status: asStatus(e.status) ?? 'submitted',
+    supportCount: typeof e.supportCount === 'number' ? e.supportCount : 0,
+    createdAt: new Date(e.createdAt),
+    updatedAt: new Date(e.updatedAt),
+  };
+}
