@@ -1,9 +1,13 @@
 // npm run bench: every benchmark, printing figures (never asserting them).
 import { benchAnswerLatency } from './answer-latency';
+import { benchSimilarIdeas } from './similar-ideas';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
-  const benches: Record<string, () => Promise<void>> = { answers: benchAnswerLatency };
+  const benches: Record<string, () => Promise<void>> = {
+    answers: benchAnswerLatency,
+    ideas: benchSimilarIdeas,
+  };
   for (const [name, bench] of Object.entries(benches)) {
     if (only && only !== name) continue;
     await bench();

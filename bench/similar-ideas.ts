@@ -33,7 +33,13 @@ interface Topic {
 
 const TOPICS: Topic[] = [
   {
-    nouns: ['E-Akte', 'papierlose Aktenführung', 'elektronische Vorgangsbearbeitung', 'Aktenarchiv', 'Scanstelle'],
+    nouns: [
+      'E-Akte',
+      'papierlose Aktenführung',
+      'elektronische Vorgangsbearbeitung',
+      'Aktenarchiv',
+      'Scanstelle',
+    ],
     problems: [
       'Papierakten zwischen den Abteilungen hin und her geschickt werden',
       'wir jeden Vorgang doppelt ablegen, auf Papier und im Laufwerk',
@@ -42,13 +48,22 @@ const TOPICS: Topic[] = [
     actions: ['alle neuen Vorgänge nur noch in der E-Akte führen', 'Posteingänge zentral scannen'],
   },
   {
-    nouns: ['Microsoft Teams', 'Teams-Kanäle', 'Videokonferenzen', 'gemeinsame Dateiablage', 'Chatnachrichten'],
+    nouns: [
+      'Microsoft Teams',
+      'Teams-Kanäle',
+      'Videokonferenzen',
+      'gemeinsame Dateiablage',
+      'Chatnachrichten',
+    ],
     problems: [
       'viele Besprechungen noch mit Anreise stattfinden',
       'Dateien per E-Mail hin und her geschickt werden',
       'niemand weiß, in welchem Kanal etwas liegt',
     ],
-    actions: ['feste Regeln für Kanäle und Dateiablage vereinbaren', 'Besprechungen standardmäßig hybrid anbieten'],
+    actions: [
+      'feste Regeln für Kanäle und Dateiablage vereinbaren',
+      'Besprechungen standardmäßig hybrid anbieten',
+    ],
   },
   {
     nouns: ['Fortbildungen', 'Schulungsangebote', 'E-Learning-Kurse', 'Weiterbildung', 'Mentoringprogramm'],
@@ -84,7 +99,10 @@ const TOPICS: Topic[] = [
       'das Servicetelefon ständig besetzt ist',
       'viele Termine nicht wahrgenommen werden',
     ],
-    actions: ['eine Erinnerung per SMS vor dem Termin verschicken', 'freie Termine tagesaktuell online anzeigen'],
+    actions: [
+      'eine Erinnerung per SMS vor dem Termin verschicken',
+      'freie Termine tagesaktuell online anzeigen',
+    ],
   },
   {
     nouns: ['Energiesparen', 'Photovoltaikanlage', 'Mülltrennung', 'LED-Beleuchtung', 'Heizungssteuerung'],
@@ -111,10 +129,18 @@ const TOPICS: Topic[] = [
       'die Drucker ständig Papierstau haben',
       'ohne zweiten Monitor das Arbeiten mit zwei Anwendungen mühsam ist',
     ],
-    actions: ['jeden Arbeitsplatz mit zwei Monitoren ausstatten', 'ein Ticketsystem für den IT-Support einführen'],
+    actions: [
+      'jeden Arbeitsplatz mit zwei Monitoren ausstatten',
+      'ein Ticketsystem für den IT-Support einführen',
+    ],
   },
   {
-    nouns: ['Gesundheitsmanagement', 'Sportangebote', 'ergonomische Arbeitsplätze', 'höhenverstellbare Schreibtische'],
+    nouns: [
+      'Gesundheitsmanagement',
+      'Sportangebote',
+      'ergonomische Arbeitsplätze',
+      'höhenverstellbare Schreibtische',
+    ],
     problems: [
       'viele über Rückenschmerzen klagen',
       'die Stühle in den Büros veraltet sind',
@@ -123,7 +149,13 @@ const TOPICS: Topic[] = [
     actions: ['höhenverstellbare Schreibtische anschaffen', 'eine bewegte Pause am Vormittag anbieten'],
   },
   {
-    nouns: ['Bauanträge', 'Baugenehmigungen', 'digitale Bauakte', 'Bauprüfung', 'Stellungnahmen der Fachämter'],
+    nouns: [
+      'Bauanträge',
+      'Baugenehmigungen',
+      'digitale Bauakte',
+      'Bauprüfung',
+      'Stellungnahmen der Fachämter',
+    ],
     problems: [
       'Bauanträge monatelang in der Prüfung liegen',
       'Stellungnahmen der Fachämter per Post angefordert werden',
@@ -132,13 +164,22 @@ const TOPICS: Topic[] = [
     actions: ['Bauanträge vollständig digital annehmen', 'den Bearbeitungsstand online einsehbar machen'],
   },
   {
-    nouns: ['Online-Formulare', 'Onlinezugangsgesetz', 'digitale Antragsstrecken', 'Servicekonto', 'E-Payment'],
+    nouns: [
+      'Online-Formulare',
+      'Onlinezugangsgesetz',
+      'digitale Antragsstrecken',
+      'Servicekonto',
+      'E-Payment',
+    ],
     problems: [
       'Formulare ausgedruckt, ausgefüllt und wieder abgetippt werden',
       'Gebühren nur bar bezahlt werden können',
       'Online-Anträge als PDF ankommen und abgetippt werden',
     ],
-    actions: ['Online-Anträge direkt in die Fachverfahren übernehmen', 'Kartenzahlung an allen Kassen ermöglichen'],
+    actions: [
+      'Online-Anträge direkt in die Fachverfahren übernehmen',
+      'Kartenzahlung an allen Kassen ermöglichen',
+    ],
   },
   {
     nouns: ['Stellenausschreibungen', 'Bewerbungsverfahren', 'Nachwuchsgewinnung', 'Ausbildung', 'Praktika'],
@@ -147,7 +188,10 @@ const TOPICS: Topic[] = [
       'Bewerbungsverfahren viel zu lange dauern',
       'junge Menschen die Verwaltung als Arbeitgeber nicht kennen',
     ],
-    actions: ['Bewerbungsverfahren auf sechs Wochen begrenzen', 'Praktika für Schülerinnen und Schüler anbieten'],
+    actions: [
+      'Bewerbungsverfahren auf sechs Wochen begrenzen',
+      'Praktika für Schülerinnen und Schüler anbieten',
+    ],
   },
   {
     nouns: ['Wissensdatenbank', 'Wiki', 'Vertretungsregelung', 'Übergabedokumentation', 'Checklisten'],
@@ -156,10 +200,19 @@ const TOPICS: Topic[] = [
       'Vertretungen nicht wissen, wo die Unterlagen liegen',
       'jede Abteilung eigene Checklisten pflegt',
     ],
-    actions: ['ein gemeinsames Wiki für Arbeitsabläufe aufbauen', 'Übergaben vor dem Ruhestand verbindlich regeln'],
+    actions: [
+      'ein gemeinsames Wiki für Arbeitsabläufe aufbauen',
+      'Übergaben vor dem Ruhestand verbindlich regeln',
+    ],
   },
   {
-    nouns: ['Künstliche Intelligenz', 'KI-Assistent', 'Chatbot', 'automatische Übersetzung', 'Textzusammenfassungen'],
+    nouns: [
+      'Künstliche Intelligenz',
+      'KI-Assistent',
+      'Chatbot',
+      'automatische Übersetzung',
+      'Textzusammenfassungen',
+    ],
     problems: [
       'einfache Anfragen von Bürgern viel Zeit binden',
       'Schreiben in Fremdsprachen extern übersetzt werden müssen',
@@ -228,7 +281,10 @@ const TOPICS: Topic[] = [
       'Müll in den Grünanlagen liegen bleibt',
       'Bürger nicht erfahren, was mit ihrer Meldung passiert',
     ],
-    actions: ['den Mängelmelder direkt an die Fachämter anbinden', 'mehr Mülleimer in Grünanlagen aufstellen'],
+    actions: [
+      'den Mängelmelder direkt an die Fachämter anbinden',
+      'mehr Mülleimer in Grünanlagen aufstellen',
+    ],
   },
   {
     nouns: ['Betriebsausflug', 'Sommerfest', 'Teamevents', 'Ehrenamtstag', 'Begrüßung neuer Kolleginnen'],
@@ -240,7 +296,13 @@ const TOPICS: Topic[] = [
     actions: ['ein jährliches Sommerfest organisieren', 'neue Kolleginnen mit einem Begrüßungstag empfangen'],
   },
   {
-    nouns: ['Datenschutz', 'Informationssicherheit', 'Passwortregeln', 'Phishing-Mails', 'Zwei-Faktor-Anmeldung'],
+    nouns: [
+      'Datenschutz',
+      'Informationssicherheit',
+      'Passwortregeln',
+      'Phishing-Mails',
+      'Zwei-Faktor-Anmeldung',
+    ],
     problems: [
       'immer wieder Phishing-Mails geöffnet werden',
       'Passwörter auf Zetteln am Monitor kleben',
@@ -379,8 +441,12 @@ export async function benchSimilarIdeas(): Promise<void> {
   const planted = index.search(PLANTED_QUERY);
   const rank = planted.findIndex((h) => h.id === 'planted');
 
-  console.log(`\nSimilar ideas: ${IDEAS.toLocaleString('en')} ideas (avg ${Math.round(words / IDEAS)} words)`);
-  console.log(`  build:                  ${fmt(buildMs)} (${((buildMs * 1000) / IDEAS).toFixed(0)} µs per idea)`);
+  console.log(
+    `\nSimilar ideas: ${IDEAS.toLocaleString('en')} ideas (avg ${Math.round(words / IDEAS)} words)`,
+  );
+  console.log(
+    `  build:                  ${fmt(buildMs)} (${((buildMs * 1000) / IDEAS).toFixed(0)} µs per idea)`,
+  );
   console.log(`  first search after load: ${fmt(firstMs)}`);
   console.log(
     `  search:                 p50 ${fmt(percentile(latencies, 50))}  p99 ${fmt(percentile(latencies, 99))}  ` +
@@ -395,7 +461,9 @@ export async function benchSimilarIdeas(): Promise<void> {
     `  add (index in use):     p50 ${fmt(percentile(adds, 50))}  p99 ${fmt(percentile(adds, 99))}  ` +
       `max ${fmt(adds[adds.length - 1]!)}`,
   );
-  console.log(`  heap used by the index: ${mb(heapAfter - heapBefore)}${global.gc ? '' : ' (run with --expose-gc for a steadier figure)'}`);
+  console.log(
+    `  heap used by the index: ${mb(heapAfter - heapBefore)}${global.gc ? '' : ' (run with --expose-gc for a steadier figure)'}`,
+  );
   console.log(
     `  unrelated queries:      ${unrelatedHits} of ${UNRELATED.length} with a hit ≥ ${DEFAULT_MIN_SCORE}; ` +
       `best scores ${unrelated.map((x) => x.toFixed(2)).join(' ')}`,

@@ -5,9 +5,10 @@
 // (also in their folded spellings, "fuer", "ueber") and a few stems every idea here contains
 // (Idee, Kolleg…, Mitarbeit…, Bezirksamt); words under 3 characters dropped, except tokens with
 // digits of 2+ characters ("365", "M365") and upper-case two-letter acronyms ("KI", "IT"); then a
-// light German/English suffix stemmer (see stem). German compounds get extra, lighter terms:
+// light German/English suffix stemmer (see stem). German compounds get extra terms:
 // - a compound split at an unambiguous joint (-ungs-, -heits-, -keits-, -ions-, -täts-, -schafts-)
-//   also yields its stemmed parts at weight 1/2 ("Digitalisierungsstrategie" → digital, strategi);
+//   also yields its stemmed parts, as if written as words of their own ("Digitalisierungsstrategie"
+//   → digitalisierungsstrategi, digital, strategi), so it meets "Digitalisierung" and "Strategie";
 // - any other stem of 10+ characters also yields its first and its last 5 characters at weight 1/4
 //   ("Dienstreiseantrag" → diens, ntrag), a cheap stand-in for a compound dictionary.
 //
@@ -21,8 +22,12 @@
 export const DEFAULT_MIN_SCORE = 0.2;
 export const DEFAULT_LIMIT = 3;
 
-/** The weights of the extra terms of a compound word, relative to a whole word's 1. */
-const PART_WEIGHT = 0.5;
+/**
+ * The weights of the extra terms of a compound word, relative to a whole word's 1. Parts split at a
+ * joint are real words (half weight left "Digitalisierungsstrategie" ~0.2 from "Digitalisierung der
+ * Verfahren"); prefixes and suffixes are mere guesses.
+ */
+const PART_WEIGHT = 1;
 const AFFIX_WEIGHT = 0.25;
 const AFFIX_MIN_STEM = 10;
 const AFFIX_LENGTH = 5;
@@ -112,7 +117,7 @@ const DOMAIN_STOP_STEMS: ReadonlySet<string> = new Set([
 const INFLECTIONS: readonly { suffix: string; min: number; unless?: RegExp }[] = [
   { suffix: 'ern', min: 4 },
   { suffix: 'en', min: 3 },
-  { suffix: 'er', min: 3 },
+  { suffix: 'er', min: 3, unless: /ier$/ }, // Papier, Papiere; "-ier" is a derivation (see below)
   { suffix: 'es', min: 3 },
   { suffix: 'ed', min: 3 },
   { suffix: 'e', min: 3 },
@@ -211,8 +216,8 @@ function forEachTerm(text: string, emit: (term: string, weight: number) => void)
 }
 
 /**
- * The index terms of a text, in order: for each word its stem, then any compound hints (parts or
- * 5-character prefix and suffix, which weigh less in the index; see the file comment).
+ * The index terms of a text, in order: for each word its stem, then any compound terms (its parts,
+ * or else a 5-character prefix and suffix, which weigh 1/4 in the index; see the file comment).
  * "Fortbildungen für Führungskräfte" → fortbild, fuhrungskraft, fuhr, kraft.
  */
 export function tokenize(text: string): string[] {

@@ -4,7 +4,12 @@ import { DEFAULT_MIN_SCORE, SimilarityIndex, stem, tokenize } from '../../src/id
 
 describe('tokenize', () => {
   it('when a text has umlauts, then they are folded and the words stemmed', () => {
-    expect(tokenize('Fortbildungen für Führungskräfte')).toEqual(['fortbild', 'fuhrungskraft', 'fuhr', 'kraft']);
+    expect(tokenize('Fortbildungen für Führungskräfte')).toEqual([
+      'fortbild',
+      'fuhrungskraft',
+      'fuhr',
+      'kraft',
+    ]);
   });
 
   it('when a word is written with umlaut, with ae/oe/ue or ß/ss, or in capitals, then the tokens are the same', () => {
@@ -21,7 +26,9 @@ describe('tokenize', () => {
   });
 
   it('when a text has German and English stop words, also spelled without umlauts, then they are dropped', () => {
-    expect(tokenize('Der Antrag für die und über fuer ueber oder nicht mit the and of to')).toEqual(['antrag']);
+    expect(tokenize('Der Antrag für die und über fuer ueber oder nicht mit the and of to')).toEqual([
+      'antrag',
+    ]);
     expect(tokenize('Wir sollten das auch noch machen, wenn es geht')).toEqual(['mach', 'geht']);
   });
 
@@ -30,12 +37,24 @@ describe('tokenize', () => {
   });
 
   it('when words are short, then they are dropped except numbers and capital acronyms', () => {
-    expect(tokenize('KI im IT-Bereich, Office 365, ab 2 Uhr')).toEqual(['ki', 'it', 'bereich', 'offic', '365', 'uhr']);
+    expect(tokenize('KI im IT-Bereich, Office 365, ab 2 Uhr')).toEqual([
+      'ki',
+      'it',
+      'bereich',
+      'offic',
+      '365',
+      'uhr',
+    ]);
     expect(tokenize('ES IN ki')).toEqual([]);
   });
 
   it('when text has punctuation, hyphens or line breaks, then words are split there', () => {
-    expect(tokenize('Teams-Schulungen!\nE-Akte; (Bauanträge)')).toEqual(['team', 'schul', 'akt', 'bauantrag']);
+    expect(tokenize('Teams-Schulungen!\nE-Akte; (Bauanträge)')).toEqual([
+      'team',
+      'schul',
+      'akt',
+      'bauantrag',
+    ]);
   });
 
   it('when words are inflected forms of one another, then they share a stem', () => {
@@ -46,6 +65,7 @@ describe('tokenize', () => {
       ['Amt', 'Ämter', 'Ämtern'],
       ['Prozess', 'Prozesse', 'Prozessen'],
       ['Regel', 'Regeln'],
+      ['Papier', 'Papiere', 'Papieren'],
       ['Team', 'Teams'],
       ['Bürger', 'Bürgerinnen', 'Bürgern'],
       ['freundlich', 'freundliche', 'Freundlichkeit'],
@@ -61,12 +81,17 @@ describe('tokenize', () => {
     expect(stem('akte')).toBe('akt');
     expect(stem('jung')).toBe('jung');
     expect(stem('papier')).toBe('papier');
-    expect(stem('system')).not.toBe(stem('syst'.concat('em')).slice(0, 3));
+    expect(stem('system')).toBe('system');
+    expect(stem('prozess')).toBe('prozess');
     expect(tokenize('Kantine')[0]).not.toBe(tokenize('Kante')[0]);
   });
 
   it('when a compound has an unambiguous joint, then its parts are tokens too', () => {
-    expect(tokenize('Digitalisierungsstrategie')).toEqual(['digitalisierungsstrategi', 'digital', 'strategi']);
+    expect(tokenize('Digitalisierungsstrategie')).toEqual([
+      'digitalisierungsstrategi',
+      'digital',
+      'strategi',
+    ]);
     expect(tokenize('Informationssicherheitskonzept')).toEqual(
       expect.arrayContaining(['information', 'sicher', 'konzept']),
     );
@@ -129,7 +154,7 @@ describe('SimilarityIndex', () => {
   it('when an idea is a near-duplicate of a stored one, then it scores high', () => {
     const index = indexOf(IDEAS);
     const [hit] = index.search(
-      'Mehr Fortbildungen zu MS Teams: viele Kolleginnen nutzen Teams nur zum Chatten, Schulungen zu Kanälen und Dateien würden helfen.',
+      'Mehr Schulungen zu Microsoft Teams. Viele Kolleginnen und Kollegen nutzen Teams bisher nur für den Chat; Fortbildungen zu Kanälen, Dateien und Besprechungen wären hilfreich.',
     );
     expect(hit?.id).toBe('teams');
     expect(hit!.score).toBeGreaterThan(0.8);
@@ -151,15 +176,25 @@ describe('SimilarityIndex', () => {
 
   it('when an idea shares only a generic word, then it stays below the default threshold', () => {
     const index = indexOf(IDEAS);
-    const hits = index.search('Weihnachtsfeier für alle Kolleginnen und Kollegen organisieren', { minScore: 0 });
+    const hits = index.search('Weihnachtsfeier für alle Kolleginnen und Kollegen organisieren', {
+      minScore: 0,
+    });
     expect(hits.every((h) => h.score < DEFAULT_MIN_SCORE)).toBe(true);
   });
 
   it('when "Digitalisierung" is searched, then the "Digitalisierungsstrategie" is found, and the other way round', () => {
-    const index = indexOf(IDEAS);
-    expect(index.search('Digitalisierung')[0]?.id).toBe('strategie');
-    const reverse = indexOf({ digital: 'Digitalisierung der Verfahren', kantine: IDEAS.kantine });
-    expect(reverse.search('Digitalisierungsstrategie')[0]?.id).toBe('digital');
+    const { akte: _digitalToo, ...others } = IDEAS;
+    expect(
+      indexOf(others)
+        .search('Digitalisierung')
+        .map((h) => h.id),
+    ).toEqual(['strategie']);
+    const reverse = indexOf({
+      digital: 'Digitalisierung der Verfahren',
+      kantine: IDEAS.kantine,
+      teams: IDEAS.teams,
+    });
+    expect(reverse.search('Digitalisierungsstrategie').map((h) => h.id)).toEqual(['digital']);
   });
 
   it('when the text is English, then similar English ideas are found', () => {
@@ -237,12 +272,30 @@ describe('SimilarityIndex', () => {
 
   it('when the index changes between searches, then scores equal those of an index built afresh', () => {
     const words = [
-      'Kantine', 'vegetarisch', 'Essen', 'Teams', 'Schulung', 'Akte', 'digital', 'Bauantrag', 'Fahrrad',
-      'Dienstwagen', 'Homeoffice', 'Antrag', 'Drucker', 'Monitor', 'Gleitzeit', 'Zeiterfassung', 'Wiki',
+      'Kantine',
+      'vegetarisch',
+      'Essen',
+      'Teams',
+      'Schulung',
+      'Akte',
+      'digital',
+      'Bauantrag',
+      'Fahrrad',
+      'Dienstwagen',
+      'Homeoffice',
+      'Antrag',
+      'Drucker',
+      'Monitor',
+      'Gleitzeit',
+      'Zeiterfassung',
+      'Wiki',
     ];
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    const text = () => Array.from({ length: 3 + Math.floor(rand() * 8) }, () => words[Math.floor(rand() * words.length)]).join(' ');
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const text = () =>
+      Array.from({ length: 3 + Math.floor(rand() * 8) }, () => words[Math.floor(rand() * words.length)]).join(
+        ' ',
+      );
     const live = new SimilarityIndex();
     const docs = new Map<string, string>();
     for (let step = 0; step < 400; step++) {
