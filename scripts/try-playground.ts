@@ -6,6 +6,7 @@
 // Steps run in order (default: hilfe einstellungen):
 //   <text>              send a message (in a channel: a new post that @mentions the bot)
 //   --click <name>      click a button on the newest card, by its accessible name ("Speichern")
+//   --fill <label>=<text>  type into a text input of the newest card, found by its label ("Titel=…")
 //   --choose <label>    pick a choice on the newest card: radio, checkbox or drop-down entry ("Bezirksamt Altona");
 //                       "<label>#<n>" picks the n-th choice with that label ("4#2": "4" of the second scale)
 //   --channel[=<name>]  switch to a channel of the mock team (default: General)
@@ -39,6 +40,7 @@ type Step =
   | { kind: 'say'; text: string }
   | { kind: 'click'; name: string }
   | { kind: 'choose'; label: string }
+  | { kind: 'fill'; label: string; text: string }
   | { kind: 'channel'; name: string }
   | { kind: 'personal' };
 
@@ -68,7 +70,12 @@ function parseArgs(argv: string[]): Options {
     if (arg === '--help' || arg === '-h') throw new UsageError('');
     else if (arg === '--click') options.steps.push({ kind: 'click', name: value(++i, arg) });
     else if (arg === '--choose') options.steps.push({ kind: 'choose', label: value(++i, arg) });
-    else if (arg === '--channel') options.steps.push({ kind: 'channel', name: 'General' });
+    else if (arg === '--fill') {
+      const spec = value(++i, arg);
+      const eq = spec.indexOf('=');
+      if (eq < 1) throw new UsageError('--fill needs "<label>=<text>"');
+      options.steps.push({ kind: 'fill', label: spec.slice(0, eq), text: spec.slice(eq + 1) });
+    } else if (arg === '--channel') options.steps.push({ kind: 'channel', name: 'General' });
     else if (arg.startsWith('--channel=')) options.steps.push({ kind: 'channel', name: arg.slice(10) });
     else if (arg === '--personal') options.steps.push({ kind: 'personal' });
     else if (arg === '--url') options.url = value(++i, arg);
@@ -95,9 +102,11 @@ function slug(step: Step): string {
         ? `click ${step.name}`
         : step.kind === 'choose'
           ? `choose ${step.label}`
-          : step.kind === 'channel'
-            ? `channel ${step.name}`
-            : 'personal';
+          : step.kind === 'fill'
+            ? `fill ${step.label}`
+            : step.kind === 'channel'
+              ? `channel ${step.name}`
+              : 'personal';
   return (
     text
       .toLowerCase()
@@ -119,6 +128,8 @@ function describe(step: Step): string {
       return `click "${step.name}"`;
     case 'choose':
       return `choose "${step.label}"`;
+    case 'fill':
+      return `fill "${step.label}" with "${step.text}"`;
     case 'channel':
       return `open channel "${step.name}"`;
     case 'personal':
@@ -418,6 +429,15 @@ async function main(): Promise<number> {
         }
         case 'choose':
           return choose(step.label);
+        case 'fill': {
+          // A text input of the newest card, by its label.
+          await cards
+            .last()
+            .getByRole('textbox', { name: step.label })
+            .first()
+            .fill(step.text, { timeout: 5_000 });
+          return true;
+        }
         case 'channel': {
           if (!team) throw new Error('the Playground config has no team');
           const channel = team.channels.find((c) => c.name.toLowerCase() === step.name.toLowerCase());
