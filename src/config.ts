@@ -1,5 +1,6 @@
 // The only reader of process.env. Validates once at start-up and hands out a frozen, typed object.
 import { existsSync } from 'node:fs';
+import { Cron } from 'croner';
 import { z } from 'zod';
 
 export const DISTRICTS = [
@@ -66,6 +67,16 @@ const envSchema = z
     RETENTION_MONTHS: intIn(1, 120, 24),
     DEFAULT_LOCALE: z.preprocess(emptyToUndefined, z.enum(['de', 'en']).default('de')),
     SHUTDOWN_TIMEOUT_MS: intIn(0, 120000, 10000),
+    DIGEST_CRON: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .default('0 8 * * 1')
+        .refine((v) => isValidCron(v), 'is not a valid cron pattern (minute hour day month weekday)'),
+    ),
+    DIGEST_LOCALE: z.preprocess(emptyToUndefined, z.enum(['de', 'en']).default('de')),
+    DIGEST_ENABLED: z.preprocess(emptyToUndefined, boolFlag.default(true)),
+    PUBLIC_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
     PULS_REQUIRE_SECRETS: z.preprocess(emptyToUndefined, boolFlag.default(false)),
   })
   .superRefine((env, ctx) => {
@@ -123,10 +134,22 @@ export interface Config {
   readonly privacy: { readonly kMin: number; readonly kText: number; readonly retentionMonths: number };
   readonly defaultLocale: 'de' | 'en';
   readonly shutdownTimeoutMs: number;
+  readonly digest: { readonly cron: string; readonly locale: 'de' | 'en'; readonly enabled: boolean };
+  /** Where people reach this bot (export links): PUBLIC_BASE_URL, else http://HOST:PORT. */
+  readonly publicBaseUrl: string;
 }
 
 /** The key used when no PSEUDONYM_KEY is configured on a local, unauthenticated run. Never used in Teams. */
 const DEVELOPMENT_PSEUDONYM_KEY = 'puls-local-development-key-not-for-production-use';
+
+function isValidCron(pattern: string): boolean {
+  try {
+    new Cron(pattern, { timezone: 'Europe/Berlin', paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -175,6 +198,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     privacy: { kMin: e.K_MIN, kText: e.K_TEXT, retentionMonths: e.RETENTION_MONTHS },
     defaultLocale: e.DEFAULT_LOCALE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    digest: { cron: e.DIGEST_CRON, locale: e.DIGEST_LOCALE, enabled: e.DIGEST_ENABLED },
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
   };
   return deepFreeze(config);
 }

@@ -13,6 +13,7 @@ export const TABLE_NAMES = [
   'ideasupports',
   'ideahistory',
   'ideaowners',
+  'digests',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 

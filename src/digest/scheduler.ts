@@ -1,0 +1,81 @@
+// The weekly digest, exactly once per ISO week across instances and restarts: the week's record is
+// claimed with an ETag-guarded write before posting and marked posted (with Teams' id) after. A claim
+// whose instance died expires and is taken over; a posted week is never posted again.
+import { Cron } from 'croner';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { DigestRepository } from '../storage/digest-repository';
+import { BERLIN, dueTimeInWeek, isoWeekOf } from './week';
+
+export type TickOutcome = 'not_due' | 'posted' | 'already_posted' | 'claimed_elsewhere' | 'failed';
+
+export interface DigestSchedulerOptions {
+  /** DIGEST_CRON, in Europe/Berlin time. */
+  cron: string;
+  clock: Clock;
+  digests: DigestRepository;
+  /** Names this instance in claims (host + pid + random). */
+  instanceId: string;
+  logger: Logger;
+  /** Builds and posts the digest; resolves with Teams' id for the post. */
+  post(now: Date): Promise<string | undefined>;
+  /** How long a claim holds before another instance may take over (default 10 minutes). */
+  claimTtlMs?: number;
+  /** How often to check for a due or unfinished digest besides the cron time (default 5 minutes). */
+  recheckMs?: number;
+}
+
+export class DigestScheduler {
+  private job: Cron | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<TickOutcome> | undefined;
+
+  constructor(private readonly o: DigestSchedulerOptions) {}
+
+  /** Starts the cron job and the periodic check (which also catches up after downtime). */
+  start(): void {
+    this.job = new Cron(this.o.cron, { timezone: BERLIN, protect: true }, () => void this.tick());
+    this.timer = setInterval(() => void this.tick(), this.o.recheckMs ?? 5 * 60_000);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  stop(): void {
+    this.job?.stop();
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Posts this week's digest if it is due and nobody has; safe to call at any time, from any instance. */
+  tick(): Promise<TickOutcome> {
+    // One tick at a time in this process; other processes are kept apart by the claim.
+    this.running ??= this.doTick().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async doTick(): Promise<TickOutcome> {
+    const { clock, digests, logger } = this.o;
+    const now = clock.now();
+    const due = dueTimeInWeek(this.o.cron, now);
+    if (!due || now.getTime() < due.getTime()) return 'not_due';
+    const week = isoWeekOf(now);
+    try {
+      const record = await digests.getWeek(week.key);
+      if (record?.status === 'posted') return 'already_posted';
+      const etag = await digests.claimWeek(
+        week.key,
+        this.o.instanceId,
+        now,
+        this.o.claimTtlMs ?? 10 * 60_000,
+      );
+      if (!etag) return 'claimed_elsewhere';
+      const activityId = await this.o.post(now);
+      await digests.markPosted(week.key, activityId, clock.now(), etag);
+      logger.info({ week: week.key, activityId }, 'weekly digest posted');
+      return 'posted';
+    } catch (err) {
+      // The claim expires and this or another instance tries again.
+      logger.error({ err, week: week.key }, 'weekly digest failed');
+      return 'failed';
+    }
+  }
+}
