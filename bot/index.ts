@@ -26,7 +26,16 @@ import { defaultSurveysDir, loadQuestionBank, type QuestionBank } from '../src/s
 import { SurveyService } from '../src/surveys/survey-service';
 import { IdeaService } from '../src/ideas/idea-service';
 import { IdeaRepository } from '../src/storage/idea-repository';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { DigestService } from '../src/digest/digest-service';
+import { ExportTokens } from '../src/digest/export-token';
+import { runDigestCsv } from '../src/digest/export-csv';
+import { DigestScheduler } from '../src/digest/scheduler';
+import { DigestRepository } from '../src/storage/digest-repository';
 import { createActions } from './actions';
+import { digestActivity, digestCommands } from './digest';
+import { ChannelPoster } from './proactive';
 import { ideaActions, ideaCommands, ideaStatusActivity } from './ideas';
 import { AdapterMessenger } from './proactive';
 import { surveyActions, surveyCardActivity, surveyCommands } from './surveys';
@@ -58,9 +67,14 @@ export interface App {
     responses: ResponseRepository;
     deliveries: DeliveryRepository;
     ideas: IdeaRepository;
+    digests: DigestRepository;
   };
   readonly surveys: SurveyService;
   readonly ideas: IdeaService;
+  readonly digest: DigestService;
+  /** Started by main() when DIGEST_ENABLED; tests call tick() with their own clock. */
+  readonly digestScheduler: DigestScheduler;
+  readonly exportTokens: ExportTokens;
   /** Work started by turns that outlives them (survey delivery). */
   readonly background: BackgroundTasks;
   /** Creates the tables and listens; resolves with the bound port. */
@@ -91,6 +105,8 @@ export function createApp(options: AppOptions): App {
   const runs = new RunRepository(store);
   const responses = new ResponseRepository(store);
   const deliveries = new DeliveryRepository(store);
+  const ideaRepository = new IdeaRepository(store);
+  const digests = new DigestRepository(store);
   const background = new BackgroundTasks();
 
   const authOptions: ConfigurationBotFrameworkAuthenticationOptions = {
@@ -121,11 +137,42 @@ export function createApp(options: AppOptions): App {
     logger,
     privacy: config.privacy,
     defaultLocale: config.defaultLocale,
+    published: digests,
     renderSurveyCard: surveyCardActivity,
     background: (task) => background.run(task),
   });
   const surveyDeps = { surveys, clock, privacy: config.privacy };
-  const ideaRepository = new IdeaRepository(store);
+  const digestService = new DigestService({
+    runs,
+    responses,
+    deliveries,
+    ideas: ideaRepository,
+    digests,
+    clock,
+    logger,
+    privacy: config.privacy,
+  });
+  const exportTokens = new ExportTokens(config.pseudonymKey, clock);
+  const poster = new ChannelPoster(adapter, config.bot.appId);
+  /** Posts the digest to the officers' channel; undefined when Puls is not in the officers' team yet. */
+  const postDigest = async (): Promise<string | undefined> => {
+    const channel = await installation.officersChannel();
+    if (!channel) return undefined;
+    return poster.post(channel.reference, await digestActivity(digestService, config.digest.locale, true));
+  };
+  const digestScheduler = new DigestScheduler({
+    cron: config.digest.cron,
+    clock,
+    digests,
+    instanceId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    logger,
+    post: async () => {
+      const id = await postDigest();
+      if (id === undefined)
+        throw new Error("Puls is not in the officers' team yet: no channel to post the digest to");
+      return id;
+    },
+  });
   const ideas = new IdeaService({
     ideas: ideaRepository,
     users,
@@ -141,7 +188,17 @@ export function createApp(options: AppOptions): App {
     config,
     users,
     installation,
-    extra: [...surveyCommands(surveyDeps), ...ideaCommands({ ideas })],
+    extra: [
+      ...surveyCommands(surveyDeps),
+      ...ideaCommands({ ideas }),
+      ...digestCommands({
+        digest: digestService,
+        surveys,
+        exportTokens,
+        postNow: postDigest,
+        publicBaseUrl: config.publicBaseUrl,
+      }),
+    ],
   });
   const actions = createActions({
     config,
@@ -183,7 +240,20 @@ export function createApp(options: AppOptions): App {
     }
   };
 
-  const http = createHttpServer({ adapter, bot, logger, checkStorage: () => store.ping() });
+  const http = createHttpServer({
+    adapter,
+    bot,
+    logger,
+    checkStorage: () => store.ping(),
+    exportCsv: async (token) => {
+      const runId = exportTokens.verify(token);
+      const run = runId ? await surveys.getRun(runId) : undefined;
+      if (!run) return undefined;
+      // An export is a publication like any other: the same thresholds and differencing rule.
+      const figures = await digestService.runFigures(run, true);
+      return { fileName: `puls-${run.runId}.csv`, csv: runDigestCsv(figures, config.digest.locale) };
+    },
+  });
 
   return {
     config,
@@ -191,15 +261,19 @@ export function createApp(options: AppOptions): App {
     adapter,
     bot,
     http,
-    repositories: { users, channels, runs, responses, deliveries, ideas: ideaRepository },
+    repositories: { users, channels, runs, responses, deliveries, ideas: ideaRepository, digests },
     surveys,
     ideas,
+    digest: digestService,
+    digestScheduler,
+    exportTokens,
     background,
     async start(port = config.port, host = config.host) {
       await store.ensureTables();
       return http.listen(port, host);
     },
     async stop() {
+      digestScheduler.stop();
       await http.close(config.shutdownTimeoutMs);
       await Promise.race([
         background.idle(),
@@ -242,6 +316,10 @@ async function main(): Promise<void> {
 
   const app = createApp({ config, connectionString, logger });
   const port = await app.start();
+  if (config.digest.enabled) {
+    app.digestScheduler.start();
+    logger.info({ cron: config.digest.cron, timezone: 'Europe/Berlin' }, 'weekly digest scheduled');
+  }
   logger.info(
     { port, authentication: config.bot.appId ? 'Bot Framework JWT' : 'none (local only)' },
     `Puls listening on http://${config.host}:${port}/api/messages`,

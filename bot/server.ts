@@ -10,6 +10,8 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Resolves when storage answers; rejects otherwise. */
   checkStorage(): Promise<void>;
+  /** The CSV for a signed export token; undefined for an invalid or expired token. */
+  exportCsv(token: string): Promise<{ fileName: string; csv: string } | undefined>;
 }
 
 export interface HttpServer {
@@ -39,6 +41,27 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     } finally {
       inFlight--;
       if (inFlight === 0) drained?.();
+    }
+  });
+
+  server.get('/api/export/:token', async (req, res) => {
+    try {
+      const result = await options.exportCsv(String(req.params?.token ?? ''));
+      if (!result) {
+        res.setHeader('content-type', 'text/plain; charset=utf-8');
+        res.send(
+          403,
+          'This export link is invalid or has expired. Ask Puls for a new one: export <survey id>.',
+        );
+        return;
+      }
+      res.setHeader('content-type', 'text/csv; charset=utf-8');
+      res.setHeader('content-disposition', `attachment; filename="${result.fileName}"`);
+      res.setHeader('cache-control', 'no-store');
+      res.sendRaw(200, result.csv);
+    } catch (err) {
+      options.logger.error({ err }, 'export failed');
+      res.send(500);
     }
   });
 

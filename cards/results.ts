@@ -75,7 +75,9 @@ function cardData(locale: Locale, view: ResultsCardView, limit: TextLimit) {
         value: results.responseRate === undefined ? '–' : percent(Math.round(results.responseRate * 100), s),
       },
     ],
-    suppressedText: results.suppressed ? format(s.suppressed, { kMin: results.kMin }) : '',
+    suppressedText: results.suppressed
+      ? format(results.withheld === 'tooFewNew' ? s.tooFewNew : s.suppressed, { kMin: results.kMin })
+      : '',
     questions: results.suppressed
       ? []
       : results.questions.map((q, i) => questionView(q, i, locale, results, limit)),

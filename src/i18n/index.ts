@@ -58,6 +58,9 @@ const de = {
     ideas: 'Ideen ansehen und unterstützen',
     myIdeas: 'Ihre Ideen und ihr Stand',
     newIdeas: 'neu eingereichte Ideen prüfen',
+    digest: 'Vorschau der Wochenübersicht',
+    digestSend: 'die Wochenübersicht jetzt in den Kanal senden',
+    export: 'zusammengefasste Zahlen einer Umfrage als CSV: „export“ und die Kennung',
   },
   settings: {
     title: 'Einstellungen',
@@ -239,6 +242,9 @@ const en: Messages = {
     ideas: 'browse and support ideas',
     myIdeas: 'your ideas and their status',
     newIdeas: 'review newly submitted ideas',
+    digest: 'preview of the weekly digest',
+    digestSend: 'send the weekly digest to the channel now',
+    export: 'aggregated figures of a survey as CSV: "export" and the id',
   },
   settings: {
     title: 'Settings',

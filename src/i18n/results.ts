@@ -16,6 +16,8 @@ const de = {
   rate: 'Beteiligung',
   /** A share: "42 %" (German writes a space before the percent sign). */
   percent: '{n} %',
+  tooFewNew:
+    'Noch zu wenige neue Antworten seit der letzten Auswertung: neue Zahlen gibt es, sobald {kMin} weitere Antworten da sind – sonst ließe sich aus dem Unterschied auf Einzelne schließen.',
   suppressed:
     'Noch zu wenige Antworten: Ergebnisse erscheinen ab {kMin} Antworten, damit niemand erkennbar ist.',
   questionAnswered: { one: '1 Antwort', other: '{n} Antworten' } satisfies Plural,
@@ -50,6 +52,8 @@ const en: ResultsMessages = {
   delivered: 'Delivered',
   rate: 'Response rate',
   percent: '{n}%',
+  tooFewNew:
+    'Not enough new answers since the last results: new figures appear once {kMin} more answers are in – otherwise the difference could point to individuals.',
   suppressed: 'Not enough answers yet: results appear from {kMin} answers, so that nobody can be identified.',
   questionAnswered: { one: '1 answer', other: '{n} answers' },
   questionSuppressed: {

@@ -103,17 +103,35 @@ export class DigestRepository {
     );
   }
 
-  /** Respondents of a run when its figures were last shown to anyone (digest, results, export). */
-  async getPublished(runId: string): Promise<number | undefined> {
+  /** What of a run was last shown to anyone (digest, results, export): respondents and per-question counts. */
+  async getPublished(runId: string): Promise<PublishedFigures | undefined> {
     const e = await getOrUndefined(() =>
-      this.store.client('digests').getEntity<{ respondents: number }>(PUBLISHED_PARTITION, encodeKey(runId)),
+      this.store
+        .client('digests')
+        .getEntity<{ respondents: number; questionCounts: string }>(PUBLISHED_PARTITION, encodeKey(runId)),
     );
-    return e ? Number(e.respondents) : undefined;
+    return e
+      ? {
+          respondents: Number(e.respondents),
+          questionCounts: JSON.parse(e.questionCounts || '{}') as Record<string, number>,
+        }
+      : undefined;
   }
 
-  async setPublished(runId: string, respondents: number): Promise<void> {
-    await this.store
-      .client('digests')
-      .upsertEntity({ partitionKey: PUBLISHED_PARTITION, rowKey: encodeKey(runId), respondents }, 'Replace');
+  async setPublished(runId: string, figures: PublishedFigures): Promise<void> {
+    await this.store.client('digests').upsertEntity(
+      {
+        partitionKey: PUBLISHED_PARTITION,
+        rowKey: encodeKey(runId),
+        respondents: figures.respondents,
+        questionCounts: JSON.stringify(figures.questionCounts),
+      },
+      'Replace',
+    );
   }
+}
+
+export interface PublishedFigures {
+  respondents: number;
+  questionCounts: Record<string, number>;
 }

@@ -173,6 +173,33 @@ export class IdeaRepository {
     return out;
   }
 
+  /** Status changes (not submissions) since a time, across all ideas: the digest's week. */
+  async *statusChangesSince(since: Date): AsyncGenerator<{ ideaId: string; entry: IdeaHistoryEntry }> {
+    const rows = this.store.client('ideahistory').listEntities<{
+      at: Date;
+      from: string;
+      to: string;
+      byId: string;
+      byName: string;
+      feedback: string;
+    }>({ queryOptions: { filter: `at ge datetime'${since.toISOString()}' and from ne ''` } });
+    for await (const r of rows) {
+      const to = asStatus(r.to);
+      if (!to) continue;
+      yield {
+        ideaId: r.partitionKey ?? '',
+        entry: {
+          at: new Date(r.at),
+          from: asStatus(r.from),
+          to,
+          byId: r.byId,
+          byName: r.byName,
+          feedback: r.feedback,
+        },
+      };
+    }
+  }
+
   // --- owners: who to notify, kept only while the idea is open ------------------------------
 
   async setOwner(ideaId: string, userId: string): Promise<void> {

@@ -62,6 +62,8 @@ export interface TextResult extends QuestionResultBase {
 export type QuestionResult = LikertResult | NpsResult | ChoiceResult | TextResult;
 
 export interface RunResults {
+  /** Set when figures are withheld although there are enough answers: an open run whose count has not grown by K since it was last shown. */
+  withheld?: 'tooFewNew';
   /** Responses stored for the run (one per respondent). */
   respondents: number;
   /** Survey cards delivered. */

@@ -9,6 +9,8 @@ import type { Locale } from '../i18n';
 import type { Logger } from '../logger';
 import type { Pseudonymizer } from '../privacy/pseudonym';
 import type { DeliveryCounts, DeliveryRepository } from '../storage/delivery-repository';
+import type { DigestRepository } from '../storage/digest-repository';
+import { mayPublishOpenRun } from '../digest/privacy';
 import type { ResponseRepository } from '../storage/response-repository';
 import type { RunRepository } from '../storage/run-repository';
 import type { UserRecord, UserRepository } from '../storage/user-repository';
@@ -36,6 +38,8 @@ export interface SurveyServiceOptions {
   logger: Logger;
   privacy: { kMin: number; kText: number };
   defaultLocale: Locale;
+  /** Remembers what of a run was shown, so that the next figures cannot be differenced against it. */
+  published: DigestRepository;
   /** The survey card a recipient gets, in their language. */
   renderSurveyCard(run: Run, locale: Locale): Partial<Activity>;
   /** Runs a background task (delivery) so that shutdown can wait for it. */
@@ -238,12 +242,30 @@ export class SurveyService {
         for await (const r of this.o.responses.listByRun(run.runId)) acc.add(r);
       })(),
     ]);
-    return summariseResults(acc, {
+    const summary = summariseResults(acc, {
       kMin: this.o.privacy.kMin,
       kText: this.o.privacy.kText,
       delivered: counts.sent,
       answered: counts.answered,
     });
+    if (summary.suppressed) return summary;
+    // No differencing: once figures of a run were shown, new ones need K more respondents.
+    const last = await this.o.published.getPublished(run.runId);
+    if (
+      last &&
+      last.respondents > 0 &&
+      !mayPublishOpenRun(summary.respondents, last.respondents, this.o.privacy.kMin)
+    ) {
+      return { ...summary, suppressed: true, withheld: 'tooFewNew', questions: [] };
+    }
+    // Figures of a closed run are final: showing them again reveals nothing new.
+    if (this.isOpen(run)) {
+      await this.o.published.setPublished(run.runId, {
+        respondents: summary.respondents,
+        questionCounts: Object.fromEntries(summary.questions.map((q) => [q.questionId, q.answered])),
+      });
+    }
+    return summary;
   }
 }
 

@@ -11,7 +11,9 @@ import {
   type AdaptiveCard,
 } from '../../cards';
 import { renderRunStart, renderRuns, renderSurveyForm, renderSurveyThanks } from '../../cards/surveys';
+import { renderDigest } from '../../cards/digest';
 import { renderIdeaForm, renderIdeaList, renderIdeaReview } from '../../cards/ideas';
+import { RunAggregator, summariseRun } from '../../src/digest/aggregate';
 import { renderResults } from '../../cards/results';
 import type { Idea } from '../../src/ideas/model';
 import type { Locale } from '../../src/i18n';
@@ -54,6 +56,40 @@ const sampleIdea: Idea = {
 };
 
 const fixtures: Record<string, (locale: Locale) => AdaptiveCard> = {
+  'weekly-digest': (l) => {
+    const agg = new RunAggregator(TEST_SURVEY);
+    const districts = ['altona', 'wandsbek', 'harburg'] as const;
+    for (let i = 0; i < 14; i++) {
+      agg.add({
+        district: districts[i < 6 ? 0 : i < 12 ? 1 : 2],
+        answers: { ...answers, tools: (i % 5) + 1, recommend: i % 11, comment: `Text ${i}` },
+      });
+    }
+    const digest = summariseRun(agg, {
+      runId: run.runId,
+      title: { de: 'Testumfrage', en: 'Test survey' },
+      open: false,
+      delivered: 20,
+      answered: 14,
+      kMin: 5,
+      kText: 10,
+    });
+    return renderDigest(
+      l,
+      {
+        weekLabel: 'KW 48 · 23.–29.11.2026',
+        runs: [digest],
+        ideas: {
+          newByField: [{ field: 'nutzerorientierung', count: 2 }],
+          topSupported: [{ title: sampleIdea.title, supportCount: 12, status: 'in_review' }],
+          statusChanges: [{ title: sampleIdea.title, from: 'submitted', to: 'in_review' }],
+        },
+      },
+      // The adaptivecards validator does not know Teams' Chart.* types; the card with charts and
+      // their fallbacks is validated in digest-card.test.ts.
+      { charts: false },
+    );
+  },
   'idea-form': (l) =>
     renderIdeaForm(l, {
       entered: { title: 'x', description: 'y', field: 'sonstiges', anonymous: 'true' },

@@ -1,0 +1,91 @@
+// Digest commands for officers: a preview in the 1:1 chat, a post to the channel now, and exports.
+import { CardFactory, type Activity } from 'botbuilder';
+import { renderNotice } from '../cards';
+import { renderDigest } from '../cards/digest';
+import { format, type Locale } from '../src/i18n';
+import { digestCommandMessages as digestMessages } from '../src/i18n/digest-commands';
+import type { DigestService } from '../src/digest/digest-service';
+import type { ExportTokens } from '../src/digest/export-token';
+import type { SurveyService } from '../src/surveys/survey-service';
+import { sendCard } from './commands';
+import type { CommandSpec } from './router';
+
+export interface DigestHandlerDependencies {
+  digest: DigestService;
+  surveys: SurveyService;
+  exportTokens: ExportTokens;
+  /** Posts the digest to the officers' channel now; resolves with Teams' id, or undefined without a channel. */
+  postNow(): Promise<string | undefined>;
+  publicBaseUrl: string;
+}
+
+export async function digestActivity(
+  digest: DigestService,
+  locale: Locale,
+  publish: boolean,
+): Promise<Partial<Activity>> {
+  const view = await digest.build(locale, publish);
+  return {
+    attachments: [CardFactory.adaptiveCard(renderDigest(locale, view))],
+    summary: `${digestMessages(locale).title} · ${view.weekLabel}`,
+  };
+}
+
+export function digestCommands(deps: DigestHandlerDependencies): CommandSpec[] {
+  return [
+    {
+      id: 'digest',
+      words: { de: ['digest', 'wochenübersicht'], en: ['weekly digest'] },
+      describe: (m) => m.commands.digest,
+      officerOnly: true,
+      // A preview is a publication too: it follows, and advances, the same differencing rule.
+      handle: async (turn) => {
+        await turn.context.sendActivity(await digestActivity(deps.digest, turn.locale, true));
+      },
+    },
+    {
+      id: 'digestSend',
+      words: { de: ['digest senden'], en: ['send digest'] },
+      describe: (m) => m.commands.digestSend,
+      officerOnly: true,
+      handle: async (turn) => {
+        const m = digestMessages(turn.locale);
+        const id = await deps.postNow();
+        await sendCard(
+          turn.context,
+          renderNotice(
+            id
+              ? { title: m.sentTitle, text: m.sentText, tone: 'good' }
+              : { title: m.noChannelTitle, text: m.noChannelText, tone: 'warning' },
+          ),
+        );
+      },
+    },
+    {
+      id: 'export',
+      words: { de: ['export'], en: ['export'] },
+      describe: (m) => m.commands.export,
+      officerOnly: true,
+      handle: async (turn, args) => {
+        const m = digestMessages(turn.locale);
+        const run = args ? await deps.surveys.getRun(args) : undefined;
+        if (!run) {
+          await sendCard(
+            turn.context,
+            renderNotice({ title: m.exportTitle, text: m.exportWhich, tone: 'warning' }),
+          );
+          return;
+        }
+        const url = `${deps.publicBaseUrl}/api/export/${deps.exportTokens.issue(run.runId)}`;
+        await sendCard(turn.context, {
+          ...renderNotice({
+            title: m.exportTitle,
+            text: format(m.exportText, { runId: run.runId }),
+            tone: 'accent',
+          }),
+          actions: [{ type: 'Action.OpenUrl', title: m.exportOpen, url }],
+        });
+      },
+    },
+  ];
+}

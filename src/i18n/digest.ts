@@ -1,0 +1,150 @@
+// The texts of the weekly digest card (officers' channel), German first, English with the same shape.
+// Field-of-action names and idea statuses come from ./ideas; these are the digest's own words.
+import type { District } from '../config';
+import type { FieldOfAction } from '../surveys/definition';
+import type { Locale } from './index';
+import type { Plural } from './results';
+
+const de = {
+  headline: 'Puls · Wochenübersicht',
+  participation: 'Beteiligung',
+  noRuns: 'In dieser Woche lief keine Umfrage.',
+  open: 'offen',
+  closed: 'beendet',
+  respondents: { one: '1 Antwort', other: '{n} Antworten' } satisfies Plural,
+  /** "{answered} von {delivered} beantwortet ({rate})" */
+  rate: '{rate} Beteiligung ({answered} von {delivered})',
+  percent: '{n} %',
+  tooFewRespondents: 'Noch zu wenige Antworten: Ergebnisse erscheinen ab {k} Antworten.',
+  tooFewNew:
+    'Noch zu wenige neue Antworten seit der letzten Übersicht – neue Zahlen ab {k} weiteren Antworten.',
+  questionHidden: 'ausgeblendet (weniger als {k} Antworten)',
+  questionTooFewNew: 'noch zu wenige neue Antworten',
+  meanHidden: 'kein Mittelwert (weniger als {k} Antworten von 1–5)',
+  mean: 'Ø {value}',
+  nps: 'NPS {value}',
+  scale: '1 = {low} · 5 = {high}',
+  noAnswer: 'k. A.',
+  npsGroups: { detractors: '0–6', passives: '7–8', promoters: '9–10' },
+  texts: { one: '1 Freitextantwort', other: '{n} Freitextantworten' } satisfies Plural,
+  textsHidden: 'Freitexte: weniger als {k}',
+  moreOptions: '+{n} weitere Optionen',
+  moreQuestions: '+{n} weitere Fragen – vollständig mit „ergebnisse {runId}“',
+  fieldsTitle: 'Gestaltungsfelder (Index 0–100)',
+  districtsTitle: 'Nach Bereichen',
+  districtColumn: 'Bereich',
+  countColumn: 'n',
+  districtsOpen: 'Die Aufteilung nach Bereichen erscheint, wenn die Umfrage beendet ist.',
+  districtsNone: 'Keine Aufteilung nach Bereichen: zu wenige Antworten je Bereich.',
+  hiddenCell: '–',
+  hiddenFootnote: '– ausgeblendet (weniger als {k} Antworten)',
+  complementaryFootnote:
+    '– auch ausgeblendet, wenn sich sonst ein kleiner Bereich aus der Gesamtzahl errechnen ließe',
+  trend: { up: '▲', down: '▼', same: '►' },
+  /** "seit der letzten Umfrage" */
+  changeHint: 'Pfeile: Veränderung seit der letzten beendeten Umfrage',
+  ideasTitle: 'Ideen',
+  newIdeas: 'Neue Ideen der Woche',
+  noNewIdeas: 'keine',
+  topSupported: 'Meistunterstützt',
+  supporters: { one: '1 Unterstützung', other: '{n} Unterstützungen' } satisfies Plural,
+  statusChanges: 'Statusänderungen',
+  noStatusChanges: 'keine',
+  moreIdeas: '+{n} weitere',
+  privacyNote:
+    'Alle Zahlen sind zusammengefasst; Gruppen mit weniger als {k} Antworten werden nicht gezeigt.',
+  districts: {
+    altona: 'Altona',
+    bergedorf: 'Bergedorf',
+    eimsbuettel: 'Eimsbüttel',
+    'hamburg-mitte': 'Mitte',
+    'hamburg-nord': 'Nord',
+    harburg: 'Harburg',
+    wandsbek: 'Wandsbek',
+    other: 'andere',
+  } satisfies Record<District, string>,
+  /** Column headers of the district table (narrow phones). */
+  fieldsShort: {
+    nutzerorientierung: 'Nutzer',
+    'zusammenarbeit-vernetzung': 'Zus.arbeit',
+    'rollen-organisation': 'Rollen',
+    'digitale-kompetenzen': 'Kompet.',
+    'digitales-arbeiten': 'Dig. Arb.',
+    datenmanagement: 'Daten',
+    ressourcen: 'Ressourc.',
+    sonstiges: 'Sonst.',
+  } satisfies Record<FieldOfAction, string>,
+};
+
+export type DigestMessages = typeof de;
+
+const en: DigestMessages = {
+  headline: 'Puls · Weekly digest',
+  participation: 'Participation',
+  noRuns: 'No survey ran this week.',
+  open: 'open',
+  closed: 'closed',
+  respondents: { one: '1 answer', other: '{n} answers' },
+  rate: '{rate} response rate ({answered} of {delivered})',
+  percent: '{n}%',
+  tooFewRespondents: 'Not enough answers yet: results appear from {k} answers.',
+  tooFewNew: 'Too few new answers since the last digest – new figures after {k} more answers.',
+  questionHidden: 'hidden (fewer than {k} answers)',
+  questionTooFewNew: 'too few new answers yet',
+  meanHidden: 'no mean (fewer than {k} answers from 1–5)',
+  mean: 'Mean {value}',
+  nps: 'NPS {value}',
+  scale: '1 = {low} · 5 = {high}',
+  noAnswer: 'n/a',
+  npsGroups: { detractors: '0–6', passives: '7–8', promoters: '9–10' },
+  texts: { one: '1 free-text answer', other: '{n} free-text answers' },
+  textsHidden: 'Free texts: fewer than {k}',
+  moreOptions: '+{n} more options',
+  moreQuestions: '+{n} more questions – all of them with “results {runId}”',
+  fieldsTitle: 'Fields of action (index 0–100)',
+  districtsTitle: 'By organisation',
+  districtColumn: 'Organisation',
+  countColumn: 'n',
+  districtsOpen: 'The breakdown by organisation appears once the survey has closed.',
+  districtsNone: 'No breakdown by organisation: too few answers per organisation.',
+  hiddenCell: '–',
+  hiddenFootnote: '– hidden (fewer than {k} answers)',
+  complementaryFootnote: '– also hidden where a small group could otherwise be worked out from the total',
+  trend: { up: '▲', down: '▼', same: '►' },
+  changeHint: 'Arrows: change since the last closed survey',
+  ideasTitle: 'Ideas',
+  newIdeas: 'New ideas this week',
+  noNewIdeas: 'none',
+  topSupported: 'Most supported',
+  supporters: { one: '1 supporter', other: '{n} supporters' },
+  statusChanges: 'Status changes',
+  noStatusChanges: 'none',
+  moreIdeas: '+{n} more',
+  privacyNote: 'All figures are aggregated; groups with fewer than {k} answers are not shown.',
+  districts: {
+    altona: 'Altona',
+    bergedorf: 'Bergedorf',
+    eimsbuettel: 'Eimsbüttel',
+    'hamburg-mitte': 'Mitte',
+    'hamburg-nord': 'Nord',
+    harburg: 'Harburg',
+    wandsbek: 'Wandsbek',
+    other: 'other',
+  },
+  fieldsShort: {
+    nutzerorientierung: 'Users',
+    'zusammenarbeit-vernetzung': 'Collab.',
+    'rollen-organisation': 'Roles',
+    'digitale-kompetenzen': 'Skills',
+    'digitales-arbeiten': 'Dig. work',
+    datenmanagement: 'Data',
+    ressourcen: 'Resources',
+    sonstiges: 'Other',
+  },
+};
+
+const catalogues: Record<Locale, DigestMessages> = { de, en };
+
+export function digestMessages(locale: Locale): DigestMessages {
+  return catalogues[locale];
+}
