@@ -22,7 +22,8 @@ export interface HttpServer {
 }
 
 export function createHttpServer(options: HttpServerOptions): HttpServer {
-  const server = restify.createServer({ name: 'puls' });
+  // Export tokens are longer than the router's default limit of 100 characters for a path parameter.
+  const server = restify.createServer({ name: 'puls', maxParamLength: 600 } as restify.ServerOptions);
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1024 * 1024 }));
 
   let inFlight = 0;

@@ -12,6 +12,8 @@ export interface CapturedCall {
   conversationId: string;
   activityId?: string;
   activity: Partial<Activity>;
+  /** createConversation only: the conversation parameters (channelData, isGroup, …). */
+  parameters?: Record<string, unknown>;
   /** The id the connector gave the message. */
   id: string;
   authorization: string | undefined;
@@ -87,6 +89,7 @@ export class CaptureConnector {
       conversationId: kind === 'createConversation' ? `conv-${randomUUID()}` : conversationId,
       activityId,
       activity: activity ?? {},
+      ...(kind === 'createConversation' ? { parameters: parsed } : {}),
       authorization: req.headers.authorization,
     };
     const delay = this.options.delayMs?.(call) ?? 0;

@@ -1,0 +1,199 @@
+// The weekly digest end to end: two bot instances on one Azurite, a fixed clock passing Monday
+// 08:00 in Hamburg → exactly one post in the officers' channel; a restart the same week posts nothing.
+import { ManualClock } from '../../src/clock';
+import { isoWeekOf } from '../../src/digest/week';
+import { cardOf, cardText } from '../support/connector';
+import { answerData, bankOf, TEST_SURVEY } from '../support/fixtures';
+import { startHarness, type Harness } from '../support/harness';
+import { uniquePrefix } from '../support/storage';
+import {
+  cardAction,
+  installPersonal,
+  installTeam,
+  makeTeam,
+  makeUser,
+  message,
+  personalConversationId,
+  type TeamsUser,
+} from '../support/teams';
+
+interface InvokeBody {
+  value: Record<string, unknown>;
+}
+
+describe('weekly digest', () => {
+  const prefix = uniquePrefix();
+  const officer = makeUser('Dora Digest');
+  const team = makeTeam('Digitalisierungsbeauftragte');
+  const clock = new ManualClock('2026-11-23T06:59:00Z'); // Monday 07:59 in Hamburg
+  const env = { TABLE_PREFIX: prefix, OFFICER_AAD_IDS: officer.aadObjectId, OFFICERS_TEAM_ID: team.id };
+  let a: Harness;
+  let b: Harness;
+  let runId: string;
+  const staff = Array.from({ length: 7 }, (_, i) => makeUser(`Person ${i}`));
+
+  const invoke = async (h: Harness, user: TeamsUser, verb: string, data: Record<string, unknown> = {}) => {
+    const res = await h.send(cardAction(user, verb, data, h.serviceUrl));
+    return (res.body as InvokeBody).value;
+  };
+  /** Posts to the officers' channel (new threads), wherever they were sent from. */
+  const channelPosts = () => a.connector.calls.filter((c) => c.kind === 'createConversation');
+
+  beforeAll(async () => {
+    a = await startHarness({ env, clock, questionBank: bankOf(TEST_SURVEY) });
+    b = await startHarness({ env, clock, questionBank: bankOf(TEST_SURVEY) });
+    await a.send(installTeam(team, officer, a.serviceUrl));
+    await a.send(installPersonal(officer, a.serviceUrl));
+    await invoke(a, officer, 'settings.save', {
+      language: 'de',
+      district: 'hamburg-nord',
+      reminders: 'true',
+    });
+    for (const u of staff) {
+      await a.send(installPersonal(u, a.serviceUrl));
+      await invoke(a, u, 'settings.save', {
+        language: 'de',
+        district: i2d(staff.indexOf(u)),
+        reminders: 'true',
+      });
+    }
+    const started = await invoke(a, officer, 'run.start', {
+      surveyId: TEST_SURVEY.id,
+      closesAt: '2026-12-07',
+      districts: '',
+    });
+    runId = /testumfrage-\d{4}-[a-z0-9]{4}/.exec(cardText(started))![0];
+    await a.app.background.idle();
+    for (const [i, u] of staff.entries()) {
+      await invoke(i % 2 ? a : b, u, `survey.answer:${runId}`, answerData({ q_tools: String((i % 5) + 1) }));
+    }
+  });
+  afterAll(async () => {
+    await a.stop();
+    await b.stop();
+  });
+
+  function i2d(i: number): string {
+    return ['altona', 'wandsbek', 'harburg'][i % 3]!;
+  }
+
+  it('when Monday 08:00 passes with two instances, then exactly one digest reaches the channel', async () => {
+    expect(await a.app.digestScheduler.tick()).toBe('not_due');
+    expect(await b.app.digestScheduler.tick()).toBe('not_due');
+    expect(channelPosts()).toHaveLength(0);
+
+    clock.set('2026-11-23T07:00:05Z'); // 08:00:05 in Hamburg
+    const outcomes = await Promise.all([a.app.digestScheduler.tick(), b.app.digestScheduler.tick()]);
+    expect(outcomes.sort()).toEqual(['claimed_elsewhere', 'posted'].sort());
+    expect(channelPosts()).toHaveLength(1);
+    const post = channelPosts()[0]!;
+    expect((post.parameters?.channelData as { channel: { id: string } }).channel.id).toBe(team.id);
+    const text = cardText(cardOf(post));
+    expect(text).toContain('Testumfrage');
+    expect(text).toContain('Wochenübersicht');
+
+    // Later ticks of either instance, and an instance started anew the same week, post nothing.
+    clock.set('2026-11-25T12:00:00Z');
+    expect(await a.app.digestScheduler.tick()).toBe('already_posted');
+    const c = await startHarness({ env, clock, questionBank: bankOf(TEST_SURVEY) });
+    try {
+      expect(await c.app.digestScheduler.tick()).toBe('already_posted');
+    } finally {
+      await c.stop();
+    }
+    expect(channelPosts()).toHaveLength(1);
+    const week = await a.app.repositories.digests.getWeek(isoWeekOf(clock.now()).key);
+    expect(week?.status).toBe('posted');
+    expect(week?.activityId).toBe(post.conversationId);
+  });
+
+  it('when the instance holding the claim died, then another takes over after the claim expires', async () => {
+    clock.set('2026-11-30T07:00:01Z'); // next Monday 08:00:01
+    const weekKey = isoWeekOf(clock.now()).key;
+    expect(
+      await a.app.repositories.digests.claimWeek(weekKey, 'crashed-instance', clock.now(), 10 * 60_000),
+    ).toBeDefined();
+    expect(await b.app.digestScheduler.tick()).toBe('claimed_elsewhere');
+    clock.advance(11 * 60_000);
+    expect(await b.app.digestScheduler.tick()).toBe('posted');
+    expect(await a.app.digestScheduler.tick()).toBe('already_posted');
+    expect(channelPosts()).toHaveLength(2);
+    clock.set('2026-11-25T12:00:00Z');
+  });
+
+  it('when an officer asks for "digest", then a preview arrives in the 1:1 chat and nothing goes to the channel', async () => {
+    const before = channelPosts().length;
+    a.connector.clear();
+    await a.send(message(officer, 'digest', a.serviceUrl));
+    const preview = cardText(cardOf(a.connector.messagesIn(personalConversationId(officer)).at(-1)));
+    expect(preview).toContain('Wochenübersicht');
+    expect(channelPosts()).toHaveLength(0);
+    expect(before).toBeGreaterThan(0);
+  });
+
+  it('when an officer says "digest senden", then it is posted to the channel now', async () => {
+    a.connector.clear();
+    await a.send(message(officer, 'digest senden', a.serviceUrl));
+    expect(channelPosts()).toHaveLength(1);
+    expect(cardText(cardOf(a.connector.messagesIn(personalConversationId(officer)).at(-1)))).toContain(
+      'gesendet',
+    );
+  });
+
+  it('when a non-officer asks for the digest or an export, then a polite refusal answers', async () => {
+    const user = makeUser('Neugierig');
+    await a.send(installPersonal(user, a.serviceUrl));
+    for (const text of ['digest', 'digest senden', `export ${runId}`]) {
+      a.connector.clear();
+      await a.send(message(user, text, a.serviceUrl));
+      expect(cardText(cardOf(a.connector.messagesIn(personalConversationId(user)).at(-1)))).toContain(
+        'Nur für',
+      );
+    }
+  });
+
+  it('when an officer exports a run, then a signed link serves the aggregates for 15 minutes; other tokens get 403', async () => {
+    // A run whose figures were never shown while it was open: its final figures may be exported.
+    const started = await invoke(a, officer, 'run.start', {
+      surveyId: TEST_SURVEY.id,
+      closesAt: '2026-12-07',
+      districts: '',
+    });
+    const fresh = /testumfrage-\d{4}-[a-z0-9]{4}/.exec(cardText(started))![0];
+    await a.app.background.idle();
+    for (const [i, u] of staff.entries())
+      await invoke(a, u, `survey.answer:${fresh}`, answerData({ q_tools: String((i % 5) + 1) }));
+    await a.send(message(officer, `umfrage beenden ${fresh}`, a.serviceUrl));
+
+    const exportPath = async (id: string) => {
+      a.connector.clear();
+      await a.send(message(officer, `export ${id}`, a.serviceUrl));
+      const card = cardOf(a.connector.messagesIn(personalConversationId(officer)).at(-1));
+      const url = /"url":"([^"]+)"/.exec(JSON.stringify(card))?.[1];
+      expect(url).toMatch(/\/api\/export\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
+      return new URL(url!).pathname;
+    };
+    const path = await exportPath(fresh);
+    const res = await fetch(`${a.botUrl}${path}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const csv = await res.text();
+    expect(csv).toContain('respondents";7');
+    expect(csv).toContain('Ich habe die Werkzeuge, die ich brauche.');
+    // Aggregates only: no free text, no pseudonym.
+    expect(csv).not.toMatch(/[0-9a-f]{64}/);
+
+    // The first run was shown in the digest while open at 7 respondents and closed at 7: its final
+    // figures would differ from the shown ones by changed answers only, so they stay withheld.
+    await a.send(message(officer, `umfrage beenden ${runId}`, a.serviceUrl));
+    const withheld = await (await fetch(`${a.botUrl}${await exportPath(runId)}`)).text();
+    expect(withheld).toContain('withheld: tooFewNew');
+    expect(withheld).not.toContain('Ich habe die Werkzeuge');
+
+    expect((await fetch(`${a.botUrl}${path.slice(0, -2)}xx`)).status).toBe(403);
+    expect((await fetch(`${a.botUrl}/api/export/not-a-token`)).status).toBe(403);
+    clock.advance(15 * 60_000 + 1);
+    expect((await fetch(`${a.botUrl}${path}`)).status).toBe(403);
+    clock.set('2026-11-25T12:00:00Z');
+  });
+});
