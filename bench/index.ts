@@ -1,5 +1,6 @@
 // npm run bench: every benchmark, printing figures (never asserting them).
 import { benchAnswerLatency } from './answer-latency';
+import { benchDigest } from './digest';
 import { benchSimilarIdeas } from './similar-ideas';
 
 async function main(): Promise<void> {
@@ -7,6 +8,7 @@ async function main(): Promise<void> {
   const benches: Record<string, () => Promise<void>> = {
     answers: benchAnswerLatency,
     ideas: benchSimilarIdeas,
+    digest: benchDigest,
   };
   for (const [name, bench] of Object.entries(benches)) {
     if (only && only !== name) continue;

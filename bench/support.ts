@@ -16,13 +16,16 @@ export async function freePort(): Promise<number> {
 }
 
 /** Azurite's table service in a separate process, so that it does not share a core with the bot. */
-export async function startAzuriteProcess(): Promise<{ connectionString: string; stop(): void }> {
+export async function startAzuriteProcess(
+  location?: string,
+): Promise<{ connectionString: string; stop(): void }> {
   const port = await freePort();
+  const storage = location ? ['--location', location] : ['--inMemoryPersistence'];
   const bin = path.join(__dirname, '..', 'node_modules', '.bin', 'azurite-table');
   const child: ChildProcess = spawn(
     bin,
     [
-      '--inMemoryPersistence',
+      ...storage,
       '--tableHost',
       '127.0.0.1',
       '--tablePort',
