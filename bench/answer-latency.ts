@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
 import { createApp } from '../bot/index';
 import { ManualClock } from '../src/clock';
-import { loadConfig } from '../src/config';
+import { DISTRICTS, loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { Pseudonymizer } from '../src/privacy/pseudonym';
 import { RESPONSE_BUCKETS, responsePartition } from '../src/storage/response-repository';
@@ -45,15 +45,7 @@ export async function benchAnswerLatency(): Promise<void> {
       startedBy: 'bench',
     };
     await app.repositories.runs.create(run);
-    const districts = [
-      'altona',
-      'bergedorf',
-      'eimsbuettel',
-      'hamburg-mitte',
-      'hamburg-nord',
-      'harburg',
-      'wandsbek',
-    ] as const;
+    const districts = DISTRICTS;
     const users = Array.from({ length: USERS + WARMUP }, (_, i) => ({
       id: `29:bench-${i}`,
       aad: randomUUID(),

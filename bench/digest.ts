@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { TableClient, type TransactionAction } from '@azure/data-tables';
 import { ManualClock } from '../src/clock';
+import { DISTRICTS } from '../src/config';
 import { createLogger } from '../src/logger';
 import { DigestService } from '../src/digest/digest-service';
 import { Pseudonymizer } from '../src/privacy/pseudonym';
@@ -20,16 +21,6 @@ import { fmt, startAzuriteProcess } from './support';
 
 const RESPONSES = 72_000;
 const RUN_ID = 'bench-digest-run';
-const DISTRICTS = [
-  'altona',
-  'bergedorf',
-  'eimsbuettel',
-  'hamburg-mitte',
-  'hamburg-nord',
-  'harburg',
-  'wandsbek',
-  'other',
-];
 const t = (s: string) => ({ de: s, en: s });
 
 /** Twelve questions: eight likert, a single, a multi, an NPS and a free text. */

@@ -24,15 +24,7 @@ export async function startAzuriteProcess(
   const bin = path.join(__dirname, '..', 'node_modules', '.bin', 'azurite-table');
   const child: ChildProcess = spawn(
     bin,
-    [
-      ...storage,
-      '--tableHost',
-      '127.0.0.1',
-      '--tablePort',
-      String(port),
-      '--disableTelemetry',
-      '--silent',
-    ],
+    [...storage, '--tableHost', '127.0.0.1', '--tablePort', String(port), '--disableTelemetry', '--silent'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await new Promise<void>((resolve, reject) => {

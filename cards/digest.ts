@@ -6,25 +6,16 @@
 // detail step by step (charts → text bars → summaries only → fewer questions).
 import type { District } from '../src/config';
 import type { QuestionDigest, RunDigest } from '../src/digest/aggregate';
-import { format, pick, type Locale } from '../src/i18n';
+import { format, pick, type Locale, truncate } from '../src/i18n';
 import { digestMessages, type DigestMessages } from '../src/i18n/digest';
 import { ideaMessages } from '../src/i18n/ideas';
 import { plural } from '../src/i18n/results';
-import type { IdeaStatus } from '../src/ideas/model';
-import type { FieldOfAction } from '../src/surveys/definition';
 import digestTemplate from './weekly-digest.json';
+import type { DigestViewData } from '../src/digest/digest-service';
 import { expand, type AdaptiveCard } from './index';
 
-export interface DigestView {
-  /** e.g. "KW 48 · 23.–29.11.2026" */
-  weekLabel: string;
-  runs: RunDigest[];
-  ideas: {
-    newByField: { field: FieldOfAction; count: number }[];
-    topSupported: { title: string; supportCount: number; status: IdeaStatus }[];
-    statusChanges: { title: string; from?: IdeaStatus; to: IdeaStatus }[];
-  };
-}
+/** What the digest card shows: built by DigestService. */
+export type DigestView = DigestViewData;
 
 /** Teams drops cards over ~28 KB on some clients; this leaves room for the activity around it. */
 export const DIGEST_CARD_BUDGET_BYTES = 27 * 1024;
@@ -385,14 +376,4 @@ function signed(n: number, locale: Locale): string {
     signDisplay: 'exceptZero',
     maximumFractionDigits: 0,
   }).format(n);
-}
-
-/** At most `max` characters (code points), with an ellipsis when cut. */
-function truncate(text: string, max: number): string {
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
-  return `${chars
-    .slice(0, max - 1)
-    .join('')
-    .trimEnd()}…`;
 }

@@ -1,7 +1,7 @@
 // The results card officers get for one run: counts, then per question text bars, mean / NPS, and
 // free texts (in TextRuns, so that nothing a respondent wrote is read as markdown). Below K it shows
 // the counts and a notice only. Free texts are capped so that the card stays under 28 KB.
-import { format, formatDate, pick, type Locale } from '../src/i18n';
+import { format, formatDate, pick, type Locale, truncate } from '../src/i18n';
 import { plural, resultsMessages, type ResultsMessages } from '../src/i18n/results';
 import type { QuestionResult, RunResults } from '../src/surveys/results';
 import { expand, type AdaptiveCard } from './index';
@@ -186,14 +186,4 @@ function decimal(n: number, locale: Locale): string {
 /** +12, 0, -12. */
 function signed(n: number, locale: Locale): string {
   return new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'de-DE', { signDisplay: 'exceptZero' }).format(n);
-}
-
-/** At most `max` characters (code points), with an ellipsis when cut. */
-function truncate(text: string, max: number): string {
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
-  return `${chars
-    .slice(0, max - 1)
-    .join('')
-    .trimEnd()}…`;
 }

@@ -403,3 +403,13 @@ const DATE_FORMATS: Record<Locale, Intl.DateTimeFormat> = {
 export function pick(text: { de: string; en: string }, locale: Locale): string {
   return text[locale];
 }
+
+/** At most `max` characters (code points), with an ellipsis when cut. */
+export function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  return `${chars
+    .slice(0, max - 1)
+    .join('')
+    .trimEnd()}…`;
+}

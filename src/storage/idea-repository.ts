@@ -25,6 +25,17 @@ interface IdeaEntity {
   updatedAt: Date;
 }
 
+interface HistoryEntity {
+  partitionKey: string;
+  rowKey: string;
+  at: Date;
+  from: string;
+  to: string;
+  byId: string;
+  byName: string;
+  feedback: string;
+}
+
 export interface IdeaPage {
   ideas: Idea[];
   /** Continuation token for the next page (undefined on the last page). */
@@ -152,42 +163,22 @@ export class IdeaRepository {
 
   async history(ideaId: string): Promise<IdeaHistoryEntry[]> {
     const out: IdeaHistoryEntry[] = [];
-    const rows = this.store.client('ideahistory').listEntities<{
-      at: Date;
-      from: string;
-      to: string;
-      byId: string;
-      byName: string;
-      feedback: string;
-    }>({ queryOptions: { filter: `PartitionKey eq '${ideaId}'` } });
-    for await (const r of rows) {
-      out.push({
-        at: new Date(r.at),
-        from: asStatus(r.from),
-        to: asStatus(r.to) ?? 'submitted',
-        byId: r.byId,
-        byName: r.byName,
-        feedback: r.feedback,
-      });
-    }
+    for await (const { entry } of this.historyRows(`PartitionKey eq '${ideaId}'`)) out.push(entry);
     return out;
   }
 
   /** Status changes (not submissions) since a time, across all ideas: the digest's week. */
-  async *statusChangesSince(since: Date): AsyncGenerator<{ ideaId: string; entry: IdeaHistoryEntry }> {
-    const rows = this.store.client('ideahistory').listEntities<{
-      at: Date;
-      from: string;
-      to: string;
-      byId: string;
-      byName: string;
-      feedback: string;
-    }>({ queryOptions: { filter: `at ge datetime'${since.toISOString()}' and from ne ''` } });
+  statusChangesSince(since: Date): AsyncGenerator<{ ideaId: string; entry: IdeaHistoryEntry }> {
+    return this.historyRows(`at ge datetime'${since.toISOString()}' and from ne ''`);
+  }
+
+  private async *historyRows(filter: string): AsyncGenerator<{ ideaId: string; entry: IdeaHistoryEntry }> {
+    const rows = this.store.client('ideahistory').listEntities<HistoryEntity>({ queryOptions: { filter } });
     for await (const r of rows) {
       const to = asStatus(r.to);
       if (!to) continue;
       yield {
-        ideaId: r.partitionKey ?? '',
+        ideaId: r.partitionKey,
         entry: {
           at: new Date(r.at),
           from: asStatus(r.from),
