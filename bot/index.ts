@@ -29,6 +29,7 @@ import { IdeaRepository } from '../src/storage/idea-repository';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { DigestService } from '../src/digest/digest-service';
+import { RetentionService } from '../src/privacy/retention';
 import { ExportTokens } from '../src/digest/export-token';
 import { runDigestCsv } from '../src/digest/export-csv';
 import { DigestScheduler } from '../src/digest/scheduler';
@@ -75,6 +76,8 @@ export interface App {
   /** Started by main() when DIGEST_ENABLED; tests call tick() with their own clock. */
   readonly digestScheduler: DigestScheduler;
   readonly exportTokens: ExportTokens;
+  /** Deletes individual answers after RETENTION_MONTHS; main() schedules it daily. */
+  readonly retention: RetentionService;
   /** Work started by turns that outlives them (survey delivery). */
   readonly background: BackgroundTasks;
   /** Creates the tables and listens; resolves with the bound port. */
@@ -153,6 +156,14 @@ export function createApp(options: AppOptions): App {
     privacy: config.privacy,
   });
   const exportTokens = new ExportTokens(config.pseudonymKey, clock);
+  const retention = new RetentionService({
+    runs,
+    responses,
+    deliveries,
+    clock,
+    logger,
+    retentionMonths: config.privacy.retentionMonths,
+  });
   const poster = new ChannelPoster(adapter, config.bot.appId);
   /** Posts the digest to the officers' channel; undefined when Puls is not in the officers' team yet. */
   const postDigest = async (): Promise<string | undefined> => {
@@ -267,6 +278,7 @@ export function createApp(options: AppOptions): App {
     digest: digestService,
     digestScheduler,
     exportTokens,
+    retention,
     background,
     async start(port = config.port, host = config.host) {
       await store.ensureTables();
@@ -274,6 +286,7 @@ export function createApp(options: AppOptions): App {
     },
     async stop() {
       digestScheduler.stop();
+      retention.stop();
       await http.close(config.shutdownTimeoutMs);
       await Promise.race([
         background.idle(),
@@ -316,6 +329,7 @@ async function main(): Promise<void> {
 
   const app = createApp({ config, connectionString, logger });
   const port = await app.start();
+  app.retention.start();
   if (config.digest.enabled) {
     app.digestScheduler.start();
     logger.info({ cron: config.digest.cron, timezone: 'Europe/Berlin' }, 'weekly digest scheduled');

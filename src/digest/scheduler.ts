@@ -7,7 +7,8 @@ import type { Logger } from '../logger';
 import type { DigestRepository } from '../storage/digest-repository';
 import { BERLIN, dueTimeInWeek, isoWeekOf } from './week';
 
-export type TickOutcome = 'not_due' | 'posted' | 'already_posted' | 'claimed_elsewhere' | 'failed';
+export type TickOutcome =
+  'not_due' | 'posted' | 'already_posted' | 'claimed_elsewhere' | 'no_channel' | 'failed';
 
 export interface DigestSchedulerOptions {
   /** DIGEST_CRON, in Europe/Berlin time. */
@@ -17,7 +18,7 @@ export interface DigestSchedulerOptions {
   /** Names this instance in claims (host + pid + random). */
   instanceId: string;
   logger: Logger;
-  /** Builds and posts the digest; resolves with Teams' id for the post. */
+  /** Builds and posts the digest; resolves with Teams' id for the post, or undefined without a channel. */
   post(now: Date): Promise<string | undefined>;
   /** How long a claim holds before another instance may take over (default 10 minutes). */
   claimTtlMs?: number;
@@ -29,6 +30,7 @@ export class DigestScheduler {
   private job: Cron | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<TickOutcome> | undefined;
+  private warnedNoChannel = false;
 
   constructor(private readonly o: DigestSchedulerOptions) {}
 
@@ -69,6 +71,14 @@ export class DigestScheduler {
       );
       if (!etag) return 'claimed_elsewhere';
       const activityId = await this.o.post(now);
+      if (activityId === undefined) {
+        // Nothing to post to yet: the claim expires and a later check tries again.
+        if (!this.warnedNoChannel)
+          logger.warn({ week: week.key }, "weekly digest due, but Puls is not in the officers' team yet");
+        this.warnedNoChannel = true;
+        return 'no_channel';
+      }
+      this.warnedNoChannel = false;
       await digests.markPosted(week.key, activityId, clock.now(), etag);
       logger.info({ week: week.key, activityId }, 'weekly digest posted');
       return 'posted';

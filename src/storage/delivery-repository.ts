@@ -7,6 +7,7 @@ import {
   decodeKey,
   encodeKey,
   getOrUndefined,
+  deletePartitions,
   mergePages,
   type TableStore,
 } from './tables';
@@ -106,6 +107,14 @@ export class DeliveryRepository {
         .byPage({ maxPageSize: 1000 }),
     );
     yield* mergePages(iterators, (e) => toRecord(runId, e));
+  }
+
+  /** Retention: deletes every delivery row of a run (who was asked, who answered). */
+  async deleteRun(runId: string): Promise<number> {
+    return deletePartitions(
+      this.store.client('deliveries'),
+      Array.from({ length: DELIVERY_BUCKETS }, (_, b) => bucketKey(encodeKey(runId), b)),
+    );
   }
 
   async counts(runId: string): Promise<DeliveryCounts> {

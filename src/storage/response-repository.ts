@@ -3,7 +3,15 @@
 // bucket of the pseudonym, so no partition grows with the whole staff.
 import { DISTRICTS, type District } from '../config';
 import type { Answers, SurveyResponse } from '../surveys/model';
-import { bucketKey, deleteIfExists, encodeKey, getOrUndefined, mergePages, type TableStore } from './tables';
+import {
+  bucketKey,
+  deleteIfExists,
+  encodeKey,
+  getOrUndefined,
+  mergePages,
+  deletePartitions,
+  type TableStore,
+} from './tables';
 
 export const RESPONSE_BUCKETS = 16;
 
@@ -54,6 +62,14 @@ export class ResponseRepository {
   async delete(runId: string, pseudonym: string): Promise<boolean> {
     const { partitionKey, rowKey } = this.keys(runId, pseudonym);
     return deleteIfExists(() => this.store.client('responses').deleteEntity(partitionKey, rowKey));
+  }
+
+  /** Retention: deletes every response of a run. */
+  async deleteRun(runId: string): Promise<number> {
+    return deletePartitions(
+      this.store.client('responses'),
+      Array.from({ length: RESPONSE_BUCKETS }, (_, b) => responsePartition(runId, b)),
+    );
   }
 
   /** Every response of a run: the shards are read in parallel and yielded as they arrive. */

@@ -153,3 +153,23 @@ export async function* mergePages<E, T>(
     for (const e of result.value) yield map(e);
   }
 }
+
+/** Deletes every row of the given partitions in batches of 100; returns how many were deleted. */
+export async function deletePartitions(client: TableClient, partitions: string[]): Promise<number> {
+  const counts = await Promise.all(
+    partitions.map(async (pk) => {
+      const keys: string[] = [];
+      const rows = client.listEntities({
+        queryOptions: { filter: `PartitionKey eq '${pk}'`, select: ['RowKey'] },
+      });
+      for await (const row of rows) keys.push(String(row.rowKey));
+      for (let i = 0; i < keys.length; i += 100) {
+        await client.submitTransaction(
+          keys.slice(i, i + 100).map((rk) => ['delete', { partitionKey: pk, rowKey: rk }]),
+        );
+      }
+      return keys.length;
+    }),
+  );
+  return counts.reduce((a, b) => a + b, 0);
+}

@@ -1,0 +1,70 @@
+// Retention against Azurite: answers and delivery rows of runs that ended more than
+// RETENTION_MONTHS ago are deleted; newer runs keep theirs; the run itself stays.
+import { ManualClock } from '../../src/clock';
+import { createLogger } from '../../src/logger';
+import { RetentionService } from '../../src/privacy/retention';
+import { DeliveryRepository } from '../../src/storage/delivery-repository';
+import { ResponseRepository } from '../../src/storage/response-repository';
+import { RunRepository } from '../../src/storage/run-repository';
+import type { Run } from '../../src/surveys/model';
+import { TEST_SURVEY } from '../support/fixtures';
+import { createTestStore } from '../support/storage';
+
+function run(runId: string, closesAt: string): Run {
+  return {
+    runId,
+    survey: TEST_SURVEY,
+    audience: { kind: 'all' },
+    startedAt: new Date(new Date(closesAt).getTime() - 14 * 86_400_000),
+    closesAt: new Date(closesAt),
+    closedAt: undefined,
+    startedBy: 'officer',
+  };
+}
+
+describe('retention', () => {
+  it('when a run ended more than 24 months ago, then its answers and delivery rows are deleted and newer runs keep theirs', async () => {
+    const store = await createTestStore();
+    const runs = new RunRepository(store);
+    const responses = new ResponseRepository(store);
+    const deliveries = new DeliveryRepository(store);
+    const clock = new ManualClock('2026-11-23T09:00:00Z');
+    const old = run('old-run', '2024-11-01T00:00:00Z');
+    const recent = run('recent-run', '2025-01-01T00:00:00Z');
+    for (const r of [old, recent]) {
+      await runs.create(r);
+      await deliveries.addPending(r.runId, ['u1', 'u2', 'u3'], clock.now());
+      for (let i = 0; i < 150; i++) {
+        await responses.put({
+          runId: r.runId,
+          pseudonym: i.toString(16).padStart(64, '0'),
+          district: 'altona',
+          day: '2024-10-20',
+          answers: { tools: 3 },
+        });
+      }
+    }
+    const retention = new RetentionService({
+      runs,
+      responses,
+      deliveries,
+      clock,
+      logger: createLogger({ level: 'silent' }),
+      retentionMonths: 24,
+    });
+    expect(await retention.purge()).toEqual({ runs: 1, responses: 150, deliveries: 3 });
+
+    const count = async (runId: string) => {
+      let n = 0;
+      for await (const _r of responses.listByRun(runId)) n++;
+      return n;
+    };
+    expect(await count('old-run')).toBe(0);
+    expect((await deliveries.counts('old-run')).recipients).toBe(0);
+    expect(await count('recent-run')).toBe(150);
+    expect((await deliveries.counts('recent-run')).recipients).toBe(3);
+    expect(await runs.get('old-run')).toBeDefined();
+    // Nothing left to do the second time.
+    expect(await retention.purge()).toEqual({ runs: 0, responses: 0, deliveries: 0 });
+  });
+});
