@@ -1,38 +1,59 @@
 // Answer latency: 2,000 valid adaptiveCard/action invokes at concurrency 50 against the bot over
 // HTTP, and in the same run a bare upsertEntity of a response-sized row at the same concurrency
-// against the same Azurite. The bot should add little to what storage costs.
+// against the same Azurite. The bot should add little to what storage costs. Three processes, as in
+// production: Azurite, the bot (its real entry point), and this load generator.
 import { randomUUID } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
-import { createApp } from '../bot/index';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { ManualClock } from '../src/clock';
-import { DISTRICTS, loadConfig } from '../src/config';
-import { createLogger } from '../src/logger';
+import { DISTRICTS } from '../src/config';
+import { RunRepository } from '../src/storage/run-repository';
+import { TableStore } from '../src/storage/tables';
+import { UserRepository } from '../src/storage/user-repository';
 import { Pseudonymizer } from '../src/privacy/pseudonym';
 import { RESPONSE_BUCKETS, responsePartition } from '../src/storage/response-repository';
 import { loadQuestionBank, defaultSurveysDir } from '../src/surveys/question-bank';
 import type { Run } from '../src/surveys/model';
-import { fmt, percentile, startAzuriteProcess, timedLoop } from './support';
+import { fmt, freePort, percentile, startAzuriteProcess, timedLoop } from './support';
 
 const USERS = 2000;
 const CONCURRENCY = 50;
 const WARMUP = 200;
+// BENCH_CPU_PROF=<dir> writes a CPU profile of the bot process there.
 
 export async function benchAnswerLatency(): Promise<void> {
   const azurite = await startAzuriteProcess();
-  const clock = new ManualClock('2026-11-23T09:00:00Z');
-  const config = loadConfig({
-    PORT: '0',
-    TABLE_PREFIX: `bench${Date.now().toString(36)}`,
-    PSEUDONYM_KEY: 'bench-pseudonym-key-0123456789abcdef0123',
-    LOG_LEVEL: 'silent',
-  });
-  const app = createApp({
-    config,
-    connectionString: azurite.connectionString,
-    logger: createLogger({ level: 'silent' }),
-    clock,
-  });
-  const port = await app.start(0, '127.0.0.1');
+  const clock = new ManualClock(new Date());
+  const prefix = `bench${Date.now().toString(36)}`;
+  const store = new TableStore({ connectionString: azurite.connectionString, prefix });
+  await store.ensureTables();
+  const userRepository = new UserRepository(store);
+  const runs = new RunRepository(store);
+  const port = await freePort();
+  const bot = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []),
+      '-r',
+      'ts-node/register/transpile-only',
+      'bot/index.ts',
+    ],
+    {
+      cwd: path.join(__dirname, '..'),
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: String(port),
+        AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+        TABLE_PREFIX: prefix,
+        PSEUDONYM_KEY: 'bench-pseudonym-key-0123456789abcdef0123',
+        LOG_LEVEL: 'warn',
+        DIGEST_ENABLED: 'false',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  await waitForHealth(port);
   try {
     const survey = loadQuestionBank(defaultSurveysDir()).get('digitales-arbeiten')!;
     const run: Run = {
@@ -44,7 +65,7 @@ export async function benchAnswerLatency(): Promise<void> {
       closedAt: undefined,
       startedBy: 'bench',
     };
-    await app.repositories.runs.create(run);
+    await runs.create(run);
     const districts = DISTRICTS;
     const users = Array.from({ length: USERS + WARMUP }, (_, i) => ({
       id: `29:bench-${i}`,
@@ -53,13 +74,13 @@ export async function benchAnswerLatency(): Promise<void> {
     }));
     await timedLoop(users.length, 32, async (i) => {
       const u = users[i]!;
-      await app.repositories.users.saveReference(
+      await userRepository.saveReference(
         u.aad,
         { conversation: { id: `a:${u.aad}`, isGroup: false, conversationType: 'personal', name: '' } },
         'de-DE',
         clock.now(),
       );
-      await app.repositories.users.saveSettings(u.aad, {
+      await userRepository.saveSettings(u.aad, {
         language: 'de',
         district: u.district,
         reminders: true,
@@ -103,14 +124,12 @@ export async function benchAnswerLatency(): Promise<void> {
     await timedLoop(WARMUP, CONCURRENCY, (i) => invoke(USERS + i));
     const bot = await timedLoop(USERS, CONCURRENCY, invoke);
 
-    const stored = await countRows(app.store.client('responses'));
+    const stored = await countRows(store.client('responses'));
 
     // The bare storage cost: one upsert of a response-sized row per answer, same concurrency.
-    const table = TableClient.fromConnectionString(
-      azurite.connectionString,
-      `${config.storage.tablePrefix}bare`,
-      { allowInsecureConnection: true },
-    );
+    const table = TableClient.fromConnectionString(azurite.connectionString, `${prefix}bare`, {
+      allowInsecureConnection: true,
+    });
     await table.createTable();
     const pseudonyms = new Pseudonymizer('bare-key-0123456789abcdef0123456789abcdef');
     const answers = JSON.stringify(
@@ -137,7 +156,7 @@ export async function benchAnswerLatency(): Promise<void> {
     const line = (name: string, r: typeof bot) =>
       `  ${name.padEnd(12)} n=${r.latencies.length} errors=${r.errors} p50=${fmt(percentile(r.latencies, 50))} p99=${fmt(percentile(r.latencies, 99))} max=${fmt(r.latencies.at(-1) ?? NaN)} throughput=${((r.latencies.length / r.wallMs) * 1000).toFixed(0)}/s`;
     console.log(
-      `\nAnswer latency (${USERS} invokes, concurrency ${CONCURRENCY}, Azurite in its own process)`,
+      `\nAnswer latency (${USERS} invokes, concurrency ${CONCURRENCY}, Azurite, the bot and this load generator in separate processes)`,
     );
     console.log(line('bot invoke', bot));
     console.log(line('bare upsert', bare));
@@ -147,7 +166,7 @@ export async function benchAnswerLatency(): Promise<void> {
     console.log(`  responses stored: ${stored} (expected ${USERS + WARMUP})`);
     if (bot.firstError) console.log(`  first bot error: ${String(bot.firstError)}`);
   } finally {
-    await app.stop();
+    bot.kill('SIGTERM');
     azurite.stop();
   }
 }
@@ -156,4 +175,17 @@ async function countRows(client: TableClient): Promise<number> {
   let n = 0;
   for await (const _ of client.listEntities({ queryOptions: { select: ['RowKey'] } })) n++;
   return n;
+}
+
+async function waitForHealth(port: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the bot did not start');
 }
