@@ -142,7 +142,13 @@ export class DeliveryRepository {
 }
 
 function toRecord(runId: string, e: DeliveryEntity): DeliveryRecord {
-  const status: DeliveryStatus = e.status === 'pending' || e.status === 'failed' ? e.status : 'sent';
+  // The outbox's working states (sending, retry) count as pending until they end.
+  const status: DeliveryStatus =
+    e.status === 'failed'
+      ? 'failed'
+      : e.status === 'pending' || e.status === 'sending' || e.status === 'retry'
+        ? 'pending'
+        : 'sent';
   return {
     runId,
     userId: decodeKey(e.rowKey),

@@ -1,0 +1,97 @@
+// The rate-limited engine against the Teams throttling simulator and Azurite: 2,000 recipients,
+// a sender faster than Teams allows (so 429s happen), random 502/503, 3 % blocked users.
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { AdapterMessenger } from '../../bot/proactive';
+import { systemClock } from '../../src/clock';
+import { OutboxDeliveryEngine } from '../../src/delivery/outbox-engine';
+import { AdaptiveRateLimiter } from '../../src/delivery/rate-limiter';
+import { createLogger } from '../../src/logger';
+import { DeliveryRepository } from '../../src/storage/delivery-repository';
+import { OutboxRepository } from '../../src/storage/outbox-repository';
+import { TeamsSimulator } from '../support/teams-simulator';
+import { createTestStore } from '../support/storage';
+
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe('outbox delivery engine', () => {
+  it('when 2,000 recipients are sent to with 429s, 5xx and 3 % blocked users, then every reachable user gets exactly one card', async () => {
+    const random = seeded(42);
+    const users = Array.from({ length: 2000 }, (_, i) => `user-${i}`);
+    const blocked = users.filter((_, i) => i % 33 === 0); // 61 users, ~3 %
+    const conversation = (u: string) => `a:conv-${u}`;
+    const sim = new TeamsSimulator({
+      scale: 10,
+      failureRate: 0.05,
+      blockedConversations: blocked.map(conversation),
+      random,
+    });
+    const serviceUrl = await sim.start();
+    const store = await createTestStore();
+    const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+    const logger = createLogger({ level: 'silent' });
+    try {
+      const engine = new OutboxDeliveryEngine({
+        outbox: new OutboxRepository(store),
+        messenger: new AdapterMessenger(adapter, ''),
+        clock: systemClock,
+        logger,
+        // Faster than the simulator's 500/s: Teams answers 429 and the engine must adapt.
+        limiter: new AdaptiveRateLimiter({ ratePerSecond: 650, recoveryMs: 2000 }),
+        maxAttempts: 8,
+        concurrency: 64,
+        random,
+        renderFor: () => Promise.resolve(undefined),
+      });
+      const result = await engine.deliver({
+        runId: 'run-1',
+        recipients: users.map((u) => ({
+          userId: u,
+          locale: 'de',
+          reference: {
+            serviceUrl,
+            channelId: 'msteams',
+            conversation: {
+              id: conversation(u),
+              conversationType: 'personal',
+              isGroup: false,
+              name: '',
+              tenantId: 't1',
+            },
+            bot: { id: '28:bot', name: 'Puls' },
+            user: { id: u, name: u },
+          },
+        })),
+        render: () => ({ type: 'message', text: 'Umfrage' }),
+      });
+
+      const reachable = users.filter((u) => !blocked.includes(u));
+      expect(reachable.every((u) => sim.accepted(conversation(u)) === 1)).toBe(true);
+      expect(blocked.every((u) => sim.accepted(conversation(u)) === 0)).toBe(true);
+      expect(sim.duplicates()).toEqual([]);
+      expect(sim.violations).toBe(0);
+      // The faults really happened: Teams throttled and failed requests along the way.
+      expect(sim.throttled).toBeGreaterThan(0);
+      expect(sim.failed).toBeGreaterThan(0);
+      expect(result.sent).toBe(reachable.length);
+      expect(result.failed).toBe(blocked.length);
+
+      const counts = await new DeliveryRepository(store).counts('run-1');
+      expect(counts).toMatchObject({
+        recipients: 2000,
+        sent: reachable.length,
+        failed: blocked.length,
+        pending: 0,
+      });
+      const failed = await new DeliveryRepository(store).get('run-1', blocked[0]!);
+      expect(failed?.error).toBeDefined();
+    } finally {
+      await sim.stop();
+    }
+  }, 120_000);
+});
