@@ -42,7 +42,7 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
     this.sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
-  async deliver(job: DeliveryJob): Promise<{ sent: number; failed: number }> {
+  async deliver(job: DeliveryJob): Promise<JobResult> {
     await this.o.outbox.enqueue(job.runId, job.recipients, this.o.clock.now());
     return this.process(job.runId, job.render);
   }

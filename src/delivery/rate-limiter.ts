@@ -6,7 +6,7 @@ export interface RateLimiterOptions {
   ratePerSecond: number;
   /** Tokens that may be spent at once after an idle spell (default: a quarter second's worth, ≥ 1). */
   burst?: number;
-  /** Factor applied to the rate after a 429 (default 0.7), never below minRatePerSecond. */
+  /** Factor applied to the rate after a 429 (default 0.8), never below minRatePerSecond (default a quarter of the rate). */
   slowdown?: number;
   minRatePerSecond?: number;
   /** After this long without a 429 the rate steps back up by 10 % (default 10 s). */
@@ -20,6 +20,7 @@ export class AdaptiveRateLimiter {
   private last: number;
   private pausedUntil = 0;
   private lastThrottle = -Infinity;
+  private lastSlowdown = -Infinity;
   private current: number;
   private queue: Promise<void> = Promise.resolve();
   private readonly now: () => number;
@@ -72,8 +73,16 @@ export class AdaptiveRateLimiter {
   throttled(retryAfterMs: number): void {
     const now = this.now();
     this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
+    // 429s of requests that were already in flight belong to the same episode: slow down once per
+    // second at most, or the rate would collapse under one burst of answers.
+    if (now - this.lastSlowdown >= 1000) {
+      this.current = Math.max(
+        this.o.minRatePerSecond ?? this.o.ratePerSecond / 4,
+        this.current * (this.o.slowdown ?? 0.8),
+      );
+      this.lastSlowdown = now;
+    }
     this.lastThrottle = now;
-    this.current = Math.max(this.o.minRatePerSecond ?? 1, this.current * (this.o.slowdown ?? 0.7));
     this.tokens = 0;
   }
 

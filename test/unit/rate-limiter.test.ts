@@ -39,7 +39,7 @@ describe('AdaptiveRateLimiter', () => {
     });
     await limiter.acquire();
     limiter.throttled(2_000);
-    expect(limiter.rate).toBeCloseTo(35);
+    expect(limiter.rate).toBeCloseTo(40);
     const before = time.at();
     await limiter.acquire();
     expect(time.at() - before).toBeGreaterThanOrEqual(2_000);
