@@ -17,7 +17,9 @@ import { TableStore } from '../src/storage/tables';
 import { UserRepository } from '../src/storage/user-repository';
 import { SettingsService } from '../src/users/settings-service';
 import { BackgroundTasks } from '../src/background';
-import { SimpleDeliveryEngine } from '../src/delivery/delivery';
+import { OutboxDeliveryEngine } from '../src/delivery/outbox-engine';
+import { AdaptiveRateLimiter } from '../src/delivery/rate-limiter';
+import { OutboxRepository } from '../src/storage/outbox-repository';
 import { Pseudonymizer } from '../src/privacy/pseudonym';
 import { DeliveryRepository } from '../src/storage/delivery-repository';
 import { ResponseRepository } from '../src/storage/response-repository';
@@ -84,6 +86,7 @@ export interface App {
   start(port?: number, host?: string): Promise<number>;
   /** Stops taking requests and finishes the turns in flight. */
   stop(): Promise<void>;
+  resumeDeliveries(): void;
 }
 
 export function createApp(options: AppOptions): App {
@@ -122,11 +125,18 @@ export function createApp(options: AppOptions): App {
 
   const messenger = new AdapterMessenger(adapter, config.bot.appId);
   const pseudonyms = new Pseudonymizer(config.pseudonymKey);
-  const delivery = new SimpleDeliveryEngine({
-    deliveries,
+  const delivery = new OutboxDeliveryEngine({
+    outbox: new OutboxRepository(store),
     messenger,
-    clock,
+    // Sending runs on real time, whatever clock the domain uses.
+    clock: systemClock,
     logger,
+    limiter: new AdaptiveRateLimiter({ ratePerSecond: config.delivery.ratePerSecond }),
+    maxAttempts: config.delivery.maxAttempts,
+    renderFor: async (runId) => {
+      const run = await runs.get(runId);
+      return run ? (r) => surveyCardActivity(run, r.locale) : undefined;
+    },
   });
   const surveys = new SurveyService({
     bank: options.questionBank ?? loadQuestionBank(defaultSurveysDir()),
@@ -284,6 +294,16 @@ export function createApp(options: AppOptions): App {
       await store.ensureTables();
       return http.listen(port, host);
     },
+    /** Picks up deliveries of open runs that a stopped or crashed instance left unfinished. */
+    resumeDeliveries() {
+      background.run(
+        (async () => {
+          for (const run of await runs.list()) {
+            if (surveys.isOpen(run)) await delivery.process(run.runId);
+          }
+        })().catch((err: unknown) => logger.error({ err }, 'resuming deliveries failed')),
+      );
+    },
     async stop() {
       digestScheduler.stop();
       retention.stop();
@@ -330,6 +350,7 @@ async function main(): Promise<void> {
   const app = createApp({ config, connectionString, logger });
   const port = await app.start();
   app.retention.start();
+  app.resumeDeliveries();
   if (config.digest.enabled) {
     app.digestScheduler.start();
     logger.info({ cron: config.digest.cron, timezone: 'Europe/Berlin' }, 'weekly digest scheduled');

@@ -67,6 +67,8 @@ const envSchema = z
     RETENTION_MONTHS: intIn(1, 120, 24),
     DEFAULT_LOCALE: z.preprocess(emptyToUndefined, z.enum(['de', 'en']).default('de')),
     SHUTDOWN_TIMEOUT_MS: intIn(0, 120000, 10000),
+    SEND_RATE_PER_S: intIn(1, 1000, 45),
+    SEND_MAX_ATTEMPTS: intIn(1, 50, 8),
     DIGEST_CRON: z.preprocess(
       emptyToUndefined,
       z
@@ -134,6 +136,7 @@ export interface Config {
   readonly privacy: { readonly kMin: number; readonly kText: number; readonly retentionMonths: number };
   readonly defaultLocale: 'de' | 'en';
   readonly shutdownTimeoutMs: number;
+  readonly delivery: { readonly ratePerSecond: number; readonly maxAttempts: number };
   readonly digest: { readonly cron: string; readonly locale: 'de' | 'en'; readonly enabled: boolean };
   /** Where people reach this bot (export links): PUBLIC_BASE_URL, else http://HOST:PORT. */
   readonly publicBaseUrl: string;
@@ -198,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     privacy: { kMin: e.K_MIN, kText: e.K_TEXT, retentionMonths: e.RETENTION_MONTHS },
     defaultLocale: e.DEFAULT_LOCALE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    delivery: { ratePerSecond: e.SEND_RATE_PER_S, maxAttempts: e.SEND_MAX_ATTEMPTS },
     digest: { cron: e.DIGEST_CRON, locale: e.DIGEST_LOCALE, enabled: e.DIGEST_ENABLED },
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
   };

@@ -13,6 +13,7 @@ import { AdaptiveRateLimiter, backoffMs, classifySendError } from './rate-limite
 export interface OutboxEngineOptions {
   outbox: OutboxRepository;
   messenger: ProactiveMessenger;
+  /** Real time: claims and retry times are about when requests really go out. */
   clock: Clock;
   logger: Logger;
   limiter: AdaptiveRateLimiter;

@@ -1,6 +1,5 @@
 // The deliveries table: one row per recipient per run — was the card sent (pending / sent / failed,
 // with the error), and did the person answer (yes/no only, never what). Sharded by run + bucket.
-import type { TransactionAction } from '@azure/data-tables';
 import {
   bucketKey,
   bucketOf,
@@ -49,28 +48,6 @@ function partition(runId: string, userId: string): string {
 
 export class DeliveryRepository {
   constructor(private readonly store: TableStore) {}
-
-  /** Records a pending delivery for each recipient (batched per partition). */
-  async addPending(runId: string, userIds: readonly string[], now: Date): Promise<void> {
-    const byPartition = new Map<string, TransactionAction[]>();
-    for (const userId of userIds) {
-      const pk = partition(runId, userId);
-      const actions = byPartition.get(pk) ?? [];
-      actions.push([
-        'upsert',
-        { partitionKey: pk, rowKey: encodeKey(userId), status: 'pending', updatedAt: now },
-        'Merge',
-      ]);
-      byPartition.set(pk, actions);
-    }
-    const client = this.store.client('deliveries');
-    await Promise.all(
-      [...byPartition.values()].map(async (actions) => {
-        for (let i = 0; i < actions.length; i += 100)
-          await client.submitTransaction(actions.slice(i, i + 100));
-      }),
-    );
-  }
 
   async markSent(runId: string, userId: string, activityId: string | undefined, now: Date): Promise<void> {
     await this.merge(runId, userId, {

@@ -180,9 +180,20 @@ export class OutboxRepository {
   }
 
   private async update(item: OutboxItem, etag: string, fields: Record<string, unknown>): Promise<void> {
-    // Guarded by the claim's ETag: an instance whose claim expired and was taken over writes nothing.
+    const client = this.store.client('deliveries');
+    const entity = this.keys(item, fields);
     try {
-      await this.store.client('deliveries').updateEntity(this.keys(item, fields), 'Merge', { etag });
+      await client.updateEntity(entity, 'Merge', { etag });
+      return;
+    } catch (err) {
+      if (statusOf(err) !== 412) throw err;
+    }
+    // The row changed since the claim. If only its participation flag moved (the person answered), it
+    // is still ours to finish; if another instance took it over after our claim expired, leave it.
+    const current = await client.getEntity<OutboxEntity>(entity.partitionKey, entity.rowKey);
+    if (current.status !== 'sending' || Number(current.attempts ?? 0) !== item.attempts + 1) return;
+    try {
+      await client.updateEntity(entity, 'Merge', { etag: current.etag });
     } catch (err) {
       if (statusOf(err) !== 412) throw err;
     }

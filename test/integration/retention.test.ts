@@ -4,6 +4,7 @@ import { ManualClock } from '../../src/clock';
 import { createLogger } from '../../src/logger';
 import { RetentionService } from '../../src/privacy/retention';
 import { DeliveryRepository } from '../../src/storage/delivery-repository';
+import { OutboxRepository } from '../../src/storage/outbox-repository';
 import { ResponseRepository } from '../../src/storage/response-repository';
 import { RunRepository } from '../../src/storage/run-repository';
 import type { Run } from '../../src/surveys/model';
@@ -33,7 +34,11 @@ describe('retention', () => {
     const recent = run('recent-run', '2025-01-01T00:00:00Z');
     for (const r of [old, recent]) {
       await runs.create(r);
-      await deliveries.addPending(r.runId, ['u1', 'u2', 'u3'], clock.now());
+      await new OutboxRepository(store).enqueue(
+        r.runId,
+        ['u1', 'u2', 'u3'].map((userId) => ({ userId, reference: {}, locale: 'de' as const })),
+        clock.now(),
+      );
       for (let i = 0; i < 150; i++) {
         await responses.put({
           runId: r.runId,
