@@ -114,3 +114,61 @@ describe('outbox delivery engine', () => {
     }
   }, 120_000);
 });
+
+describe('two instances on one job', () => {
+  it('when two engines work the same job at once, then every user gets exactly one card and both did work', async () => {
+    const users = Array.from({ length: 600 }, (_, i) => `pair-${i}`);
+    const conversation = (u: string) => `a:conv-${u}`;
+    const sim = new TeamsSimulator({ scale: 10 });
+    const serviceUrl = await sim.start();
+    const store = await createTestStore();
+    const outbox = new OutboxRepository(store);
+    try {
+      await outbox.enqueue(
+        'run-2',
+        users.map((u) => ({
+          userId: u,
+          locale: 'de' as const,
+          reference: {
+            serviceUrl,
+            channelId: 'msteams',
+            conversation: {
+              id: conversation(u),
+              conversationType: 'personal',
+              isGroup: false,
+              name: '',
+              tenantId: 't1',
+            },
+            bot: { id: '28:bot', name: 'Puls' },
+            user: { id: u, name: u },
+          },
+        })),
+        new Date(),
+      );
+      const engine = () =>
+        new OutboxDeliveryEngine({
+          outbox,
+          messenger: new AdapterMessenger(
+            new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})),
+            '',
+          ),
+          clock: systemClock,
+          logger: createLogger({ level: 'silent' }),
+          // Two instances share the tenant's rate: each takes half.
+          limiter: new AdaptiveRateLimiter({ ratePerSecond: 225 }),
+          maxAttempts: 8,
+          concurrency: 16,
+          renderFor: () => Promise.resolve(() => ({ type: 'message', text: 'Umfrage' })),
+        });
+      const [first, second] = await Promise.all([engine().process('run-2'), engine().process('run-2')]);
+      expect(users.every((u) => sim.accepted(conversation(u)) === 1)).toBe(true);
+      expect(sim.duplicates()).toEqual([]);
+      expect(first.sent + second.sent).toBe(users.length);
+      expect(first.sent).toBeGreaterThan(0);
+      expect(second.sent).toBeGreaterThan(0);
+      expect((await new DeliveryRepository(store).counts('run-2')).sent).toBe(users.length);
+    } finally {
+      await sim.stop();
+    }
+  }, 60_000);
+});
