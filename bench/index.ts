@@ -1,5 +1,6 @@
 // npm run bench: every benchmark, printing figures (never asserting them).
 import { benchAnswerLatency } from './answer-latency';
+import { benchDelivery } from './delivery';
 import { benchDigest } from './digest';
 import { benchSimilarIdeas } from './similar-ideas';
 
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
     answers: benchAnswerLatency,
     ideas: benchSimilarIdeas,
     digest: benchDigest,
+    delivery: benchDelivery,
   };
   for (const [name, bench] of Object.entries(benches)) {
     if (only && only !== name) continue;

@@ -4,7 +4,10 @@
 export interface RateLimiterOptions {
   /** Requests per second (SEND_RATE_PER_S; Teams allows about 50 per app and tenant). */
   ratePerSecond: number;
-  /** Tokens that may be spent at once after an idle spell (default: a quarter second's worth, ≥ 1). */
+  /**
+   * Tokens that may be spent at once after an idle spell (default: 1/20 s worth, ≥ 1). Teams counts in
+   * sliding windows: a larger burst on top of the full rate overshoots the limit within a second.
+   */
   burst?: number;
   /** Factor applied to the rate after a 429 (default 0.8), never below minRatePerSecond (default a quarter of the rate). */
   slowdown?: number;
@@ -35,7 +38,7 @@ export class AdaptiveRateLimiter {
   }
 
   private get burst(): number {
-    return Math.max(1, this.o.burst ?? this.current / 4);
+    return Math.max(1, this.o.burst ?? this.current / 20);
   }
 
   /** The rate in force now (lowered after 429s, recovering towards the configured rate). */
