@@ -10,7 +10,7 @@ import { createLogger } from '../src/logger';
 import { DeliveryRepository } from '../src/storage/delivery-repository';
 import { OutboxRepository } from '../src/storage/outbox-repository';
 import { TableStore } from '../src/storage/tables';
-import { TeamsSimulator } from '../test/support/teams-simulator';
+import { simulatedRecipient, TeamsSimulator } from '../test/support/teams-simulator';
 import { startAzuriteProcess } from './support';
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 72_000);
@@ -34,23 +34,7 @@ export async function benchDelivery(): Promise<void> {
     let t0 = performance.now();
     await outbox.enqueue(
       'city-run',
-      users.map((u) => ({
-        userId: u,
-        locale: 'de' as const,
-        reference: {
-          serviceUrl,
-          channelId: 'msteams',
-          conversation: {
-            id: `a:${u}`,
-            conversationType: 'personal',
-            isGroup: false,
-            name: '',
-            tenantId: 'hamburg',
-          },
-          bot: { id: '28:puls', name: 'Puls' },
-          user: { id: u, name: u },
-        },
-      })),
+      users.map((u) => simulatedRecipient(serviceUrl, u, `a:${u}`)),
       new Date(),
     );
     const enqueueMs = performance.now() - t0;

@@ -8,7 +8,7 @@ import { AdaptiveRateLimiter } from '../../src/delivery/rate-limiter';
 import { createLogger } from '../../src/logger';
 import { DeliveryRepository } from '../../src/storage/delivery-repository';
 import { OutboxRepository } from '../../src/storage/outbox-repository';
-import { TeamsSimulator } from '../support/teams-simulator';
+import { simulatedRecipient, TeamsSimulator } from '../support/teams-simulator';
 import { createTestStore } from '../support/storage';
 
 function seeded(seed: number): () => number {
@@ -66,23 +66,7 @@ describe('outbox delivery engine', () => {
       });
       const result = await engine.deliver({
         runId: 'run-1',
-        recipients: users.map((u) => ({
-          userId: u,
-          locale: 'de',
-          reference: {
-            serviceUrl,
-            channelId: 'msteams',
-            conversation: {
-              id: conversation(u),
-              conversationType: 'personal',
-              isGroup: false,
-              name: '',
-              tenantId: 't1',
-            },
-            bot: { id: '28:bot', name: 'Puls' },
-            user: { id: u, name: u },
-          },
-        })),
+        recipients: users.map((u) => simulatedRecipient(serviceUrl, u, conversation(u))),
         render: () => ({ type: 'message', text: 'Umfrage' }),
       });
 
@@ -126,23 +110,7 @@ describe('two instances on one job', () => {
     try {
       await outbox.enqueue(
         'run-2',
-        users.map((u) => ({
-          userId: u,
-          locale: 'de' as const,
-          reference: {
-            serviceUrl,
-            channelId: 'msteams',
-            conversation: {
-              id: conversation(u),
-              conversationType: 'personal',
-              isGroup: false,
-              name: '',
-              tenantId: 't1',
-            },
-            bot: { id: '28:bot', name: 'Puls' },
-            user: { id: u, name: u },
-          },
-        })),
+        users.map((u) => simulatedRecipient(serviceUrl, u, conversation(u))),
         new Date(),
       );
       const engine = () =>

@@ -523,3 +523,24 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('error', reject);
   });
 }
+
+/** A recipient of a 1:1 chat served by a simulator (or any connector) at `serviceUrl`. */
+export function simulatedRecipient(serviceUrl: string, userId: string, conversationId = `a:conv-${userId}`) {
+  return {
+    userId,
+    locale: 'de' as const,
+    reference: {
+      serviceUrl,
+      channelId: 'msteams',
+      conversation: {
+        id: conversationId,
+        conversationType: 'personal',
+        isGroup: false,
+        name: '',
+        tenantId: 'hamburg',
+      },
+      bot: { id: '28:puls', name: 'Puls' },
+      user: { id: userId, name: userId },
+    },
+  };
+}
