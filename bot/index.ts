@@ -187,12 +187,8 @@ export function createApp(options: AppOptions): App {
     digests,
     instanceId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     logger,
-    post: async () => {
-      const id = await postDigest();
-      if (id === undefined)
-        throw new Error("Puls is not in the officers' team yet: no channel to post the digest to");
-      return id;
-    },
+    // Undefined while Puls is not in the officers' team: the scheduler warns once and tries later.
+    post: postDigest,
   });
   const ideas = new IdeaService({
     ideas: ideaRepository,

@@ -197,3 +197,17 @@ describe('weekly digest', () => {
     clock.set('2026-11-25T12:00:00Z');
   });
 });
+
+describe('weekly digest without an officers channel', () => {
+  it('when the digest is due but Puls is in no team yet, then nothing is posted and the log says why', async () => {
+    const clock = new ManualClock('2026-11-23T07:00:05Z');
+    const h = await startHarness({ clock, questionBank: bankOf(TEST_SURVEY) });
+    try {
+      expect(await h.app.digestScheduler.tick()).toBe('no_channel');
+      expect(h.connector.calls.filter((c) => c.kind === 'createConversation')).toHaveLength(0);
+      expect(h.logs.join('')).toContain("Puls is not in the officers' team yet");
+    } finally {
+      await h.stop();
+    }
+  });
+});
