@@ -41,7 +41,8 @@ import { digestActivity, digestCommands } from './digest';
 import { ChannelPoster } from './proactive';
 import { ideaActions, ideaCommands, ideaStatusActivity } from './ideas';
 import { AdapterMessenger } from './proactive';
-import { surveyActions, surveyCardActivity, surveyCommands } from './surveys';
+import { reminderActivity, surveyActions, surveyCardActivity, surveyCommands } from './surveys';
+import { REMINDER_SUFFIX, ReminderService } from '../src/surveys/reminders';
 import { createCommands } from './commands';
 import { errorCard, PulsBot } from './puls-bot';
 import { createHttpServer, type HttpServer } from './server';
@@ -80,6 +81,8 @@ export interface App {
   readonly exportTokens: ExportTokens;
   /** Deletes individual answers after RETENTION_MONTHS; main() schedules it daily. */
   readonly retention: RetentionService;
+  /** Sends due reminders; main() checks hourly. */
+  readonly reminders: ReminderService;
   /** Work started by turns that outlives them (survey delivery). */
   readonly background: BackgroundTasks;
   /** Creates the tables and listens; resolves with the bound port. */
@@ -133,9 +136,11 @@ export function createApp(options: AppOptions): App {
     logger,
     limiter: new AdaptiveRateLimiter({ ratePerSecond: config.delivery.ratePerSecond }),
     maxAttempts: config.delivery.maxAttempts,
-    renderFor: async (runId) => {
-      const run = await runs.get(runId);
-      return run ? (r) => surveyCardActivity(run, r.locale) : undefined;
+    renderFor: async (jobId) => {
+      const reminder = jobId.endsWith(REMINDER_SUFFIX);
+      const run = await runs.get(reminder ? jobId.slice(0, -REMINDER_SUFFIX.length) : jobId);
+      if (!run) return undefined;
+      return (r) => (reminder ? reminderActivity(run, r.locale) : surveyCardActivity(run, r.locale));
     },
   });
   const surveys = new SurveyService({
@@ -166,6 +171,18 @@ export function createApp(options: AppOptions): App {
     privacy: config.privacy,
   });
   const exportTokens = new ExportTokens(config.pseudonymKey, clock);
+  const reminders = new ReminderService({
+    runs,
+    deliveries,
+    users,
+    claims: digests,
+    delivery,
+    clock,
+    logger,
+    daysBeforeClose: config.delivery.reminderDaysBeforeClose,
+    defaultLocale: config.defaultLocale,
+    renderReminder: reminderActivity,
+  });
   const retention = new RetentionService({
     runs,
     responses,
@@ -285,6 +302,7 @@ export function createApp(options: AppOptions): App {
     digestScheduler,
     exportTokens,
     retention,
+    reminders,
     background,
     async start(port = config.port, host = config.host) {
       await store.ensureTables();
@@ -295,7 +313,9 @@ export function createApp(options: AppOptions): App {
       background.run(
         (async () => {
           for (const run of await runs.list()) {
-            if (surveys.isOpen(run)) await delivery.process(run.runId);
+            if (!surveys.isOpen(run)) continue;
+            await delivery.process(run.runId);
+            await delivery.process(`${run.runId}${REMINDER_SUFFIX}`);
           }
         })().catch((err: unknown) => logger.error({ err }, 'resuming deliveries failed')),
       );
@@ -303,6 +323,7 @@ export function createApp(options: AppOptions): App {
     async stop() {
       digestScheduler.stop();
       retention.stop();
+      reminders.stop();
       await http.close(config.shutdownTimeoutMs);
       await Promise.race([
         background.idle(),
@@ -346,6 +367,7 @@ async function main(): Promise<void> {
   const app = createApp({ config, connectionString, logger });
   const port = await app.start();
   app.retention.start();
+  app.reminders.start();
   app.resumeDeliveries();
   if (config.digest.enabled) {
     app.digestScheduler.start();

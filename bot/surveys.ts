@@ -30,6 +30,16 @@ export function surveyCardActivity(run: Run, locale: Locale): Partial<Activity> 
   };
 }
 
+/** The reminder: the survey card itself, with a note on top. */
+export function reminderActivity(run: Run, locale: Locale): Partial<Activity> {
+  const s = messages(locale).survey;
+  const notice = format(s.reminder, { date: formatDate(run.closesAt, locale), minutes: run.survey.minutes });
+  return {
+    attachments: [CardFactory.adaptiveCard(renderSurveyForm(locale, { run, notice }))],
+    summary: pick(run.survey.title, locale),
+  };
+}
+
 export function surveyCommands(deps: SurveyHandlerDependencies): CommandSpec[] {
   const { surveys } = deps;
   return [

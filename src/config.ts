@@ -69,6 +69,7 @@ const envSchema = z
     SHUTDOWN_TIMEOUT_MS: intIn(0, 120000, 10000),
     SEND_RATE_PER_S: intIn(1, 1000, 45),
     SEND_MAX_ATTEMPTS: intIn(1, 50, 8),
+    REMINDER_DAYS_BEFORE_CLOSE: intIn(0, 60, 2),
     DIGEST_CRON: z.preprocess(
       emptyToUndefined,
       z
@@ -136,7 +137,12 @@ export interface Config {
   readonly privacy: { readonly kMin: number; readonly kText: number; readonly retentionMonths: number };
   readonly defaultLocale: 'de' | 'en';
   readonly shutdownTimeoutMs: number;
-  readonly delivery: { readonly ratePerSecond: number; readonly maxAttempts: number };
+  readonly delivery: {
+    readonly ratePerSecond: number;
+    readonly maxAttempts: number;
+    /** 0 turns reminders off. */
+    readonly reminderDaysBeforeClose: number;
+  };
   readonly digest: { readonly cron: string; readonly locale: 'de' | 'en'; readonly enabled: boolean };
   /** Where people reach this bot (export links): PUBLIC_BASE_URL, else http://HOST:PORT. */
   readonly publicBaseUrl: string;
@@ -201,7 +207,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     privacy: { kMin: e.K_MIN, kText: e.K_TEXT, retentionMonths: e.RETENTION_MONTHS },
     defaultLocale: e.DEFAULT_LOCALE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    delivery: { ratePerSecond: e.SEND_RATE_PER_S, maxAttempts: e.SEND_MAX_ATTEMPTS },
+    delivery: {
+      ratePerSecond: e.SEND_RATE_PER_S,
+      maxAttempts: e.SEND_MAX_ATTEMPTS,
+      reminderDaysBeforeClose: e.REMINDER_DAYS_BEFORE_CLOSE,
+    },
     digest: { cron: e.DIGEST_CRON, locale: e.DIGEST_LOCALE, enabled: e.DIGEST_ENABLED },
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
   };

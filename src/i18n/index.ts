@@ -143,6 +143,8 @@ const de = {
     outsiderTitle: 'Diese Umfrage richtet sich an andere Bereiche',
     outsiderText:
       'Laut Ihren Einstellungen gehören Sie nicht zu den Bereichen dieser Umfrage, deshalb wurde nichts gespeichert. Stimmt Ihr Bereich nicht? Ändern Sie ihn unter „einstellungen“.',
+    reminder:
+      'Erinnerung: Diese Umfrage läuft nur noch bis {date}. Sie dauert etwa {minutes} Minuten – danke fürs Mitmachen!',
     noneOpenTitle: 'Keine offenen Umfragen',
     noneOpenText: 'Für Sie ist gerade keine Umfrage offen, oder Sie haben schon alle beantwortet. Danke!',
   },
@@ -322,6 +324,8 @@ const en: Messages = {
     outsiderTitle: 'This survey is for other organisations',
     outsiderText:
       'According to your settings you are not part of this survey\'s audience, so nothing was saved. Wrong organisation? Change it under "settings".',
+    reminder:
+      'Reminder: this survey is open only until {date}. It takes about {minutes} minutes – thank you for taking part!',
     noneOpenTitle: 'No open surveys',
     noneOpenText: 'There is no survey open for you right now, or you have answered them all. Thank you!',
   },

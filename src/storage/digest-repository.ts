@@ -103,6 +103,19 @@ export class DigestRepository {
     );
   }
 
+  /** Claims the reminder of a run (once, across instances); false when it was claimed before. */
+  async claimReminder(runId: string, now: Date): Promise<boolean> {
+    try {
+      await this.store
+        .client('digests')
+        .createEntity({ partitionKey: 'reminder', rowKey: encodeKey(runId), claimedAt: now });
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 409) return false;
+      throw err;
+    }
+  }
+
   /** What of a run was last shown to anyone (digest, results, export): respondents and per-question counts. */
   async getPublished(runId: string): Promise<PublishedFigures | undefined> {
     const e = await getOrUndefined(() =>

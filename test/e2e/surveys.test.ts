@@ -423,3 +423,56 @@ describe('delivery failures', () => {
     }
   });
 });
+
+describe('reminders', () => {
+  it('when a run closes within two days, then one reminder reaches exactly those who have not answered and want reminders', async () => {
+    const clock = new ManualClock('2026-11-23T09:00:00Z');
+    const officer = makeUser('Rosa Reminder');
+    const answered = makeUser('Anton Antwortet');
+    const waiting = makeUser('Wilma Wartet');
+    const optedOut = makeUser('Otto Ohne');
+    const h = await startHarness({
+      clock,
+      questionBank: bankOf(TEST_SURVEY),
+      env: { OFFICER_AAD_IDS: officer.aadObjectId },
+    });
+    const act = async (u: TeamsUser, verb: string, data: Record<string, unknown>) =>
+      ((await h.send(cardAction(u, verb, data, h.serviceUrl))).body as InvokeBody).value;
+    try {
+      for (const [u, reminders] of [
+        [officer, 'true'],
+        [answered, 'true'],
+        [waiting, 'true'],
+        [optedOut, 'false'],
+      ] as const) {
+        await h.send(installPersonal(u, h.serviceUrl));
+        await act(u, 'settings.save', { language: 'de', district: 'bergedorf', reminders });
+      }
+      const started = await act(officer, 'run.start', {
+        surveyId: TEST_SURVEY.id,
+        closesAt: '2026-12-07',
+        districts: 'bergedorf',
+      });
+      const runId = /testumfrage-\d{4}-[a-z0-9]{4}/.exec(cardText(started))![0];
+      await h.app.background.idle();
+      await act(answered, `survey.answer:${runId}`, answerData());
+
+      expect(await h.app.reminders.sendDue()).toBe(0); // not yet: more than two days left
+      clock.set('2026-12-06T08:00:00Z'); // closes 7 Dec 23:59:59 Hamburg time: within two days
+      h.connector.clear();
+      expect(await h.app.reminders.sendDue()).toBe(2); // the officer and Wilma have not answered
+      const reminded = new Set(h.connector.calls.map((c) => c.conversationId));
+      expect(reminded).toEqual(new Set([personalConversationId(officer), personalConversationId(waiting)]));
+      const card = cardOf(h.connector.messagesIn(personalConversationId(waiting))[0]);
+      expect(cardText(card)).toContain('Erinnerung');
+      expect(JSON.stringify(card)).toContain(`survey.answer:${runId}`);
+
+      // Once per run, whatever instance checks again.
+      h.connector.clear();
+      expect(await h.app.reminders.sendDue()).toBe(0);
+      expect(h.connector.calls).toHaveLength(0);
+    } finally {
+      await h.stop();
+    }
+  });
+});

@@ -1,0 +1,81 @@
+// Reminders: REMINDER_DAYS_BEFORE_CLOSE days before a run closes, one reminder to everyone who got the
+// survey, has not answered and has not turned reminders off — through the same delivery engine.
+// Once per run, across instances (a claim in storage).
+import { Cron } from 'croner';
+import type { Activity } from 'botbuilder';
+import type { Clock } from '../clock';
+import type { DeliveryEngine, Recipient } from '../delivery/delivery';
+import type { Locale } from '../i18n';
+import type { Logger } from '../logger';
+import type { DeliveryRepository } from '../storage/delivery-repository';
+import type { DigestRepository } from '../storage/digest-repository';
+import type { RunRepository } from '../storage/run-repository';
+import type { UserRepository } from '../storage/user-repository';
+import { resolveLocale } from '../users/settings-service';
+import { isRunOpen, type Run } from './model';
+
+const DAY_MS = 86_400_000;
+
+/** Reminder jobs are delivery jobs of their own: the run id with this suffix. */
+export const REMINDER_SUFFIX = '~reminder';
+
+export interface ReminderOptions {
+  runs: RunRepository;
+  deliveries: DeliveryRepository;
+  users: UserRepository;
+  claims: DigestRepository;
+  delivery: DeliveryEngine;
+  clock: Clock;
+  logger: Logger;
+  daysBeforeClose: number;
+  defaultLocale: Locale;
+  renderReminder(run: Run, locale: Locale): Partial<Activity>;
+}
+
+export class ReminderService {
+  private job: Cron | undefined;
+
+  constructor(private readonly o: ReminderOptions) {}
+
+  /** Sends the reminders that are due now; returns how many people were reminded. */
+  async sendDue(): Promise<number> {
+    if (this.o.daysBeforeClose <= 0) return 0;
+    const now = this.o.clock.now();
+    let reminded = 0;
+    for (const run of await this.o.runs.list()) {
+      if (!isRunOpen(run, now)) continue;
+      if (run.closesAt.getTime() - now.getTime() > this.o.daysBeforeClose * DAY_MS) continue;
+      if (!(await this.o.claims.claimReminder(run.runId, now))) continue;
+      const recipients: Recipient[] = [];
+      for await (const d of this.o.deliveries.listByRun(run.runId)) {
+        if (d.status !== 'sent' || d.answered) continue;
+        const user = await this.o.users.get(d.userId);
+        if (!user || !user.settings.reminders) continue;
+        recipients.push({
+          userId: user.userId,
+          reference: user.reference,
+          locale: resolveLocale(user, user.teamsLocale, this.o.defaultLocale),
+        });
+      }
+      this.o.logger.info({ runId: run.runId, recipients: recipients.length }, 'survey reminders');
+      await this.o.delivery.deliver({
+        runId: `${run.runId}${REMINDER_SUFFIX}`,
+        recipients,
+        render: (r) => this.o.renderReminder(run, r.locale),
+      });
+      reminded += recipients.length;
+    }
+    return reminded;
+  }
+
+  /** Hourly, at minute 15. */
+  start(): void {
+    this.job = new Cron('15 * * * *', { timezone: 'Europe/Berlin', protect: true }, () => {
+      this.sendDue().catch((err: unknown) => this.o.logger.error({ err }, 'reminders failed'));
+    });
+  }
+
+  stop(): void {
+    this.job?.stop();
+  }
+}
