@@ -5,7 +5,9 @@ import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
+  type ConversationReference,
 } from 'botbuilder';
+import type { AdaptiveCard } from '../cards';
 import { systemClock, type Clock } from '../src/clock';
 import { ConfigError, loadConfig, loadEnvFile, secretsOf, type Config } from '../src/config';
 import { localeFrom } from '../src/i18n';
@@ -159,7 +161,13 @@ export function createApp(options: AppOptions): App {
     renderSurveyCard: surveyCardActivity,
     background: (task) => background.run(task),
   });
-  const surveyDeps = { surveys, clock, privacy: config.privacy };
+  const surveyDeps = {
+    surveys,
+    clock,
+    privacy: config.privacy,
+    updateCard: (reference: Partial<ConversationReference>, activityId: string, card: AdaptiveCard) =>
+      messenger.update(reference, activityId, { attachments: [CardFactory.adaptiveCard(card)] }),
+  };
   const digestService = new DigestService({
     runs,
     responses,

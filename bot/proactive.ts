@@ -31,6 +31,17 @@ export class AdapterMessenger implements ProactiveMessenger {
     if (failure !== undefined) throw failure;
     return id;
   }
+
+  /** Replaces a message the bot sent earlier (a card updated in place). */
+  async update(
+    reference: Partial<ConversationReference>,
+    activityId: string,
+    activity: Partial<Activity>,
+  ): Promise<void> {
+    await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+      await context.updateActivity({ ...activity, type: 'message', id: activityId });
+    });
+  }
 }
 
 /** The audience of tokens for Bot Framework channels (the public cloud). */

@@ -1,5 +1,6 @@
 // Survey commands and card actions: parse, call SurveyService, render.
-import { CardFactory, type Activity } from 'botbuilder';
+import { CardFactory, type Activity, type ConversationReference } from 'botbuilder';
+import type { DeliveryProgress } from '../src/delivery/delivery';
 import { navigationButtons, renderNotice, type AdaptiveCard } from '../cards';
 import { renderResults } from '../cards/results';
 import {
@@ -15,12 +16,37 @@ import type { Run } from '../src/surveys/model';
 import { MAX_RUN_DAYS, type SurveyService } from '../src/surveys/survey-service';
 import { sendCard } from './commands';
 import type { ActionSpec, CommandSpec } from './router';
-import type { Turn } from './turn';
+import { referenceOf, type Turn } from './turn';
 
 export interface SurveyHandlerDependencies {
   surveys: SurveyService;
   clock: Clock;
   privacy: { kMin: number };
+  /** Replaces a card the bot sent (the officer's progress card). */
+  updateCard?(
+    reference: Partial<ConversationReference>,
+    activityId: string,
+    card: AdaptiveCard,
+  ): Promise<void>;
+}
+
+/** The officer's card while a run is being sent: sent / failed / pending and the time left. */
+export function progressCard(locale: Locale, run: Run, p: DeliveryProgress): AdaptiveCard {
+  const r = messages(locale).runs;
+  const minutes = p.ratePerSecond > 0 ? Math.max(1, Math.ceil(p.pending / p.ratePerSecond / 60)) : 0;
+  return renderNotice({
+    title: p.done ? r.sentTitle : r.sendingTitle,
+    text: pick(run.survey.title, locale),
+    tone: p.done ? 'good' : 'accent',
+    facts: [
+      { title: r.runId, value: run.runId },
+      { title: r.delivered, value: format(r.progressSent, { sent: p.sent, total: p.total }) },
+      { title: r.failed, value: String(p.failed) },
+      { title: r.pending, value: String(p.pending) },
+      ...(p.done ? [] : [{ title: r.timeLeft, value: format(r.timeLeftValue, { minutes }) }]),
+    ],
+    buttons: [{ title: r.listTitle, command: locale === 'en' ? 'surveys' : 'umfragen' }],
+  });
 }
 
 export function surveyCardActivity(run: Run, locale: Locale): Partial<Activity> {
@@ -170,7 +196,17 @@ export function surveyActions(deps: SurveyHandlerDependencies): ActionSpec[] {
       verb: 'run.start',
       officerOnly: true,
       handle: async (turn, data) => {
-        const result = await surveys.startRun(data, turn.userId);
+        // The card the officer pressed "Starten" on becomes the progress card, updated in place.
+        const cardId = turn.context.activity.replyToId;
+        const reference = referenceOf(turn.context);
+        const { updateCard } = deps;
+        const result = await surveys.startRun(
+          data,
+          turn.userId,
+          cardId && updateCard
+            ? (run, p) => updateCard(reference, cardId, progressCard(turn.locale, run, p))
+            : undefined,
+        );
         const r = messages(turn.locale).runs;
         if (!result.ok) {
           const error = result.error === 'survey' ? r.surveyRequired : r.closesAtRequired;

@@ -15,10 +15,22 @@ export interface ProactiveMessenger {
   send(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string | undefined>;
 }
 
+export interface DeliveryProgress {
+  total: number;
+  sent: number;
+  failed: number;
+  pending: number;
+  /** Requests per second in force now. */
+  ratePerSecond: number;
+  done: boolean;
+}
+
 export interface DeliveryJob {
   runId: string;
   recipients: readonly Recipient[];
   render(recipient: Recipient): Partial<Activity>;
+  /** Called at most every 10 seconds while sending, and once at the end. */
+  onProgress?(progress: DeliveryProgress): Promise<void>;
 }
 
 export interface DeliveryEngine {

@@ -29,6 +29,9 @@ export interface OutboxEngineOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** The officer's progress card changes at most this often. */
+const PROGRESS_EVERY_MS = 10_000;
+
 export interface JobResult {
   sent: number;
   failed: number;
@@ -45,11 +48,28 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
 
   async deliver(job: DeliveryJob): Promise<JobResult> {
     await this.o.outbox.enqueue(job.runId, job.recipients, this.o.clock.now());
-    return this.process(job.runId, job.render);
+    if (!job.onProgress) return this.process(job.runId, job.render);
+    const report = job.onProgress.bind(job);
+    const total = job.recipients.length;
+    let last = 0;
+    const progress = (result: JobResult, done: boolean) => {
+      const now = performance.now();
+      if (!done && now - last < PROGRESS_EVERY_MS) return;
+      last = now;
+      const p = { total, sent: result.sent, failed: result.failed, ratePerSecond: this.o.limiter.rate, done };
+      report({ ...p, pending: Math.max(0, total - p.sent - p.failed) }).catch((err: unknown) =>
+        this.o.logger.warn({ err, jobId: job.runId }, 'progress update failed'),
+      );
+    };
+    return this.process(job.runId, job.render, progress);
   }
 
   /** Works a job until no row is pending, retrying or claimed. Safe to run on several instances. */
-  async process(jobId: string, render?: (r: Recipient) => Partial<Activity>): Promise<JobResult> {
+  async process(
+    jobId: string,
+    render?: (r: Recipient) => Partial<Activity>,
+    progress?: (result: JobResult, done: boolean) => void,
+  ): Promise<JobResult> {
     const renderRow = render ?? (await this.o.renderFor(jobId));
     const result: JobResult = { sent: 0, failed: 0, retried: 0, throttled: 0 };
     if (!renderRow) {
@@ -76,6 +96,7 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
         Array.from({ length: this.o.concurrency ?? 32 }, async () => {
           for (let item = await pull(); item; item = await pull()) {
             worked = (await this.sendOne(item, renderRow, result)) || worked;
+            progress?.(result, false);
           }
         }),
       );
@@ -85,6 +106,7 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
       if (wait > 0) await this.sleep(Math.min(wait, 5_000));
       else if (!worked) await this.sleep(50); // rows claimed by another instance: look again soon
     }
+    progress?.(result, true);
     this.o.logger.info({ jobId, ...result }, 'delivery job finished');
     return result;
   }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { Clock } from '../clock';
 import { DISTRICTS, type District } from '../config';
-import type { DeliveryEngine, Recipient } from '../delivery/delivery';
+import type { DeliveryEngine, DeliveryProgress, Recipient } from '../delivery/delivery';
 import type { Locale } from '../i18n';
 import type { Logger } from '../logger';
 import type { Pseudonymizer } from '../privacy/pseudonym';
@@ -72,7 +72,11 @@ export class SurveyService {
   }
 
   /** Validates the officer's form, freezes the survey into a new run and starts delivery. */
-  async startRun(input: StartRunInput, startedBy: string): Promise<StartRunResult> {
+  async startRun(
+    input: StartRunInput,
+    startedBy: string,
+    onProgress?: (run: Run, progress: DeliveryProgress) => Promise<void>,
+  ): Promise<StartRunResult> {
     const now = this.o.clock.now();
     const surveyId = typeof input.surveyId === 'string' ? input.surveyId : '';
     const closesAtText = typeof input.closesAt === 'string' ? input.closesAt : '';
@@ -122,7 +126,12 @@ export class SurveyService {
     );
     this.o.background(
       this.o.delivery
-        .deliver({ runId: run.runId, recipients, render: (r) => this.o.renderSurveyCard(run, r.locale) })
+        .deliver({
+          runId: run.runId,
+          recipients,
+          render: (r) => this.o.renderSurveyCard(run, r.locale),
+          onProgress: onProgress ? (p) => onProgress(run, p) : undefined,
+        })
         .catch((err: unknown) => this.o.logger.error({ err, runId: run.runId }, 'survey delivery failed')),
     );
     return { ok: true, run, recipients: recipients.length };

@@ -96,7 +96,9 @@ describe('pulse surveys over HTTP', () => {
   it('when an officer starts a run for two districts, then exactly their staff get the card', async () => {
     h.connector.clear();
     runId = await startRun('altona,wandsbek');
-    const receivers = new Set(h.connector.calls.map((c) => c.conversationId));
+    const receivers = new Set(
+      h.connector.calls.filter((c) => c.kind !== 'update').map((c) => c.conversationId),
+    );
     expect([...receivers].sort()).toEqual([...altona, ...wandsbek].map(personalConversationId).sort());
     const card = lastCard(altona[0]!);
     expect(cardText(card)).toContain('Ich habe die Werkzeuge, die ich brauche.');
@@ -413,6 +415,15 @@ describe('delivery failures', () => {
       expect(failed?.status).toBe('failed');
       expect(failed?.error).toContain('403');
       expect((await h.app.repositories.deliveries.get(runId, fine.aadObjectId))?.status).toBe('sent');
+      // The officer's "Starten" card became the progress card, updated in place with the final figures.
+      const progress = h.connector.calls.filter(
+        (c) => c.kind === 'update' && c.conversationId === personalConversationId(officer),
+      );
+      expect(progress.length).toBeGreaterThanOrEqual(1);
+      const final = cardText(cardOf(progress.at(-1)));
+      expect(final).toContain('Umfrage gesendet');
+      expect(final).toContain('2 von 3');
+      expect(final).toMatch(/Fehlgeschlagen\s+1/);
       expect(await h.app.repositories.deliveries.counts(runId)).toMatchObject({
         recipients: 3,
         sent: 2,
