@@ -7,7 +7,6 @@ import { answerData, bankOf, TEST_SURVEY } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';
 import { uniquePrefix } from '../support/storage';
 import {
-  cardAction,
   installPersonal,
   installTeam,
   makeTeam,
@@ -16,10 +15,6 @@ import {
   personalConversationId,
   type TeamsUser,
 } from '../support/teams';
-
-interface InvokeBody {
-  value: Record<string, unknown>;
-}
 
 describe('weekly digest', () => {
   const prefix = uniquePrefix();
@@ -32,10 +27,8 @@ describe('weekly digest', () => {
   let runId: string;
   const staff = Array.from({ length: 7 }, (_, i) => makeUser(`Person ${i}`));
 
-  const invoke = async (h: Harness, user: TeamsUser, verb: string, data: Record<string, unknown> = {}) => {
-    const res = await h.send(cardAction(user, verb, data, h.serviceUrl));
-    return (res.body as InvokeBody).value;
-  };
+  const invoke = (h: Harness, user: TeamsUser, verb: string, data: Record<string, unknown> = {}) =>
+    h.invoke(user, verb, data);
   /** Posts to the officers' channel (new threads), wherever they were sent from. */
   const channelPosts = () => a.connector.calls.filter((c) => c.kind === 'createConversation');
 

@@ -3,18 +3,7 @@ import { TableClient } from '@azure/data-tables';
 import { cardOf, cardText } from '../support/connector';
 import { startHarness, type Harness } from '../support/harness';
 import { testConnectionString } from '../support/storage';
-import {
-  cardAction,
-  installPersonal,
-  makeUser,
-  message,
-  personalConversationId,
-  type TeamsUser,
-} from '../support/teams';
-
-interface InvokeBody {
-  value: Record<string, unknown>;
-}
+import { installPersonal, makeUser, message, personalConversationId, type TeamsUser } from '../support/teams';
 
 const OFFICER = makeUser('Olga Officer');
 const OTHER_OFFICER = makeUser('Otto Officer');
@@ -34,11 +23,8 @@ function idea(overrides: Record<string, unknown> = {}) {
 describe('ideas over HTTP', () => {
   let h: Harness;
 
-  const invoke = async (user: TeamsUser, verb: string, data: Record<string, unknown> = {}) => {
-    const res = await h.send(cardAction(user, verb, data, h.serviceUrl));
-    expect(res.status).toBe(200);
-    return (res.body as InvokeBody).value;
-  };
+  const invoke = (user: TeamsUser, verb: string, data: Record<string, unknown> = {}) =>
+    h.invoke(user, verb, data);
 
   async function rawRows(table: 'ideas' | 'ideaowners' | 'ideasupports' | 'ideahistory') {
     const client = TableClient.fromConnectionString(testConnectionString(), h.app.store.tableName(table), {

@@ -32,11 +32,8 @@ describe('pulse surveys over HTTP', () => {
   const harburg = [makeUser('Gesa H'), makeUser('Hauke H')];
   const noDistrict = makeUser('Ida Ohne');
 
-  const invoke = async (user: TeamsUser, verb: string, data: Record<string, unknown> = {}) => {
-    const res = await h.send(cardAction(user, verb, data, h.serviceUrl));
-    expect(res.status).toBe(200);
-    return (res.body as InvokeBody).value;
-  };
+  const invoke = (user: TeamsUser, verb: string, data: Record<string, unknown> = {}) =>
+    h.invoke(user, verb, data);
 
   const lastCard = (user: TeamsUser) => cardOf(h.connector.messagesIn(personalConversationId(user)).at(-1));
 

@@ -9,6 +9,7 @@ import type { QuestionBank } from '../../src/surveys/question-bank';
 import { createLogger } from '../../src/logger';
 import { CaptureConnector, type ConnectorOptions } from './connector';
 import { testConnectionString, uniquePrefix } from './storage';
+import { cardAction, type TeamsUser } from './teams';
 
 export interface HarnessOptions {
   env?: Record<string, string>;
@@ -30,6 +31,8 @@ export interface Harness {
     activity: Partial<Activity>,
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: unknown }>;
+  /** Presses an Action.Execute button as `user`; resolves with the card the bot answers with. */
+  invoke(user: TeamsUser, verb: string, data?: Record<string, unknown>): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +71,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const port = await app.start(0, '127.0.0.1');
   const botUrl = `http://127.0.0.1:${port}`;
 
+  const send: Harness['send'] = async (activity, headers = {}) => {
+    const res = await fetch(`${botUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(activity),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  };
+
   return {
     app,
     connector,
@@ -75,14 +88,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     botUrl,
     clock,
     logs,
-    async send(activity, headers = {}) {
-      const res = await fetch(`${botUrl}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(activity),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+    send,
+    async invoke(user, verb, data = {}) {
+      const res = await send(cardAction(user, verb, data, serviceUrl));
+      if (res.status !== 200) throw new Error(`invoke ${verb} answered HTTP ${res.status}`);
+      return (res.body as { value: Record<string, unknown> }).value;
     },
     async stop() {
       await app.stop();
