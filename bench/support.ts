@@ -1,19 +1,10 @@
 // Shared pieces of the benchmarks: an Azurite process of its own, percentiles, a bounded-concurrency loop.
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { azuriteConnectionString } from '../src/storage/azurite';
+import { freePort } from '../test/support/processes';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
+export { freePort };
 
 /** Azurite's table service in a separate process, so that it does not share a core with the bot. */
 export async function startAzuriteProcess(

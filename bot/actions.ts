@@ -16,7 +16,7 @@ export function createActions(deps: ActionDependencies): ActionRouter {
     {
       verb: 'settings.save',
       handle: async (turn, data) => {
-        const result = await deps.settings.save(turn.userId, data);
+        const result = await deps.settings.save(turn.userId, data, turn.user?.settings);
         // The card speaks the newly chosen language at once.
         const locale = result.ok ? (result.settings.language ?? turn.locale) : turn.locale;
         return renderSettings(locale, {

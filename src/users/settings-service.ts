@@ -26,8 +26,13 @@ export class SettingsService {
   }
 
   /** Validates the card's inputs; stores nothing unless every field is valid. */
-  async save(userId: string, input: Record<string, unknown>): Promise<SaveSettingsResult> {
-    const current = await this.get(userId);
+  /** `current`: the settings already loaded for this turn (saves a read). */
+  async save(
+    userId: string,
+    input: Record<string, unknown>,
+    current?: UserSettings,
+  ): Promise<SaveSettingsResult> {
+    current ??= await this.get(userId);
     const parsed = settingsInput.safeParse(input);
     if (!parsed.success) {
       const field = String(parsed.error.issues[0]?.path[0] ?? 'district') as 'language' | 'district';

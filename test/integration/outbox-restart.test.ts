@@ -1,28 +1,13 @@
 // Killed mid-job and restarted: a child process works a job, gets SIGKILL, a new one takes over.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { OutboxRepository } from '../../src/storage/outbox-repository';
+import { spawnTs } from '../support/processes';
 import { createTestStore, testConnectionString } from '../support/storage';
 import { simulatedRecipient, TeamsSimulator } from '../support/teams-simulator';
 
-const ROOT = path.join(__dirname, '../..');
 const CONCURRENCY = 4;
 
 function worker(env: Record<string, string>) {
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', 'test/support/outbox-worker.ts'],
-    {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, output: () => out };
+  return spawnTs('test/support/outbox-worker.ts', env);
 }
 
 describe('outbox engine across a crash', () => {
