@@ -42,6 +42,7 @@ import { createActions } from './actions';
 import { digestActivity, digestCommands } from './digest';
 import { ChannelPoster } from './proactive';
 import { ideaActions, ideaCommands, ideaStatusActivity } from './ideas';
+import { CachingBotFrameworkAuthentication } from './auth';
 import { AdapterMessenger } from './proactive';
 import { reminderActivity, surveyActions, surveyCardActivity, surveyCommands } from './surveys';
 import { REMINDER_SUFFIX, ReminderService } from '../src/surveys/reminders';
@@ -126,7 +127,9 @@ export function createApp(options: AppOptions): App {
     MicrosoftAppType: config.bot.appType,
     MicrosoftAppTenantId: config.bot.tenantId,
   };
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(authOptions));
+  const adapter = new CloudAdapter(
+    new CachingBotFrameworkAuthentication(new ConfigurationBotFrameworkAuthentication(authOptions)),
+  );
 
   const messenger = new AdapterMessenger(adapter, config.bot.appId);
   const pseudonyms = new Pseudonymizer(config.pseudonymKey);

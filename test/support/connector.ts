@@ -21,7 +21,9 @@ export interface CapturedCall {
 
 export interface ConnectorOptions {
   /** Decides the HTTP status of a call (default 200/201). Lets tests inject failures. */
-  respond?: (call: Omit<CapturedCall, 'id'>) => number | undefined;
+  respond?: (
+    call: Omit<CapturedCall, 'id'>,
+  ) => number | { status: number; headers: Record<string, string> } | undefined;
   /** Milliseconds to hold a call before answering (a slow Teams service). */
   delayMs?: (call: Omit<CapturedCall, 'id'>) => number;
 }
@@ -94,9 +96,10 @@ export class CaptureConnector {
     };
     const delay = this.options.delayMs?.(call) ?? 0;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-    const status = this.options.respond?.(call) ?? (kind === 'createConversation' ? 201 : 200);
+    const answer = this.options.respond?.(call) ?? (kind === 'createConversation' ? 201 : 200);
+    const { status, headers } = typeof answer === 'number' ? { status: answer, headers: {} } : answer;
     if (status >= 300) {
-      res.writeHead(status, { 'content-type': 'application/json' });
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify({ error: { code: 'Simulated', message: `simulated ${status}` } }));
       return;
     }
