@@ -28,6 +28,7 @@ import { ResponseRepository } from '../src/storage/response-repository';
 import { RunRepository } from '../src/storage/run-repository';
 import { defaultSurveysDir, loadQuestionBank, type QuestionBank } from '../src/surveys/question-bank';
 import { SurveyService } from '../src/surveys/survey-service';
+import { ParticipationRecorder } from '../src/surveys/participation';
 import { IdeaService } from '../src/ideas/idea-service';
 import { IdeaRepository } from '../src/storage/idea-repository';
 import { hostname } from 'node:os';
@@ -77,6 +78,7 @@ export interface App {
     digests: DigestRepository;
   };
   readonly surveys: SurveyService;
+  readonly participation: ParticipationRecorder;
   readonly ideas: IdeaService;
   readonly digest: DigestService;
   /** Started by main() when DIGEST_ENABLED; tests call tick() with their own clock. */
@@ -148,6 +150,7 @@ export function createApp(options: AppOptions): App {
       return (r) => (reminder ? reminderActivity(run, r.locale) : surveyCardActivity(run, r.locale));
     },
   });
+  const participation = new ParticipationRecorder({ deliveries, responses, pseudonyms, logger });
   const surveys = new SurveyService({
     bank: options.questionBank ?? loadQuestionBank(defaultSurveysDir()),
     runs,
@@ -162,6 +165,7 @@ export function createApp(options: AppOptions): App {
     defaultLocale: config.defaultLocale,
     published: digests,
     renderSurveyCard: surveyCardActivity,
+    participation,
     background: (task) => background.run(task),
   });
   const surveyDeps = {
@@ -193,6 +197,7 @@ export function createApp(options: AppOptions): App {
     daysBeforeClose: config.delivery.reminderDaysBeforeClose,
     defaultLocale: config.defaultLocale,
     renderReminder: reminderActivity,
+    reconcileParticipation: (runId) => participation.reconcile(runId),
   });
   const retention = new RetentionService({
     runs,
@@ -308,6 +313,7 @@ export function createApp(options: AppOptions): App {
     http,
     repositories: { users, channels, runs, responses, deliveries, ideas: ideaRepository, digests },
     surveys,
+    participation,
     ideas,
     digest: digestService,
     digestScheduler,
@@ -325,6 +331,7 @@ export function createApp(options: AppOptions): App {
         (async () => {
           for (const run of await runs.list()) {
             if (!surveys.isOpen(run)) continue;
+            await participation.reconcile(run.runId);
             await delivery.process(run.runId);
             await delivery.process(`${run.runId}${REMINDER_SUFFIX}`);
           }
@@ -336,6 +343,7 @@ export function createApp(options: AppOptions): App {
       retention.stop();
       reminders.stop();
       await http.close(config.shutdownTimeoutMs);
+      await participation.stop();
       await Promise.race([
         background.idle(),
         new Promise((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref()),

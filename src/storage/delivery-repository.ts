@@ -1,5 +1,6 @@
 // The deliveries table: one row per recipient per run — was the card sent (pending / sent / failed,
 // with the error), and did the person answer (yes/no only, never what). Sharded by run + bucket.
+import type { TransactionAction } from '@azure/data-tables';
 import {
   bucketKey,
   bucketOf,
@@ -65,6 +66,29 @@ export class DeliveryRepository {
   /** Participation only: the person answered. Creates the row when the card was fetched on demand. */
   async markAnswered(runId: string, userId: string): Promise<void> {
     await this.merge(runId, userId, { answered: true });
+  }
+
+  /**
+   * markAnswered for many people at once: one transaction per partition and 100 rows (Table
+   * Storage's limits), the partitions in parallel.
+   */
+  async markAnsweredMany(items: readonly { runId: string; userId: string }[]): Promise<void> {
+    const byPartition = new Map<string, Map<string, TransactionAction>>();
+    for (const { runId, userId } of items) {
+      const partitionKey = partition(runId, userId);
+      const rowKey = encodeKey(userId);
+      let rows = byPartition.get(partitionKey);
+      if (!rows) byPartition.set(partitionKey, (rows = new Map()));
+      rows.set(rowKey, ['upsert', { partitionKey, rowKey, answered: true }, 'Merge']);
+    }
+    const client = this.store.client('deliveries');
+    await Promise.all(
+      [...byPartition.values()].map(async (rows) => {
+        const actions = [...rows.values()];
+        for (let i = 0; i < actions.length; i += 100)
+          await client.submitTransaction(actions.slice(i, i + 100));
+      }),
+    );
   }
 
   async get(runId: string, userId: string): Promise<DeliveryRecord | undefined> {

@@ -72,6 +72,21 @@ export class ResponseRepository {
     );
   }
 
+  /** The pseudonyms of everyone who answered a run (keys only, no answers read). */
+  async pseudonymsOf(runId: string): Promise<Set<string>> {
+    const client = this.store.client('responses');
+    const iterators = Array.from({ length: RESPONSE_BUCKETS }, (_, b) =>
+      client
+        .listEntities<{ rowKey: string }>({
+          queryOptions: { filter: `PartitionKey eq '${responsePartition(runId, b)}'`, select: ['RowKey'] },
+        })
+        .byPage({ maxPageSize: 1000 }),
+    );
+    const out = new Set<string>();
+    for await (const key of mergePages(iterators, (e) => e.rowKey)) out.add(key);
+    return out;
+  }
+
   /** Every response of a run: the shards are read in parallel and yielded as they arrive. */
   async *listByRun(runId: string): AsyncGenerator<SurveyResponse> {
     const client = this.store.client('responses');

@@ -28,6 +28,8 @@ export interface ReminderOptions {
   clock: Clock;
   logger: Logger;
   daysBeforeClose: number;
+  /** Brings the participation flags of a run up to date before its reminders are chosen. */
+  reconcileParticipation?(runId: string): Promise<unknown>;
   defaultLocale: Locale;
   renderReminder(run: Run, locale: Locale): Partial<Activity>;
 }
@@ -46,6 +48,7 @@ export class ReminderService {
       if (!isRunOpen(run, now)) continue;
       if (run.closesAt.getTime() - now.getTime() > this.o.daysBeforeClose * DAY_MS) continue;
       if (!(await this.o.claims.claimReminder(run.runId, now))) continue;
+      await this.o.reconcileParticipation?.(run.runId);
       const recipients: Recipient[] = [];
       for await (const d of this.o.deliveries.listByRun(run.runId)) {
         if (d.status !== 'sent' || d.answered) continue;

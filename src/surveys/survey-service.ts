@@ -19,6 +19,7 @@ import { validateAnswers, type ValidationResult } from './answers';
 import type { Survey } from './definition';
 import { isInAudience, isRunOpen, type Answers, type Audience, type Run } from './model';
 import type { QuestionBank } from './question-bank';
+import type { ParticipationRecorder } from './participation';
 import { ResultsAccumulator, summariseResults, type RunResults } from './results';
 
 export const MAX_RUN_DAYS = 90;
@@ -42,6 +43,8 @@ export interface SurveyServiceOptions {
   published: DigestRepository;
   /** The survey card a recipient gets, in their language. */
   renderSurveyCard(run: Run, locale: Locale): Partial<Activity>;
+  /** Writes the "answered" flags of the delivery rows, batched, after the response is stored. */
+  participation: ParticipationRecorder;
   /** Runs a background task (delivery) so that shutdown can wait for it. */
   background(task: Promise<unknown>): void;
 }
@@ -180,8 +183,9 @@ export class SurveyService {
     const open = (await this.o.runs.list()).filter(
       (run) => this.isOpen(run) && isInAudience(run.audience, user.settings.district),
     );
+    // The response row decides (the delivery row's flag may still be on its way).
     const answered = await Promise.all(
-      open.map(async (run) => (await this.o.deliveries.get(run.runId, user.userId))?.answered === true),
+      open.map(async (run) => (await this.ownAnswers(run, user.userId)) !== undefined),
     );
     return open.filter((_, i) => !answered[i]);
   }
@@ -224,16 +228,15 @@ export class SurveyService {
     const validation = validateAnswers(run.survey, data);
     if (!validation.ok) return { kind: 'invalid', run, validation };
     const now = this.o.clock.now();
-    await Promise.all([
-      this.o.responses.put({
-        pseudonym: this.o.pseudonyms.forRun(run.runId, userId),
-        runId: run.runId,
-        district: user?.settings.district,
-        day: now.toISOString().slice(0, 10),
-        answers: validation.answers,
-      }),
-      this.o.deliveries.markAnswered(run.runId, userId),
-    ]);
+    await this.o.responses.put({
+      pseudonym: this.o.pseudonyms.forRun(run.runId, userId),
+      runId: run.runId,
+      district: user?.settings.district,
+      day: now.toISOString().slice(0, 10),
+      answers: validation.answers,
+    });
+    // Only once the answer is stored; the flag follows in a batch (see participation.ts).
+    this.o.participation.record(run.runId, userId);
     return { kind: 'saved', run, answers: validation.answers };
   }
 

@@ -1,5 +1,7 @@
 // Pulse surveys end to end over HTTP: an officer starts a run, cards reach exactly the audience,
 // answers are stored pseudonymously, results respect the privacy thresholds.
+import { Pseudonymizer } from '../../src/privacy/pseudonym';
+import { waitUntil } from '../support/wait';
 import { TableClient } from '@azure/data-tables';
 import { ManualClock } from '../../src/clock';
 import { cardOf, cardText } from '../support/connector';
@@ -71,7 +73,11 @@ describe('pulse surveys over HTTP', () => {
     return rows.sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)));
   }
 
-  const snapshot = async () => JSON.stringify([await rawRows('responses'), await rawRows('deliveries')]);
+  // Participation flags are written in batches after the answer: settle them before comparing.
+  const snapshot = async () => {
+    await h.app.participation.flush();
+    return JSON.stringify([await rawRows('responses'), await rawRows('deliveries')]);
+  };
 
   beforeAll(async () => {
     clock = new ManualClock('2026-11-23T09:00:00Z');
@@ -172,6 +178,11 @@ describe('pulse surveys over HTTP', () => {
       'wandsbek',
     ]);
 
+    // The flags follow the answers in a batch, within the flush interval.
+    await waitUntil(
+      async () => (await h.app.repositories.deliveries.counts(runId)).answered === 5,
+      'five participation flags',
+    );
     const counts = await h.app.repositories.deliveries.counts(runId);
     expect(counts.answered).toBe(5);
     // Participation is yes/no: the delivery rows carry no answer content.
@@ -439,6 +450,7 @@ describe('reminders', () => {
     const answered = makeUser('Anton Antwortet');
     const waiting = makeUser('Wilma Wartet');
     const optedOut = makeUser('Otto Ohne');
+    const lostFlag = makeUser('Lena Verloren');
     const h = await startHarness({
       clock,
       questionBank: bankOf(TEST_SURVEY),
@@ -452,6 +464,7 @@ describe('reminders', () => {
         [answered, 'true'],
         [waiting, 'true'],
         [optedOut, 'false'],
+        [lostFlag, 'true'],
       ] as const) {
         await h.send(installPersonal(u, h.serviceUrl));
         await act(u, 'settings.save', { language: 'de', district: 'bergedorf', reminders });
@@ -464,11 +477,22 @@ describe('reminders', () => {
       const runId = /testumfrage-\d{4}-[a-z0-9]{4}/.exec(cardText(started))![0];
       await h.app.background.idle();
       await act(answered, `survey.answer:${runId}`, answerData());
+      // Lena's answer was stored by an instance that died before it wrote her participation flag.
+      await h.app.repositories.responses.put({
+        pseudonym: new Pseudonymizer(h.app.config.pseudonymKey).forRun(runId, lostFlag.aadObjectId),
+        runId,
+        district: 'bergedorf',
+        day: '2026-11-23',
+        answers: { tools: 4 },
+      });
+      expect((await h.app.repositories.deliveries.get(runId, lostFlag.aadObjectId))?.answered).toBe(false);
 
       expect(await h.app.reminders.sendDue()).toBe(0); // not yet: more than two days left
       clock.set('2026-12-06T08:00:00Z'); // closes 7 Dec 23:59:59 Hamburg time: within two days
       h.connector.clear();
-      expect(await h.app.reminders.sendDue()).toBe(2); // the officer and Wilma have not answered
+      // The officer and Wilma have not answered; Lena's flag is restored from her response first.
+      expect(await h.app.reminders.sendDue()).toBe(2);
+      expect((await h.app.repositories.deliveries.get(runId, lostFlag.aadObjectId))?.answered).toBe(true);
       const reminded = new Set(h.connector.calls.map((c) => c.conversationId));
       expect(reminded).toEqual(new Set([personalConversationId(officer), personalConversationId(waiting)]));
       const card = cardOf(h.connector.messagesIn(personalConversationId(waiting))[0]);
