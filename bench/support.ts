@@ -1,5 +1,6 @@
 // Shared pieces of the benchmarks: an Azurite process of its own, percentiles, a bounded-concurrency loop.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { azuriteConnectionString } from '../src/storage/azurite';
 import { freePort } from '../test/support/processes';
@@ -9,7 +10,7 @@ export { freePort };
 /** Azurite's table service in a separate process, so that it does not share a core with the bot. */
 export async function startAzuriteProcess(
   location?: string,
-): Promise<{ connectionString: string; stop(): void }> {
+): Promise<{ connectionString: string; pid: number; stop(): void }> {
   const port = await freePort();
   const storage = location ? ['--location', location] : ['--inMemoryPersistence'];
   const bin = path.join(__dirname, '..', 'node_modules', '.bin', 'azurite-table');
@@ -30,7 +31,11 @@ export async function startAzuriteProcess(
     child.stderr?.on('data', onData);
     child.on('exit', (code) => reject(new Error(`Azurite exited with ${code}`)));
   });
-  return { connectionString: azuriteConnectionString('127.0.0.1', port), stop: () => child.kill('SIGTERM') };
+  return {
+    connectionString: azuriteConnectionString('127.0.0.1', port),
+    pid: child.pid!,
+    stop: () => child.kill('SIGTERM'),
+  };
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -73,3 +78,28 @@ export async function timedLoop(
 }
 
 export const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+
+/** CPU time (user + system) a process has used so far, in ms; NaN where /proc is not available. */
+export function cpuMsOf(pid: number): number {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU used by each named process while `work` runs, in ms. */
+export async function cpuDuring<T>(
+  pids: Record<string, number>,
+  work: () => Promise<T>,
+): Promise<{ result: T; cpuMs: Record<string, number> }> {
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMsOf(pid)]));
+  const result = await work();
+  const cpuMs = Object.fromEntries(
+    Object.entries(pids).map(([name, pid]) => [name, cpuMsOf(pid) - before[name]!]),
+  );
+  return { result, cpuMs };
+}
