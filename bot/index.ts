@@ -5,9 +5,7 @@ import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
-  type ConversationReference,
 } from 'botbuilder';
-import type { AdaptiveCard } from '../cards';
 import { systemClock, type Clock } from '../src/clock';
 import { ConfigError, loadConfig, loadEnvFile, secretsOf, type Config } from '../src/config';
 import { localeFrom } from '../src/i18n';
@@ -45,7 +43,7 @@ import { ChannelPoster } from './proactive';
 import { ideaActions, ideaCommands, ideaStatusActivity } from './ideas';
 import { CachingBotFrameworkAuthentication } from './auth';
 import { AdapterMessenger } from './proactive';
-import { reminderActivity, surveyActions, surveyCardActivity, surveyCommands } from './surveys';
+import { progressCard, reminderActivity, surveyActions, surveyCardActivity, surveyCommands } from './surveys';
 import { REMINDER_SUFFIX, ReminderService } from '../src/surveys/reminders';
 import { createCommands } from './commands';
 import { errorCard, PulsBot } from './puls-bot';
@@ -165,6 +163,10 @@ export function createApp(options: AppOptions): App {
     defaultLocale: config.defaultLocale,
     published: digests,
     renderSurveyCard: surveyCardActivity,
+    updateProgressCard: (target, run, progress) =>
+      messenger.update(target.reference, target.activityId, {
+        attachments: [CardFactory.adaptiveCard(progressCard(target.locale, run, progress))],
+      }),
     participation,
     background: (task) => background.run(task),
   });
@@ -172,8 +174,6 @@ export function createApp(options: AppOptions): App {
     surveys,
     clock,
     privacy: config.privacy,
-    updateCard: (reference: Partial<ConversationReference>, activityId: string, card: AdaptiveCard) =>
-      messenger.update(reference, activityId, { attachments: [CardFactory.adaptiveCard(card)] }),
   };
   const digestService = new DigestService({
     runs,
@@ -332,8 +332,7 @@ export function createApp(options: AppOptions): App {
           for (const run of await runs.list()) {
             if (!surveys.isOpen(run)) continue;
             await participation.reconcile(run.runId);
-            await delivery.process(run.runId);
-            await delivery.process(`${run.runId}${REMINDER_SUFFIX}`);
+            await surveys.resumeDelivery(run);
           }
         })().catch((err: unknown) => logger.error({ err }, 'resuming deliveries failed')),
       );

@@ -1,5 +1,5 @@
 // Survey commands and card actions: parse, call SurveyService, render.
-import { CardFactory, type Activity, type ConversationReference } from 'botbuilder';
+import { CardFactory, type Activity } from 'botbuilder';
 import type { DeliveryProgress } from '../src/delivery/delivery';
 import { navigationButtons, renderNotice, type AdaptiveCard } from '../cards';
 import { renderResults } from '../cards/results';
@@ -22,12 +22,6 @@ export interface SurveyHandlerDependencies {
   surveys: SurveyService;
   clock: Clock;
   privacy: { kMin: number };
-  /** Replaces a card the bot sent (the officer's progress card). */
-  updateCard?(
-    reference: Partial<ConversationReference>,
-    activityId: string,
-    card: AdaptiveCard,
-  ): Promise<void>;
 }
 
 /** The officer's card while a run is being sent: sent / failed / pending and the time left. */
@@ -198,13 +192,11 @@ export function surveyActions(deps: SurveyHandlerDependencies): ActionSpec[] {
       handle: async (turn, data) => {
         // The card the officer pressed "Starten" on becomes the progress card, updated in place.
         const cardId = turn.context.activity.replyToId;
-        const reference = referenceOf(turn.context);
-        const { updateCard } = deps;
         const result = await surveys.startRun(
           data,
           turn.userId,
-          cardId && updateCard
-            ? (run, p) => updateCard(reference, cardId, progressCard(turn.locale, run, p))
+          cardId
+            ? { reference: referenceOf(turn.context), activityId: cardId, locale: turn.locale }
             : undefined,
         );
         const r = messages(turn.locale).runs;

@@ -36,4 +36,13 @@ export interface DeliveryJob {
 export interface DeliveryEngine {
   /** Records a pending delivery per recipient, then sends; resolves when every recipient was tried. */
   deliver(job: DeliveryJob): Promise<{ sent: number; failed: number }>;
+  /**
+   * Goes on with a job another (stopped or crashed) instance left unfinished. `baseline`: the job's
+   * figures in storage when resuming, so that progress reports count the whole job.
+   */
+  resume(
+    jobId: string,
+    onProgress?: (progress: DeliveryProgress) => Promise<void>,
+    baseline?: { total: number; sent: number; failed: number },
+  ): Promise<{ sent: number; failed: number }>;
 }

@@ -7,7 +7,13 @@ import type { Activity } from 'botbuilder';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { OutboxItem, OutboxRepository } from '../storage/outbox-repository';
-import type { DeliveryEngine, DeliveryJob, ProactiveMessenger, Recipient } from './delivery';
+import type {
+  DeliveryEngine,
+  DeliveryJob,
+  DeliveryProgress,
+  ProactiveMessenger,
+  Recipient,
+} from './delivery';
 import { AdaptiveRateLimiter, backoffMs, classifySendError } from './rate-limiter';
 
 export interface OutboxEngineOptions {
@@ -48,20 +54,47 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
 
   async deliver(job: DeliveryJob): Promise<JobResult> {
     await this.o.outbox.enqueue(job.runId, job.recipients, this.o.clock.now());
-    if (!job.onProgress) return this.process(job.runId, job.render);
-    const report = job.onProgress.bind(job);
-    const total = job.recipients.length;
+    const progress = job.onProgress
+      ? this.progressReporter(job.runId, job.onProgress.bind(job), {
+          total: job.recipients.length,
+          sent: 0,
+          failed: 0,
+        })
+      : undefined;
+    return this.process(job.runId, job.render, progress);
+  }
+
+  async resume(
+    jobId: string,
+    onProgress?: (progress: DeliveryProgress) => Promise<void>,
+    baseline?: { total: number; sent: number; failed: number },
+  ): Promise<JobResult> {
+    const progress = onProgress && baseline ? this.progressReporter(jobId, onProgress, baseline) : undefined;
+    return this.process(jobId, undefined, progress);
+  }
+
+  /** Turns this instance's running result into the job's figures, reported at most every 10 s. */
+  private progressReporter(
+    jobId: string,
+    report: (progress: DeliveryProgress) => Promise<void>,
+    baseline: { total: number; sent: number; failed: number },
+  ): (result: JobResult, done: boolean) => void {
     let last = 0;
-    const progress = (result: JobResult, done: boolean) => {
+    return (result, done) => {
       const now = performance.now();
       if (!done && now - last < PROGRESS_EVERY_MS) return;
       last = now;
-      const p = { total, sent: result.sent, failed: result.failed, ratePerSecond: this.o.limiter.rate, done };
-      report({ ...p, pending: Math.max(0, total - p.sent - p.failed) }).catch((err: unknown) =>
-        this.o.logger.warn({ err, jobId: job.runId }, 'progress update failed'),
-      );
+      const sent = baseline.sent + result.sent;
+      const failed = baseline.failed + result.failed;
+      report({
+        total: baseline.total,
+        sent,
+        failed,
+        pending: Math.max(0, baseline.total - sent - failed),
+        ratePerSecond: this.o.limiter.rate,
+        done,
+      }).catch((err: unknown) => this.o.logger.warn({ err, jobId }, 'progress update failed'));
     };
-    return this.process(job.runId, job.render, progress);
   }
 
   /** Works a job until no row is pending, retrying or claimed. Safe to run on several instances. */

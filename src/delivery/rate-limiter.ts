@@ -9,10 +9,14 @@ export interface RateLimiterOptions {
    * sliding windows: a larger burst on top of the full rate overshoots the limit within a second.
    */
   burst?: number;
-  /** Factor applied to the rate after a 429 (default 0.8), never below minRatePerSecond (default a quarter of the rate). */
+  /**
+   * Factor applied to the rate after a 429 (default 0.9; again after every further second of 429s),
+   * never below minRatePerSecond (default a quarter of the rate). Measured: with 0.8 and 10-second
+   * recovery steps, one stray 429 in 72,000 sends cost 5 % of the whole job's rate.
+   */
   slowdown?: number;
   minRatePerSecond?: number;
-  /** After this long without a 429 the rate steps back up by 10 % (default 10 s). */
+  /** After this long without a 429 the rate steps back up by 10 % (default 5 s). */
   recoveryMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -81,7 +85,7 @@ export class AdaptiveRateLimiter {
     if (now - this.lastSlowdown >= 1000) {
       this.current = Math.max(
         this.o.minRatePerSecond ?? this.o.ratePerSecond / 4,
-        this.current * (this.o.slowdown ?? 0.8),
+        this.current * (this.o.slowdown ?? 0.9),
       );
       this.lastSlowdown = now;
     }
@@ -90,7 +94,7 @@ export class AdaptiveRateLimiter {
   }
 
   private recover(now: number): void {
-    const recoveryMs = this.o.recoveryMs ?? 10_000;
+    const recoveryMs = this.o.recoveryMs ?? 5_000;
     if (this.current < this.o.ratePerSecond && now - this.lastThrottle >= recoveryMs) {
       this.current = Math.min(this.o.ratePerSecond, this.current * 1.1);
       this.lastThrottle = now; // one step per recovery period

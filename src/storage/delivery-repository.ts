@@ -118,12 +118,24 @@ export class DeliveryRepository {
     );
   }
 
+  /** The run's figures: only the two columns they need are read, the shards in parallel. */
   async counts(runId: string): Promise<DeliveryCounts> {
     const counts: DeliveryCounts = { recipients: 0, pending: 0, sent: 0, failed: 0, answered: 0 };
-    for await (const d of this.listByRun(runId)) {
+    const client = this.store.client('deliveries');
+    const iterators = Array.from({ length: DELIVERY_BUCKETS }, (_, b) =>
+      client
+        .listEntities<DeliveryEntity>({
+          queryOptions: {
+            filter: `PartitionKey eq '${bucketKey(encodeKey(runId), b)}'`,
+            select: ['status', 'answered'],
+          },
+        })
+        .byPage({ maxPageSize: 1000 }),
+    );
+    for await (const e of mergePages(iterators, (e) => e)) {
       counts.recipients++;
-      counts[d.status]++;
-      if (d.answered) counts.answered++;
+      counts[statusOf(e.status)]++;
+      if (e.answered === true) counts.answered++;
     }
     return counts;
   }
@@ -142,18 +154,20 @@ export class DeliveryRepository {
   }
 }
 
+/** The outbox's working states (sending, retry) count as pending until they end. */
+function statusOf(status: string | undefined): DeliveryStatus {
+  return status === 'failed'
+    ? 'failed'
+    : status === 'pending' || status === 'sending' || status === 'retry'
+      ? 'pending'
+      : 'sent';
+}
+
 function toRecord(runId: string, e: DeliveryEntity): DeliveryRecord {
-  // The outbox's working states (sending, retry) count as pending until they end.
-  const status: DeliveryStatus =
-    e.status === 'failed'
-      ? 'failed'
-      : e.status === 'pending' || e.status === 'sending' || e.status === 'retry'
-        ? 'pending'
-        : 'sent';
   return {
     runId,
     userId: decodeKey(e.rowKey),
-    status,
+    status: statusOf(e.status),
     error: e.error || undefined,
     activityId: e.activityId || undefined,
     answered: e.answered === true,

@@ -1,7 +1,7 @@
 // The runs table: one row per survey run, its survey definition frozen in at the start.
 import type { District } from '../config';
 import { surveySchema } from '../surveys/definition';
-import type { Audience, Run } from '../surveys/model';
+import type { Audience, ProgressCardTarget, Run } from '../surveys/model';
 import { decodeKey, encodeKey, getOrUndefined, mapConflict, type TableStore } from './tables';
 
 const PARTITION = 'run';
@@ -16,6 +16,7 @@ interface RunEntity {
   closesAt: Date;
   closedAt?: Date;
   startedBy: string;
+  progressCard?: string;
 }
 
 export class RunRepository {
@@ -69,6 +70,7 @@ function toEntity(run: Run): RunEntity {
     closesAt: run.closesAt,
     ...(run.closedAt ? { closedAt: run.closedAt } : {}),
     startedBy: run.startedBy,
+    ...(run.progressCard ? { progressCard: JSON.stringify(run.progressCard) } : {}),
   };
 }
 
@@ -85,5 +87,6 @@ function toRun(e: RunEntity): Run {
     closesAt: new Date(e.closesAt),
     closedAt: e.closedAt ? new Date(e.closedAt) : undefined,
     startedBy: e.startedBy,
+    ...(e.progressCard ? { progressCard: JSON.parse(e.progressCard) as ProgressCardTarget } : {}),
   };
 }

@@ -1,5 +1,7 @@
 // Survey runs and responses as the domain sees them.
+import type { ConversationReference } from 'botbuilder';
 import type { District } from '../config';
+import type { Locale } from '../i18n';
 import type { Survey } from './definition';
 
 /** Who a run is for: everyone, or the staff of the listed districts. */
@@ -16,6 +18,15 @@ export interface Run {
   closedAt: Date | undefined;
   /** The officer who started it (an AAD object id): runs are not answers. */
   startedBy: string;
+  /** The officer's card that shows the delivery's progress, kept so that a restart goes on updating it. */
+  progressCard?: ProgressCardTarget;
+}
+
+/** Where the progress card lives: the officer's conversation and the message to replace. */
+export interface ProgressCardTarget {
+  reference: Partial<ConversationReference>;
+  activityId: string;
+  locale: Locale;
 }
 
 /** One answer value: likert/nps/single as stored number or choice id, multi as choice ids, text as string. */

@@ -17,7 +17,15 @@ import type { UserRecord, UserRepository } from '../storage/user-repository';
 import { resolveLocale } from '../users/settings-service';
 import { validateAnswers, type ValidationResult } from './answers';
 import type { Survey } from './definition';
-import { isInAudience, isRunOpen, type Answers, type Audience, type Run } from './model';
+import {
+  isInAudience,
+  isRunOpen,
+  type Answers,
+  type Audience,
+  type ProgressCardTarget,
+  type Run,
+} from './model';
+import { REMINDER_SUFFIX } from './reminders';
 import type { QuestionBank } from './question-bank';
 import type { ParticipationRecorder } from './participation';
 import { ResultsAccumulator, summariseResults, type RunResults } from './results';
@@ -41,6 +49,8 @@ export interface SurveyServiceOptions {
   defaultLocale: Locale;
   /** Remembers what of a run was shown, so that the next figures cannot be differenced against it. */
   published: DigestRepository;
+  /** Replaces the officer's progress card with the current figures of a run's delivery. */
+  updateProgressCard?(target: ProgressCardTarget, run: Run, progress: DeliveryProgress): Promise<void>;
   /** The survey card a recipient gets, in their language. */
   renderSurveyCard(run: Run, locale: Locale): Partial<Activity>;
   /** Writes the "answered" flags of the delivery rows, batched, after the response is stored. */
@@ -78,7 +88,7 @@ export class SurveyService {
   async startRun(
     input: StartRunInput,
     startedBy: string,
-    onProgress?: (run: Run, progress: DeliveryProgress) => Promise<void>,
+    progressCard?: ProgressCardTarget,
   ): Promise<StartRunResult> {
     const now = this.o.clock.now();
     const surveyId = typeof input.surveyId === 'string' ? input.surveyId : '';
@@ -116,6 +126,7 @@ export class SurveyService {
       closesAt,
       closedAt: undefined,
       startedBy,
+      ...(progressCard ? { progressCard } : {}),
     };
     await this.o.runs.create(run);
 
@@ -133,11 +144,32 @@ export class SurveyService {
           runId: run.runId,
           recipients,
           render: (r) => this.o.renderSurveyCard(run, r.locale),
-          onProgress: onProgress ? (p) => onProgress(run, p) : undefined,
+          onProgress: this.progressUpdater(run),
         })
         .catch((err: unknown) => this.o.logger.error({ err, runId: run.runId }, 'survey delivery failed')),
     );
     return { ok: true, run, recipients: recipients.length };
+  }
+
+  /**
+   * Goes on delivering an open run (and its reminders) that a stopped or crashed instance left
+   * unfinished; the officer's progress card, if any, goes on showing the whole run's figures.
+   */
+  async resumeDelivery(run: Run): Promise<void> {
+    const onProgress = this.progressUpdater(run);
+    const baseline = onProgress ? await this.o.deliveries.counts(run.runId) : undefined;
+    await this.o.delivery.resume(
+      run.runId,
+      onProgress,
+      baseline && { total: baseline.recipients, sent: baseline.sent, failed: baseline.failed },
+    );
+    await this.o.delivery.resume(`${run.runId}${REMINDER_SUFFIX}`);
+  }
+
+  private progressUpdater(run: Run): ((p: DeliveryProgress) => Promise<void>) | undefined {
+    const { progressCard } = run;
+    const update = this.o.updateProgressCard;
+    return progressCard && update ? (p) => update(progressCard, run, p) : undefined;
   }
 
   private recipientOf(user: UserRecord): Recipient {

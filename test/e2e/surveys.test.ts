@@ -1,5 +1,6 @@
 // Pulse surveys end to end over HTTP: an officer starts a run, cards reach exactly the audience,
 // answers are stored pseudonymously, results respect the privacy thresholds.
+import { OutboxRepository } from '../../src/storage/outbox-repository';
 import { Pseudonymizer } from '../../src/privacy/pseudonym';
 import { waitUntil } from '../support/wait';
 import { TableClient } from '@azure/data-tables';
@@ -436,6 +437,72 @@ describe('delivery failures', () => {
         recipients: 3,
         sent: 2,
         failed: 1,
+      });
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('when an instance died mid-delivery, then the next one sends the rest and goes on updating the progress card with the whole run', async () => {
+    const officer = makeUser('Pia Progress');
+    const staff = [makeUser('Sven Eins'), makeUser('Sara Zwei'), makeUser('Sami Drei')];
+    const h = await startHarness({
+      questionBank: bankOf(TEST_SURVEY),
+      env: { OFFICER_AAD_IDS: officer.aadObjectId },
+    });
+    try {
+      for (const u of [officer, ...staff]) {
+        await h.send(installPersonal(u, h.serviceUrl));
+        await h.invoke(u, 'settings.save', { language: 'de', district: 'bergedorf', reminders: 'true' });
+      }
+      // What the instance that died left behind: the run with its progress card, the outbox with one
+      // card sent (and marked), two still pending.
+      const officerRecord = (await h.app.repositories.users.get(officer.aadObjectId))!;
+      const run = {
+        runId: 'testumfrage-2311-dead',
+        survey: TEST_SURVEY,
+        audience: { kind: 'districts' as const, districts: ['bergedorf' as const] },
+        startedAt: new Date('2026-11-23T09:00:00Z'),
+        closesAt: new Date('2099-12-07T22:59:59Z'),
+        closedAt: undefined,
+        startedBy: officer.aadObjectId,
+        progressCard: {
+          reference: officerRecord.reference,
+          activityId: 'start-card-1',
+          locale: 'de' as const,
+        },
+      };
+      await h.app.repositories.runs.create(run);
+      const recipients = await Promise.all(
+        staff.map(async (u) => {
+          const user = (await h.app.repositories.users.get(u.aadObjectId))!;
+          return { userId: user.userId, reference: user.reference, locale: 'de' as const };
+        }),
+      );
+      const outbox = new OutboxRepository(h.app.store);
+      await outbox.enqueue(run.runId, recipients, new Date());
+      await h.app.repositories.deliveries.markSent(
+        run.runId,
+        staff[0]!.aadObjectId,
+        'msg-before',
+        new Date(),
+      );
+      h.connector.clear();
+
+      h.app.resumeDeliveries();
+      await h.app.background.idle();
+
+      const receivers = h.connector.calls.filter((c) => c.kind !== 'update').map((c) => c.conversationId);
+      expect(receivers.sort()).toEqual([staff[1]!, staff[2]!].map(personalConversationId).sort());
+      const updates = h.connector.calls.filter(
+        (c) => c.kind === 'update' && c.conversationId === personalConversationId(officer),
+      );
+      expect(updates.length).toBeGreaterThanOrEqual(1);
+      expect(updates.every((c) => c.activityId === 'start-card-1')).toBe(true);
+      // The whole run, not just what this instance sent: 3 of 3.
+      expect(cardText(cardOf(updates.at(-1)))).toContain('3 von 3');
+      expect(await h.app.repositories.runs.get(run.runId)).toMatchObject({
+        progressCard: { activityId: 'start-card-1', locale: 'de' },
       });
     } finally {
       await h.stop();

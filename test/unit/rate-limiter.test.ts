@@ -39,7 +39,10 @@ describe('AdaptiveRateLimiter', () => {
     });
     await limiter.acquire();
     limiter.throttled(2_000);
-    expect(limiter.rate).toBeCloseTo(40);
+    expect(limiter.rate).toBeCloseTo(45);
+    // More 429s of the same burst (within a second) do not lower it again; a second later they do.
+    limiter.throttled(2_000);
+    expect(limiter.rate).toBeCloseTo(45);
     const before = time.at();
     await limiter.acquire();
     expect(time.at() - before).toBeGreaterThanOrEqual(2_000);
