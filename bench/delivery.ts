@@ -83,7 +83,9 @@ export async function benchDelivery(): Promise<void> {
     console.log(
       `  sending:   ${(sendMs / 1000).toFixed(1)} s, achieved ${achieved.toFixed(0)}/s = ${((achieved / SEND_RATE) * 100).toFixed(1)} % of SEND_RATE_PER_S (target ≥ 95 %), ${((achieved / allowed) * 100).toFixed(1)} % of Teams' limit`,
     );
-    console.log(`  counting the run's deliveries (what \`umfragen\` shows): ${(countMs / 1000).toFixed(2)} s`);
+    console.log(
+      `  counting the run's deliveries (what \`umfragen\` shows): ${(countMs / 1000).toFixed(2)} s`,
+    );
     console.log(`  429s: ${sim.throttled}, 5xx: ${sim.failed}, violations of a back-off: ${sim.violations}`);
     console.log(
       `  duplicates: ${sim.duplicates().length} (must be 0), lost: ${lost} (must be 0), rows: ${JSON.stringify(counts)}, engine: ${JSON.stringify(result)}`,
