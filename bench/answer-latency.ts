@@ -31,6 +31,38 @@ export async function benchAnswerLatency(): Promise<void> {
   await store.ensureTables();
   const userRepository = new UserRepository(store);
   const runs = new RunRepository(store);
+  // The staff are installed before the bot starts, as in production (weeks before a survey).
+  const survey = loadQuestionBank(defaultSurveysDir()).get('digitales-arbeiten')!;
+  const run: Run = {
+    runId: 'bench-run',
+    survey,
+    audience: { kind: 'all' },
+    startedAt: clock.now(),
+    closesAt: new Date('2026-12-31T00:00:00Z'),
+    closedAt: undefined,
+    startedBy: 'bench',
+  };
+  await runs.create(run);
+  const districts = DISTRICTS;
+  const users = Array.from({ length: USERS + WARMUP }, (_, i) => ({
+    id: `29:bench-${i}`,
+    aad: randomUUID(),
+    district: districts[i % districts.length]!,
+  }));
+  await timedLoop(users.length, 32, async (i) => {
+    const u = users[i]!;
+    await userRepository.saveReference(
+      u.aad,
+      { conversation: { id: `a:${u.aad}`, isGroup: false, conversationType: 'personal', name: '' } },
+      'de-DE',
+      clock.now(),
+    );
+    await userRepository.saveSettings(u.aad, {
+      language: 'de',
+      district: u.district,
+      reminders: true,
+    });
+  });
   const port = await freePort();
   const botProcess = spawn(
     process.execPath,
@@ -56,38 +88,6 @@ export async function benchAnswerLatency(): Promise<void> {
   );
   await waitForHealth(port);
   try {
-    const survey = loadQuestionBank(defaultSurveysDir()).get('digitales-arbeiten')!;
-    const run: Run = {
-      runId: 'bench-run',
-      survey,
-      audience: { kind: 'all' },
-      startedAt: clock.now(),
-      closesAt: new Date('2026-12-31T00:00:00Z'),
-      closedAt: undefined,
-      startedBy: 'bench',
-    };
-    await runs.create(run);
-    const districts = DISTRICTS;
-    const users = Array.from({ length: USERS + WARMUP }, (_, i) => ({
-      id: `29:bench-${i}`,
-      aad: randomUUID(),
-      district: districts[i % districts.length]!,
-    }));
-    await timedLoop(users.length, 32, async (i) => {
-      const u = users[i]!;
-      await userRepository.saveReference(
-        u.aad,
-        { conversation: { id: `a:${u.aad}`, isGroup: false, conversationType: 'personal', name: '' } },
-        'de-DE',
-        clock.now(),
-      );
-      await userRepository.saveSettings(u.aad, {
-        language: 'de',
-        district: u.district,
-        reminders: true,
-      });
-    });
-
     // A complete, valid answer to every question of the survey.
     const data: Record<string, string> = {};
     for (const q of survey.questions) {

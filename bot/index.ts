@@ -16,6 +16,7 @@ import { ChannelRepository } from '../src/storage/channel-repository';
 import { TableStore } from '../src/storage/tables';
 import { UserRepository } from '../src/storage/user-repository';
 import { SettingsService } from '../src/users/settings-service';
+import { UserDirectory } from '../src/users/user-directory';
 import { BackgroundTasks } from '../src/background';
 import { OutboxDeliveryEngine } from '../src/delivery/outbox-engine';
 import { AdaptiveRateLimiter } from '../src/delivery/rate-limiter';
@@ -255,8 +256,9 @@ export function createApp(options: AppOptions): App {
     settings,
     extra: [...surveyActions(surveyDeps), ...ideaActions({ ideas })],
   });
+  const directory = new UserDirectory({ users, logger });
   const turns = new TurnLoader({
-    users,
+    users: directory,
     installation,
     officerAadIds: config.officerAadIds,
     defaultLocale: config.defaultLocale,
@@ -323,6 +325,7 @@ export function createApp(options: AppOptions): App {
     background,
     async start(port = config.port, host = config.host) {
       await store.ensureTables();
+      directory.start();
       return http.listen(port, host);
     },
     /** Picks up deliveries of open runs that a stopped or crashed instance left unfinished. */
@@ -338,6 +341,7 @@ export function createApp(options: AppOptions): App {
       );
     },
     async stop() {
+      directory.stop();
       digestScheduler.stop();
       retention.stop();
       reminders.stop();

@@ -2,7 +2,8 @@
 import { TurnContext, type ConversationReference } from 'botbuilder';
 import type { Locale } from '../src/i18n';
 import type { InstallationService } from '../src/installation/installation-service';
-import type { UserRecord, UserRepository } from '../src/storage/user-repository';
+import type { UserProfile } from '../src/storage/user-repository';
+import type { UserDirectory } from '../src/users/user-directory';
 import { resolveLocale } from '../src/users/settings-service';
 
 export type Scope = 'personal' | 'channel' | 'groupChat';
@@ -11,14 +12,14 @@ export interface Turn {
   context: TurnContext;
   /** The user's AAD object id when Teams sends one, else the Teams user id. */
   userId: string;
-  user: UserRecord | undefined;
+  user: UserProfile | undefined;
   locale: Locale;
   isOfficer: boolean;
   scope: Scope;
 }
 
 export interface TurnLoaderOptions {
-  users: UserRepository;
+  users: UserDirectory;
   installation: InstallationService;
   /** Lower-cased AAD object ids. */
   officerAadIds: ReadonlySet<string>;

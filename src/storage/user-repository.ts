@@ -10,6 +10,7 @@ import {
   deleteIfExists,
   encodeKey,
   getOrUndefined,
+  mergePages,
   statusOf,
   type TableStore,
 } from './tables';
@@ -22,12 +23,16 @@ export interface UserSettings {
   reminders: boolean;
 }
 
-export interface UserRecord {
+/** What a turn needs to know about its user (kept in memory by UserDirectory). */
+export interface UserProfile {
   userId: string;
-  reference: Partial<ConversationReference>;
   /** The locale Teams reported on the last contact. */
   teamsLocale: string | undefined;
   settings: UserSettings;
+}
+
+export interface UserRecord extends UserProfile {
+  reference: Partial<ConversationReference>;
   installedAt: Date;
 }
 
@@ -43,7 +48,18 @@ interface UserEntity {
 }
 
 export class UserRepository {
+  private readonly listeners: ((userId: string) => void)[] = [];
+
   constructor(private readonly store: TableStore) {}
+
+  /** Called after every write of a user's row by this instance (caches drop their copy). */
+  onChange(listener: (userId: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(userId: string): void {
+    for (const listener of this.listeners) listener(userId);
+  }
 
   private keys(userId: string) {
     return { partitionKey: bucketKey('u', bucketOf(userId, USER_BUCKETS)), rowKey: encodeKey(userId) };
@@ -72,11 +88,13 @@ export class UserRepository {
     const fields = { reference: JSON.stringify(reference), ...(teamsLocale ? { teamsLocale } : {}) };
     try {
       await client.createEntity<UserEntity>({ ...keys, ...fields, reminders: true, installedAt: now });
+      this.changed(userId);
       return true;
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
     }
     await client.upsertEntity({ ...keys, ...fields }, 'Merge');
+    this.changed(userId);
     return false;
   }
 
@@ -93,6 +111,7 @@ export class UserRepository {
         },
         'Merge',
       );
+      this.changed(userId);
       return true;
     } catch (err) {
       if (statusOf(err) === 404) return false;
@@ -102,7 +121,29 @@ export class UserRepository {
 
   async delete(userId: string): Promise<boolean> {
     const { partitionKey, rowKey } = this.keys(userId);
-    return deleteIfExists(() => this.store.client('users').deleteEntity(partitionKey, rowKey));
+    const deleted = await deleteIfExists(() => this.store.client('users').deleteEntity(partitionKey, rowKey));
+    this.changed(userId);
+    return deleted;
+  }
+
+  /**
+   * The profiles (no conversation references) of every user, or of those whose row changed since
+   * the given time. The shards are read in parallel.
+   */
+  async *profiles(changedSince?: Date): AsyncGenerator<UserProfile> {
+    const client = this.store.client('users');
+    const since = changedSince ? ` and Timestamp ge datetime'${changedSince.toISOString()}'` : '';
+    const iterators = Array.from({ length: USER_BUCKETS }, (_, b) =>
+      client
+        .listEntities<UserEntity>({
+          queryOptions: {
+            filter: `PartitionKey eq '${bucketKey('u', b)}'${since}`,
+            select: ['RowKey', 'teamsLocale', 'language', 'district', 'reminders'],
+          },
+        })
+        .byPage({ maxPageSize: 1000 }),
+    );
+    yield* mergePages(iterators, profileOf);
   }
 
   /** Every installed user, streamed shard by shard. */
@@ -131,16 +172,22 @@ export class UserRepository {
   }
 }
 
-function toRecord(e: UserEntity): UserRecord {
+function profileOf(e: Omit<UserEntity, 'reference' | 'installedAt'>): UserProfile {
   const language = e.language === 'de' || e.language === 'en' ? e.language : undefined;
   const district = (DISTRICTS as readonly string[]).includes(e.district ?? '')
     ? (e.district as District)
     : undefined;
   return {
     userId: decodeKey(e.rowKey),
-    reference: JSON.parse(e.reference) as Partial<ConversationReference>,
     teamsLocale: e.teamsLocale || undefined,
     settings: { language, district, reminders: e.reminders !== false },
+  };
+}
+
+function toRecord(e: UserEntity): UserRecord {
+  return {
+    ...profileOf(e),
+    reference: JSON.parse(e.reference) as Partial<ConversationReference>,
     installedAt: new Date(e.installedAt),
   };
 }

@@ -13,7 +13,7 @@ import type { DigestRepository } from '../storage/digest-repository';
 import { mayPublishOpenRun } from '../digest/privacy';
 import type { ResponseRepository } from '../storage/response-repository';
 import type { RunRepository } from '../storage/run-repository';
-import type { UserRecord, UserRepository } from '../storage/user-repository';
+import type { UserProfile, UserRecord, UserRepository } from '../storage/user-repository';
 import { resolveLocale } from '../users/settings-service';
 import { validateAnswers, type ValidationResult } from './answers';
 import type { Survey } from './definition';
@@ -211,7 +211,7 @@ export class SurveyService {
   }
 
   /** Open runs this user belongs to and has not answered yet. */
-  async openRunsFor(user: UserRecord): Promise<Run[]> {
+  async openRunsFor(user: UserProfile): Promise<Run[]> {
     const open = (await this.o.runs.list()).filter(
       (run) => this.isOpen(run) && isInAudience(run.audience, user.settings.district),
     );
@@ -230,7 +230,7 @@ export class SurveyService {
   /** Checks whether the user may answer this run now. */
   async access(
     runId: string,
-    user: UserRecord | undefined,
+    user: UserProfile | undefined,
   ): Promise<
     | { kind: 'ok'; run: Run }
     | { kind: 'closed'; run: Run }
@@ -251,7 +251,7 @@ export class SurveyService {
   async submit(
     runId: string,
     userId: string,
-    user: UserRecord | undefined,
+    user: UserProfile | undefined,
     data: Record<string, unknown>,
   ): Promise<SubmitResult> {
     const access = await this.access(runId, user);

@@ -1,0 +1,95 @@
+// Every user's profile (language, district, reminders, Teams locale) in memory, so that a turn does
+// not read the users table first. That read was a third of an answer's storage work (measured in the
+// answer benchmark); at 72,000 users the profiles take about 15 MB.
+//
+// Consistency: a write by this instance drops the cached copy at once (the next turn reads it again);
+// writes by other instances arrive with the next refresh (every REFRESH_MS, rows whose Timestamp is
+// newer than the last refresh minus a margin for clock skew). Until then another instance may, for
+// a few seconds, still see someone's previous district or language: acceptable for settings that
+// change a few times a year. Conversation references are not kept here: proactive sends read them
+// from storage.
+import type { Logger } from '../logger';
+import type { UserProfile, UserRepository } from '../storage/user-repository';
+
+const REFRESH_MS = 15_000;
+/** Rows changed this long before the last refresh are read again (server and local clocks differ). */
+const SKEW_MARGIN_MS = 60_000;
+
+export interface UserDirectoryOptions {
+  users: UserRepository;
+  logger: Logger;
+  refreshMs?: number;
+}
+
+export class UserDirectory {
+  private readonly profiles = new Map<string, UserProfile>();
+  /** Bumped by every local write: a storage read that started before it must not be cached. */
+  private generation = 0;
+  private refreshedAt: Date | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+
+  constructor(private readonly o: UserDirectoryOptions) {
+    o.users.onChange((userId) => {
+      this.generation++;
+      this.profiles.delete(userId);
+    });
+  }
+
+  /** The user's profile: from memory, else from storage (and then kept). */
+  async get(userId: string): Promise<UserProfile | undefined> {
+    const known = this.profiles.get(userId);
+    if (known) return known;
+    const generation = this.generation;
+    const record = await this.o.users.get(userId);
+    if (!record) return undefined;
+    const profile: UserProfile = {
+      userId: record.userId,
+      teamsLocale: record.teamsLocale,
+      settings: record.settings,
+    };
+    if (generation === this.generation) this.profiles.set(userId, profile);
+    return profile;
+  }
+
+  get size(): number {
+    return this.profiles.size;
+  }
+
+  /** Reads every profile (first call) or those changed since the last refresh. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.load().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async load(): Promise<void> {
+    const started = new Date();
+    const generation = this.generation;
+    const since = this.refreshedAt && new Date(this.refreshedAt.getTime() - SKEW_MARGIN_MS);
+    const read: UserProfile[] = [];
+    for await (const profile of this.o.users.profiles(since)) read.push(profile);
+    // A local write during the scan may be newer than what the scan saw: drop rather than keep stale.
+    if (generation === this.generation) for (const p of read) this.profiles.set(p.userId, p);
+    else for (const p of read) this.profiles.delete(p.userId);
+    this.refreshedAt = started;
+  }
+
+  /** Loads everyone now and refreshes every REFRESH_MS. */
+  start(): void {
+    const tick = () => {
+      this.refresh()
+        .catch((err: unknown) => this.o.logger.warn({ err }, 'user directory refresh failed'))
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(tick, this.o.refreshMs ?? REFRESH_MS).unref();
+        });
+    };
+    this.timer = setTimeout(tick, 0).unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
