@@ -38,6 +38,37 @@ export function expand(template: object, data: object): AdaptiveCard {
   return compiled.expand({ $root: data }) as AdaptiveCard;
 }
 
+/** A placeholder for a per-call text in expandWithHoles' data. */
+export function hole(name: string): string {
+  return `\u27e6hole:${name}\u27e7`;
+}
+const HOLE = /\u27e6hole:(\w+)\u27e7/g;
+const MAX_SKELETONS = 500;
+const skeletons = new Map<string, string>();
+
+/**
+ * For cards on the hot path (the thank-you card after every answer): the template is expanded once
+ * per `key` with `hole()`s where the per-call texts go, and each call only fills the holes in the
+ * JSON — a tenth of the cost of expanding. The holes must be plain texts (not used in `$when` or
+ * `$data`). Values are JSON-escaped and inserted in one pass, never read as template expressions.
+ */
+export function expandWithHoles(
+  template: object,
+  key: string,
+  data: () => object,
+  values: Record<string, string>,
+): AdaptiveCard {
+  let skeleton = skeletons.get(key);
+  if (skeleton === undefined) {
+    skeleton = JSON.stringify(expand(template, data()));
+    if (skeletons.size >= MAX_SKELETONS) skeletons.delete(skeletons.keys().next().value!);
+    skeletons.set(key, skeleton);
+  }
+  return JSON.parse(
+    skeleton.replace(HOLE, (_, name: string) => JSON.stringify(values[name] ?? '').slice(1, -1)),
+  ) as AdaptiveCard;
+}
+
 /** The localised command words the navigation buttons post. */
 export function navigationButtons(locale: Locale, which: ('help' | 'settings' | 'privacy')[]): ButtonData[] {
   const s = messages(locale);

@@ -5,7 +5,7 @@ import type { DeliveryCounts } from '../src/storage/delivery-repository';
 import { inputId, type AnswerError } from '../src/surveys/answers';
 import type { Question, Survey } from '../src/surveys/definition';
 import { NO_ANSWER, type Answers, type Run } from '../src/surveys/model';
-import { expand, type AdaptiveCard } from './index';
+import { expand, expandWithHoles, hole, type AdaptiveCard } from './index';
 import runStartTemplate from './run-start.json';
 import runsTemplate from './runs.json';
 import surveyTemplate from './survey.json';
@@ -165,17 +165,27 @@ export function renderSurveyThanks(
 ): AdaptiveCard {
   const s = messages(locale).survey;
   const { run } = options;
-  return expand(thanksTemplate, {
-    title: s.thanksTitle,
-    survey: pick(run.survey.title, locale),
-    summary: run.survey.questions.map((q) => ({
-      question: pick(q.text, locale),
-      answer: describeAnswer(q, options.answers[q.id], locale),
-    })),
-    note: format(s.thanksText, { date: formatDate(run.closesAt, locale), kMin: options.kMin }),
-    change: s.change,
-    verb: editVerb(run.runId),
-  });
+  // Everything but the answers is the same for every respondent of a run: expanded once.
+  const questions = run.survey.questions;
+  const answers = Object.fromEntries(
+    questions.map((q, i) => [`a${i}`, describeAnswer(q, options.answers[q.id], locale)]),
+  );
+  return expandWithHoles(
+    thanksTemplate,
+    `thanks|${run.runId}|${run.survey.id}|${run.closesAt.getTime()}|${locale}|${options.kMin}`,
+    () => ({
+      title: s.thanksTitle,
+      survey: pick(run.survey.title, locale),
+      summary: questions.map((q, i) => ({
+        question: pick(q.text, locale),
+        answer: hole(`a${i}`),
+      })),
+      note: format(s.thanksText, { date: formatDate(run.closesAt, locale), kMin: options.kMin }),
+      change: s.change,
+      verb: editVerb(run.runId),
+    }),
+    answers,
+  );
 }
 
 export interface RunStartOptions {

@@ -8,9 +8,18 @@ import {
   renderPrivacy,
   renderSettings,
   renderWelcome,
+  expand,
+  hole,
   type AdaptiveCard,
 } from '../../cards';
-import { renderRunStart, renderRuns, renderSurveyForm, renderSurveyThanks } from '../../cards/surveys';
+import {
+  describeAnswer,
+  renderRunStart,
+  renderRuns,
+  renderSurveyForm,
+  renderSurveyThanks,
+} from '../../cards/surveys';
+import thanksTemplate from '../../cards/survey-thanks.json';
 import { renderDigest } from '../../cards/digest';
 import { renderIdeaForm, renderIdeaList, renderIdeaReview } from '../../cards/ideas';
 import { RunAggregator, summariseRun } from '../../src/digest/aggregate';
@@ -261,6 +270,37 @@ describe('card templates', () => {
     expect(json).toContain('{"type":"TextRun","text":"**fett** [link](x)"');
     expect(json).not.toMatch(/"type":"TextBlock","text":"\*\*fett/);
     expect(json).toContain('keine Angabe');
+  });
+
+  it('when the thank-you card is filled from its cached skeleton, then it equals a full expansion, whatever the answer text', () => {
+    const tricky = [
+      'Zitat "so" \\ und Backslash',
+      'Zeile 1\nZeile 2',
+      '${title} ${survey}',
+      `${hole('a0')} am Ende`,
+      '</script><b>x</b>',
+    ];
+    for (const [i, comment] of tricky.entries()) {
+      const withAnswers = { ...answers, comment };
+      // A run the cache has not seen yet for the first, then the same run again: both paths.
+      const r = { ...run, runId: `testumfrage-2311-h${i}` };
+      const first = renderSurveyThanks('de', { run: r, answers: withAnswers, kMin: 5 });
+      const again = renderSurveyThanks('de', { run: r, answers: withAnswers, kMin: 5 });
+      const full = expand(thanksTemplate, {
+        title: 'Danke – Ihre Antwort ist gespeichert',
+        survey: TEST_SURVEY.title.de,
+        summary: TEST_SURVEY.questions.map((q) => ({
+          question: q.text.de,
+          answer: describeAnswer(q, withAnswers[q.id as keyof typeof withAnswers], 'de'),
+        })),
+        note: (first.body.at(-1) as { text: string }).text,
+        change: 'Antwort ändern',
+        verb: `survey.edit:${r.runId}`,
+      });
+      expect(again).toEqual(full);
+      expect(first).toEqual(full);
+      expect(JSON.stringify(again)).toContain(JSON.stringify(comment).slice(1, -1));
+    }
   });
 
   it('when an idea is listed, then its text is a TextRun and the action data stays an object', () => {
