@@ -52,7 +52,9 @@ export async function benchDelivery(): Promise<void> {
       // As in production: kept connector clients, no SDK retries (the engine sees every 429).
       messenger: new AdapterMessenger(
         new CloudAdapter(
-          new CachingBotFrameworkAuthentication(new ConfigurationBotFrameworkAuthentication({})),
+          new CachingBotFrameworkAuthentication(new ConfigurationBotFrameworkAuthentication({}), {
+            proactiveRetries: false,
+          }),
         ),
         '',
       ),

@@ -4,9 +4,10 @@
 // (profiled: about a tenth of an invoke). Clients are stateless apart from their credentials, which
 // cache tokens, so one per app id, service URL and audience serves every turn.
 //
-// Proactive clients (continueConversationAsync, used by the delivery engine) also drop the SDK's own
-// retry policies: the engine retries with its own backoff and must see every 429 to slow down.
-// Clients for replies inside a turn keep them.
+// With `proactiveRetries: false` (the delivery engine's own adapter), proactive clients
+// (continueConversationAsync) also drop the SDK's own retry policies: the engine retries with its own
+// backoff and must see every 429 to slow down. Every other send (replies, notifications, the digest,
+// card updates) keeps them.
 import {
   AuthenticationConstants,
   BotFrameworkAuthentication,
@@ -27,7 +28,10 @@ export class CachingBotFrameworkAuthentication extends BotFrameworkAuthenticatio
   private readonly proactiveClients = new ClientCache<ConnectorClient>();
   private readonly tokenClients = new ClientCache<UserTokenClient>();
 
-  constructor(private readonly inner: BotFrameworkAuthentication) {
+  constructor(
+    private readonly inner: BotFrameworkAuthentication,
+    private readonly options: { proactiveRetries: boolean } = { proactiveRetries: true },
+  ) {
     super();
   }
 
@@ -47,7 +51,7 @@ export class CachingBotFrameworkAuthentication extends BotFrameworkAuthenticatio
       this.inner.createConnectorFactory(claimsIdentity),
       appIdOf(claimsIdentity),
       this.proactiveClients,
-      withoutRetries,
+      this.options.proactiveRetries ? (client) => client : withoutRetries,
     );
   }
 

@@ -131,12 +131,19 @@ export function createApp(options: AppOptions): App {
   const adapter = new CloudAdapter(
     new CachingBotFrameworkAuthentication(new ConfigurationBotFrameworkAuthentication(authOptions)),
   );
+  // The delivery engine sends through an adapter of its own without the SDK's retries (it retries
+  // itself and must see every 429); notifications, card updates and the digest keep them.
+  const engineAdapter = new CloudAdapter(
+    new CachingBotFrameworkAuthentication(new ConfigurationBotFrameworkAuthentication(authOptions), {
+      proactiveRetries: false,
+    }),
+  );
 
   const messenger = new AdapterMessenger(adapter, config.bot.appId);
   const pseudonyms = new Pseudonymizer(config.pseudonymKey);
   const delivery = new OutboxDeliveryEngine({
     outbox: new OutboxRepository(store),
-    messenger,
+    messenger: new AdapterMessenger(engineAdapter, config.bot.appId),
     // Sending runs on real time, whatever clock the domain uses.
     clock: systemClock,
     logger,
@@ -332,11 +339,25 @@ export function createApp(options: AppOptions): App {
     resumeDeliveries() {
       background.run(
         (async () => {
-          for (const run of await runs.list()) {
-            if (!surveys.isOpen(run)) continue;
-            await participation.reconcile(run.runId);
-            await surveys.resumeDelivery(run);
-          }
+          const open = (await runs.list()).filter((run) => surveys.isOpen(run));
+          // Each run on its own: one that fails does not hold up the others. Sending first; the
+          // participation flags a crashed instance left unwritten are restored alongside.
+          await Promise.all(
+            open.map(async (run) => {
+              await Promise.all([
+                surveys
+                  .resumeDelivery(run)
+                  .catch((err: unknown) =>
+                    logger.error({ err, runId: run.runId }, 'resuming delivery failed'),
+                  ),
+                participation
+                  .reconcile(run.runId)
+                  .catch((err: unknown) =>
+                    logger.warn({ err, runId: run.runId }, 'restoring participation flags failed'),
+                  ),
+              ]);
+            }),
+          );
         })().catch((err: unknown) => logger.error({ err }, 'resuming deliveries failed')),
       );
     },
@@ -346,9 +367,10 @@ export function createApp(options: AppOptions): App {
       retention.stop();
       reminders.stop();
       await http.close(config.shutdownTimeoutMs);
-      await participation.stop();
+      // Queued participation flags and background work get the same grace period; a flag that
+      // does not make it is restored from the responses by the next instance.
       await Promise.race([
-        background.idle(),
+        Promise.all([participation.stop(), background.idle()]),
         new Promise((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref()),
       ]);
     },

@@ -48,7 +48,12 @@ export class ReminderService {
       if (!isRunOpen(run, now)) continue;
       if (run.closesAt.getTime() - now.getTime() > this.o.daysBeforeClose * DAY_MS) continue;
       if (!(await this.o.claims.claimReminder(run.runId, now))) continue;
-      await this.o.reconcileParticipation?.(run.runId);
+      // Best effort: without it, someone whose flag was lost in a crash may get one reminder too many.
+      await this.o
+        .reconcileParticipation?.(run.runId)
+        .catch((err: unknown) =>
+          this.o.logger.warn({ err, runId: run.runId }, 'participation flags not restored before reminders'),
+        );
       const recipients: Recipient[] = [];
       for await (const d of this.o.deliveries.listByRun(run.runId)) {
         if (d.status !== 'sent' || d.answered) continue;

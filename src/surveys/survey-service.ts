@@ -156,8 +156,10 @@ export class SurveyService {
    * unfinished; the officer's progress card, if any, goes on showing the whole run's figures.
    */
   async resumeDelivery(run: Run): Promise<void> {
-    const onProgress = this.progressUpdater(run);
+    let onProgress = this.progressUpdater(run);
     const baseline = onProgress ? await this.o.deliveries.counts(run.runId) : undefined;
+    // A run whose delivery had finished keeps its final card as it is.
+    if (baseline && baseline.pending === 0) onProgress = undefined;
     await this.o.delivery.resume(
       run.runId,
       onProgress,
@@ -169,7 +171,21 @@ export class SurveyService {
   private progressUpdater(run: Run): ((p: DeliveryProgress) => Promise<void>) | undefined {
     const { progressCard } = run;
     const update = this.o.updateProgressCard;
-    return progressCard && update ? (p) => update(progressCard, run, p) : undefined;
+    if (!progressCard || !update) return undefined;
+    return async (p) => {
+      if (!p.done) return update(progressCard, run, p);
+      // The last word comes from storage: with several instances on one run, each knows only its
+      // own sends; the card says "done" only once nothing is pending anywhere.
+      const c = await this.o.deliveries.counts(run.runId);
+      await update(progressCard, run, {
+        total: c.recipients,
+        sent: c.sent,
+        failed: c.failed,
+        pending: c.pending,
+        ratePerSecond: p.ratePerSecond,
+        done: c.pending === 0,
+      });
+    };
   }
 
   private recipientOf(user: UserRecord): Recipient {

@@ -6,12 +6,14 @@
 // writes by other instances arrive with the next refresh (every REFRESH_MS, rows whose Timestamp is
 // newer than the last refresh minus a margin for clock skew). Until then another instance may, for
 // a few seconds, still see someone's previous district or language: acceptable for settings that
-// change a few times a year. Conversation references are not kept here: proactive sends read them
-// from storage.
+// change a few times a year. A row deleted elsewhere (the user removed the app) cannot show up in a
+// delta: every FULL_RELOAD_MS the whole map is replaced by a fresh read. Conversation references are
+// not kept here: proactive sends read them from storage.
 import type { Logger } from '../logger';
 import type { UserProfile, UserRepository } from '../storage/user-repository';
 
 const REFRESH_MS = 15_000;
+const FULL_RELOAD_MS = 10 * 60_000;
 /** Rows changed this long before the last refresh are read again (server and local clocks differ). */
 const SKEW_MARGIN_MS = 60_000;
 
@@ -19,19 +21,24 @@ export interface UserDirectoryOptions {
   users: UserRepository;
   logger: Logger;
   refreshMs?: number;
+  fullReloadMs?: number;
 }
 
 export class UserDirectory {
   private readonly profiles = new Map<string, UserProfile>();
   /** Bumped by every local write: a storage read that started before it must not be cached. */
   private generation = 0;
+  /** Users written locally while a refresh scan runs: what the scan read of them may be stale. */
+  private changedDuringScan: Set<string> | undefined;
   private refreshedAt: Date | undefined;
+  private fullyLoadedAt: Date | undefined;
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
 
   constructor(private readonly o: UserDirectoryOptions) {
     o.users.onChange((userId) => {
       this.generation++;
+      this.changedDuringScan?.add(userId);
       this.profiles.delete(userId);
     });
   }
@@ -56,24 +63,44 @@ export class UserDirectory {
     return this.profiles.size;
   }
 
-  /** Reads every profile (first call) or those changed since the last refresh. */
-  refresh(): Promise<void> {
-    this.refreshing ??= this.load().finally(() => {
+  /**
+   * Reads the profiles changed since the last refresh; everyone (replacing what is kept, so that
+   * users deleted elsewhere go) on the first call and every FULL_RELOAD_MS.
+   */
+  refresh(options: { full?: boolean } = {}): Promise<void> {
+    this.refreshing ??= this.load(options.full === true).finally(() => {
       this.refreshing = undefined;
     });
     return this.refreshing;
   }
 
-  private async load(): Promise<void> {
+  private async load(forceFull: boolean): Promise<void> {
     const started = new Date();
-    const generation = this.generation;
-    const since = this.refreshedAt && new Date(this.refreshedAt.getTime() - SKEW_MARGIN_MS);
-    const read: UserProfile[] = [];
-    for await (const profile of this.o.users.profiles(since)) read.push(profile);
-    // A local write during the scan may be newer than what the scan saw: drop rather than keep stale.
-    if (generation === this.generation) for (const p of read) this.profiles.set(p.userId, p);
-    else for (const p of read) this.profiles.delete(p.userId);
-    this.refreshedAt = started;
+    const full =
+      forceFull ||
+      !this.fullyLoadedAt ||
+      started.getTime() - this.fullyLoadedAt.getTime() >= (this.o.fullReloadMs ?? FULL_RELOAD_MS);
+    const since = full ? undefined : new Date(this.refreshedAt!.getTime() - SKEW_MARGIN_MS);
+    const changed = (this.changedDuringScan = new Set());
+    try {
+      const read = new Map<string, UserProfile>();
+      for await (const profile of this.o.users.profiles(since)) read.set(profile.userId, profile);
+      // What was written locally during the scan may be newer than what the scan saw: left out,
+      // the next turn reads it from storage.
+      for (const userId of changed) read.delete(userId);
+      if (full) {
+        // Replaced as a whole: users deleted elsewhere go (anyone read through get() meanwhile is
+        // simply read again on their next turn).
+        this.profiles.clear();
+        for (const [userId, p] of read) this.profiles.set(userId, p);
+        this.fullyLoadedAt = started;
+      } else {
+        for (const [userId, p] of read) this.profiles.set(userId, p);
+      }
+      this.refreshedAt = started;
+    } finally {
+      this.changedDuringScan = undefined;
+    }
   }
 
   /** Loads everyone now and refreshes every REFRESH_MS. */

@@ -504,6 +504,12 @@ describe('delivery failures', () => {
       expect(await h.app.repositories.runs.get(run.runId)).toMatchObject({
         progressCard: { activityId: 'start-card-1', locale: 'de' },
       });
+
+      // Another restart: the run's delivery is complete, so nobody gets anything and the card stays.
+      h.connector.clear();
+      h.app.resumeDeliveries();
+      await h.app.background.idle();
+      expect(h.connector.calls).toEqual([]);
     } finally {
       await h.stop();
     }

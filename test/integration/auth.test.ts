@@ -6,9 +6,11 @@ import { CachingBotFrameworkAuthentication } from '../../bot/auth';
 import { AdapterMessenger } from '../../bot/proactive';
 import { CaptureConnector } from '../support/connector';
 
-function adapterWith(): CloudAdapter {
+function adapterWith(proactiveRetries = true): CloudAdapter {
   return new CloudAdapter(
-    new CachingBotFrameworkAuthentication(new ConfigurationBotFrameworkAuthentication({})),
+    new CachingBotFrameworkAuthentication(new ConfigurationBotFrameworkAuthentication({}), {
+      proactiveRetries,
+    }),
   );
 }
 
@@ -56,14 +58,22 @@ describe('CachingBotFrameworkAuthentication', () => {
     expect(connector.calls.map((c) => c.conversationId)).toEqual(['a:1', 'a:2', 'a:3']);
   });
 
-  it('hands a proactive 429 to the caller at once, without the SDK retrying it', async () => {
+  it("hands the delivery engine's 429 to it at once, without the SDK retrying it", async () => {
     statusFor = () => 429;
-    const messenger = new AdapterMessenger(adapterWith(), '');
+    const messenger = new AdapterMessenger(adapterWith(false), '');
     const failure = await messenger
       .send(referenceTo(connector.url, 'a:throttled'), { type: 'message', text: 'x' })
       .catch((err: unknown) => err);
     expect((failure as { statusCode?: number }).statusCode).toBe(429);
     expect(attempts).toEqual([{ conversationId: 'a:throttled', status: 429 }]);
+  });
+
+  it('still retries other proactive sends (a notification) that met a passing 429', async () => {
+    statusFor = (_id, attempt) => (attempt === 1 ? 429 : undefined);
+    const messenger = new AdapterMessenger(adapterWith(true), '');
+    const id = await messenger.send(referenceTo(connector.url, 'a:notify'), { type: 'message', text: 'x' });
+    expect(id).toMatch(/^msg-/);
+    expect(attempts.map((a) => a.status)).toEqual([429, 200]);
   });
 
   it('still retries a reply inside a turn that met a passing 503', async () => {

@@ -26,13 +26,22 @@ describe('UserDirectory', () => {
     await users.saveReference('d-1', ref('1'), 'de-DE', now);
     await users.saveSettings('d-1', { language: 'de', district: 'altona', reminders: true });
 
+    await directory.refresh(); // the first, full load
     expect((await directory.get('d-1'))?.settings.district).toBe('altona');
     // Changed behind its back: memory still answers (no storage read per turn) …
     await elsewhere.saveSettings('d-1', { language: 'de', district: 'wandsbek', reminders: true });
     expect((await directory.get('d-1'))?.settings.district).toBe('altona');
-    // … until the next refresh picks up the changed row.
+    // … until the next refresh (a delta: rows changed since the last one) picks up the changed row.
     await directory.refresh();
     expect((await directory.get('d-1'))?.settings.district).toBe('wandsbek');
+
+    // Removed by another instance (the user uninstalled there): gone with the next full reload.
+    await elsewhere.delete('d-1');
+    await directory.refresh();
+    expect(await directory.get('d-1')).toBeDefined();
+    await directory.refresh({ full: true });
+    expect(await directory.get('d-1')).toBeUndefined();
+    await users.saveReference('d-1', ref('1'), 'de-DE', now);
 
     // A write through this instance is seen by the very next turn.
     await users.saveSettings('d-1', { language: 'en', district: 'harburg', reminders: false });
