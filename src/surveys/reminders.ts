@@ -54,16 +54,22 @@ export class ReminderService {
         .catch((err: unknown) =>
           this.o.logger.warn({ err, runId: run.runId }, 'participation flags not restored before reminders'),
         );
-      const recipients: Recipient[] = [];
+      // Who got the card and has not answered; then one pass over the users (not a read per person:
+      // at 72,000 that would be 72,000 round trips) for the reference and the reminder setting.
+      const waiting = new Set<string>();
       for await (const d of this.o.deliveries.listByRun(run.runId)) {
-        if (d.status !== 'sent' || d.answered) continue;
-        const user = await this.o.users.get(d.userId);
-        if (!user || !user.settings.reminders) continue;
-        recipients.push({
-          userId: user.userId,
-          reference: user.reference,
-          locale: resolveLocale(user, user.teamsLocale, this.o.defaultLocale),
-        });
+        if (d.status === 'sent' && !d.answered) waiting.add(d.userId);
+      }
+      const recipients: Recipient[] = [];
+      if (waiting.size > 0) {
+        for await (const user of this.o.users.list()) {
+          if (!waiting.has(user.userId) || !user.settings.reminders) continue;
+          recipients.push({
+            userId: user.userId,
+            reference: user.reference,
+            locale: resolveLocale(user, user.teamsLocale, this.o.defaultLocale),
+          });
+        }
       }
       this.o.logger.info({ runId: run.runId, recipients: recipients.length }, 'survey reminders');
       await this.o.delivery.deliver({
