@@ -28,6 +28,7 @@ export class ParticipationRecorder {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private failures = 0;
+  private stopped = false;
 
   constructor(private readonly o: ParticipationOptions) {}
 
@@ -71,6 +72,7 @@ export class ParticipationRecorder {
 
   /** Stops the timer and writes what is queued (graceful shutdown). */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.flush();
@@ -97,7 +99,8 @@ export class ParticipationRecorder {
   }
 
   private schedule(): void {
-    if (this.timer || this.queued.size === 0) return;
+    // After stop() nothing is written any more: what is left is restored from the responses later.
+    if (this.stopped || this.timer || this.queued.size === 0) return;
     const base = this.o.flushIntervalMs ?? 200;
     // Back off while storage fails: 0.2 s, 0.4 s, … up to 30 s.
     const delay = Math.min(30_000, base * 2 ** Math.min(this.failures, 8));
