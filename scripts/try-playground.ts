@@ -518,6 +518,13 @@ async function main(): Promise<number> {
           await option.nth(index).check();
           return true;
         }
+        // Multi-select checkboxes are named by aria-labelledby (question + choice); their own
+        // aria-label is the choice alone.
+        const labelled = card.locator(`input[type=${role}][aria-label=${JSON.stringify(label)}]`);
+        if ((await labelled.count()) > index) {
+          await labelled.nth(index).check();
+          return true;
+        }
       }
       // Compact choice sets render as a combobox (its accessible name is the placeholder): open each in turn.
       const comboboxes = card.getByRole('combobox');
