@@ -324,7 +324,9 @@ export function ideaActions(deps: IdeaHandlerDependencies): ActionSpec[] {
             });
           case 'saved':
             return reviewCard(turn, deps, result.idea, {
-              notice: format(m.review.saved, { status: m.statuses[result.idea.status] }),
+              notice: format(result.notified ? m.review.saved : m.review.savedNotNotified, {
+                status: m.statuses[result.idea.status],
+              }),
               noticeStyle: 'good',
             });
         }

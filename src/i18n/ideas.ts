@@ -92,6 +92,8 @@ const de = {
     invalidStatus: 'Dieser Statuswechsel ist nicht möglich.',
     stale: 'Der Status wurde inzwischen geändert. Hier ist der aktuelle Stand.',
     saved: 'Gespeichert: {status}. Die einreichende Person wurde benachrichtigt.',
+    savedNotNotified:
+      'Gespeichert: {status}. Die einreichende Person konnte nicht benachrichtigt werden: Puls ist bei ihr nicht installiert, oder Teams war nicht erreichbar.',
     notFound: 'Diese Idee gibt es nicht (mehr).',
   },
   notify: {
@@ -191,6 +193,8 @@ const en: IdeaMessages = {
     invalidStatus: 'This status change is not possible.',
     stale: 'The status was changed in the meantime. Here is the current state.',
     saved: 'Saved: {status}. The submitter has been notified.',
+    savedNotNotified:
+      'Saved: {status}. The submitter could not be notified: Puls is not installed for them, or Teams could not be reached.',
     notFound: 'This idea does not exist (any more).',
   },
   notify: {

@@ -3,7 +3,14 @@ import { TableClient } from '@azure/data-tables';
 import { cardOf, cardText } from '../support/connector';
 import { startHarness, type Harness } from '../support/harness';
 import { testConnectionString } from '../support/storage';
-import { installPersonal, makeUser, message, personalConversationId, type TeamsUser } from '../support/teams';
+import {
+  installPersonal,
+  makeUser,
+  message,
+  personalConversationId,
+  uninstallPersonal,
+  type TeamsUser,
+} from '../support/teams';
 
 const OFFICER = makeUser('Olga Officer');
 const OTHER_OFFICER = makeUser('Otto Officer');
@@ -273,6 +280,28 @@ describe('ideas over HTTP', () => {
     const note = cardText(cardOf(h.connector.messagesIn(personalConversationId(author))[0]));
     expect(note).toContain('abgelehnt');
     expect(note).toContain('Die Kantine ist verpachtet.');
+  });
+
+  it('when the submitter cannot be reached, then the officer is told so instead of "notified"', async () => {
+    const author = makeUser('Ute Unerreichbar');
+    await install(author);
+    await invoke(author, 'idea.submit', {
+      ...idea(),
+      title: 'Formulare vorausfüllen',
+      description: 'Bekannte Daten automatisch in Formulare übernehmen.',
+      field: 'sonstiges',
+    });
+    const ideaId = await ideaIdOf('Formulare vorausfüllen');
+    await h.send(uninstallPersonal(author, h.serviceUrl));
+    h.connector.clear();
+    const card = await invoke(OFFICER, `idea.status:${ideaId}:submitted`, {
+      status: 'in_review',
+      feedback: '',
+    });
+    expect(cardText(card)).toContain('konnte nicht benachrichtigt werden');
+    expect(cardText(card)).not.toContain('wurde benachrichtigt');
+    expect(h.connector.messagesIn(personalConversationId(author))).toEqual([]);
+    expect((await h.app.repositories.ideas.get(ideaId))?.status).toBe('in_review');
   });
 
   it('when a second officer acts on a stale review card, then it is refused with the current state', async () => {
