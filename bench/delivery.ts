@@ -1,8 +1,7 @@
 // Delivery at city scale: 72,000 recipients against the Teams throttling simulator with its limits
 // scaled ×10 (500 requests/s for the tenant) on Azurite: achieved rate as a share of the allowed rate,
 // 429s, duplicates, lost messages, peak memory, and the projected wall time at the real 50/s.
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
-import { CachingBotFrameworkAuthentication } from '../bot/auth';
+import { createAdapter } from '../bot/auth';
 import { AdapterMessenger } from '../bot/proactive';
 import { systemClock } from '../src/clock';
 import { OutboxDeliveryEngine } from '../src/delivery/outbox-engine';
@@ -50,14 +49,7 @@ export async function benchDelivery(): Promise<void> {
     const engine = new OutboxDeliveryEngine({
       outbox,
       // As in production: kept connector clients, no SDK retries (the engine sees every 429).
-      messenger: new AdapterMessenger(
-        new CloudAdapter(
-          new CachingBotFrameworkAuthentication(new ConfigurationBotFrameworkAuthentication({}), {
-            proactiveRetries: false,
-          }),
-        ),
-        '',
-      ),
+      messenger: new AdapterMessenger(createAdapter({}, { proactiveRetries: false }), ''),
       clock: systemClock,
       logger: createLogger({ level: 'silent' }),
       limiter: new AdaptiveRateLimiter({ ratePerSecond: SEND_RATE }),

@@ -18,7 +18,25 @@ import {
   type ConnectorClient,
   type UserTokenClient,
 } from 'botframework-connector';
-import type { Activity } from 'botbuilder';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type Activity,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+} from 'botbuilder';
+
+/**
+ * A CloudAdapter with kept clients. `proactiveRetries: false` for the delivery engine's adapter:
+ * its proactive sends go out once per call, so that the engine sees and paces every 429 itself.
+ */
+export function createAdapter(
+  auth: ConfigurationBotFrameworkAuthenticationOptions,
+  options: { proactiveRetries: boolean },
+): CloudAdapter {
+  return new CloudAdapter(
+    new CachingBotFrameworkAuthentication(new ConfigurationBotFrameworkAuthentication(auth), options),
+  );
+}
 
 /** Enough for every service URL Teams uses; a flood of invented ones cannot grow memory past it. */
 const MAX_CLIENTS = 200;

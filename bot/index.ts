@@ -1,11 +1,6 @@
 // The composition root: config → table clients → repositories → services → bot → HTTP server.
 // `npm start` runs main(); tests call createApp() with their own config, clock and storage.
-import {
-  CardFactory,
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  type ConfigurationBotFrameworkAuthenticationOptions,
-} from 'botbuilder';
+import { CardFactory, CloudAdapter, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import { systemClock, type Clock } from '../src/clock';
 import { ConfigError, loadConfig, loadEnvFile, secretsOf, type Config } from '../src/config';
 import { localeFrom } from '../src/i18n';
@@ -42,7 +37,7 @@ import { createActions } from './actions';
 import { digestActivity, digestCommands } from './digest';
 import { ChannelPoster } from './proactive';
 import { ideaActions, ideaCommands, ideaStatusActivity } from './ideas';
-import { CachingBotFrameworkAuthentication } from './auth';
+import { createAdapter } from './auth';
 import { AdapterMessenger } from './proactive';
 import { progressCard, reminderActivity, surveyActions, surveyCardActivity, surveyCommands } from './surveys';
 import { REMINDER_SUFFIX, ReminderService } from '../src/surveys/reminders';
@@ -128,16 +123,10 @@ export function createApp(options: AppOptions): App {
     MicrosoftAppType: config.bot.appType,
     MicrosoftAppTenantId: config.bot.tenantId,
   };
-  const adapter = new CloudAdapter(
-    new CachingBotFrameworkAuthentication(new ConfigurationBotFrameworkAuthentication(authOptions)),
-  );
+  const adapter = createAdapter(authOptions, { proactiveRetries: true });
   // The delivery engine sends through an adapter of its own without the SDK's retries (it retries
   // itself and must see every 429); notifications, card updates and the digest keep them.
-  const engineAdapter = new CloudAdapter(
-    new CachingBotFrameworkAuthentication(new ConfigurationBotFrameworkAuthentication(authOptions), {
-      proactiveRetries: false,
-    }),
-  );
+  const engineAdapter = createAdapter(authOptions, { proactiveRetries: false });
 
   const messenger = new AdapterMessenger(adapter, config.bot.appId);
   const pseudonyms = new Pseudonymizer(config.pseudonymKey);

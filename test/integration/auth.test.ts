@@ -1,17 +1,13 @@
 // The caching Bot Framework authentication: one HTTP client per service URL instead of one per turn,
 // proactive sends without the SDK's own retries (the delivery engine must see every 429), replies
 // inside a turn with them.
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
-import { CachingBotFrameworkAuthentication } from '../../bot/auth';
+import type { CloudAdapter, TurnContext } from 'botbuilder';
+import { createAdapter } from '../../bot/auth';
 import { AdapterMessenger } from '../../bot/proactive';
 import { CaptureConnector } from '../support/connector';
 
 function adapterWith(proactiveRetries = true): CloudAdapter {
-  return new CloudAdapter(
-    new CachingBotFrameworkAuthentication(new ConfigurationBotFrameworkAuthentication({}), {
-      proactiveRetries,
-    }),
-  );
+  return createAdapter({}, { proactiveRetries });
 }
 
 function referenceTo(serviceUrl: string, conversationId: string) {

@@ -1,6 +1,6 @@
 // The rate-limited engine against the Teams throttling simulator and Azurite: 2,000 recipients,
 // a sender faster than Teams allows (so 429s happen), random 502/503, 3 % blocked users.
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { createAdapter } from '../../bot/auth';
 import { AdapterMessenger } from '../../bot/proactive';
 import { systemClock } from '../../src/clock';
 import { OutboxDeliveryEngine } from '../../src/delivery/outbox-engine';
@@ -33,7 +33,8 @@ describe('outbox delivery engine', () => {
     });
     const serviceUrl = await sim.start();
     const store = await createTestStore();
-    const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+    // The production configuration of the engine's adapter: no SDK retries.
+    const adapter = createAdapter({}, { proactiveRetries: false });
     const logger = createLogger({ level: 'silent' });
     try {
       // Injected 429s: 2 % of sends are answered "Too Many Requests, retry after 0.1 s" before they
@@ -116,10 +117,7 @@ describe('two instances on one job', () => {
       const engine = () =>
         new OutboxDeliveryEngine({
           outbox,
-          messenger: new AdapterMessenger(
-            new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})),
-            '',
-          ),
+          messenger: new AdapterMessenger(createAdapter({}, { proactiveRetries: false }), ''),
           clock: systemClock,
           logger: createLogger({ level: 'silent' }),
           // Two instances share the tenant's rate: each takes half.

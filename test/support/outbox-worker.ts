@@ -1,6 +1,6 @@
 // A bot instance reduced to its delivery engine, run as a child process by the restart test, so that
 // it can be killed (SIGKILL) in the middle of a job.
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { createAdapter } from '../../bot/auth';
 import { AdapterMessenger } from '../../bot/proactive';
 import { systemClock } from '../../src/clock';
 import { OutboxDeliveryEngine } from '../../src/delivery/outbox-engine';
@@ -14,7 +14,8 @@ async function main(): Promise<void> {
   const store = new TableStore({ connectionString: env.WORKER_STORAGE!, prefix: env.WORKER_PREFIX! });
   const engine = new OutboxDeliveryEngine({
     outbox: new OutboxRepository(store),
-    messenger: new AdapterMessenger(new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), ''),
+    // The production configuration of the engine's adapter: no SDK retries.
+    messenger: new AdapterMessenger(createAdapter({}, { proactiveRetries: false }), ''),
     clock: systemClock,
     logger: createLogger({ level: 'silent' }),
     limiter: new AdaptiveRateLimiter({ ratePerSecond: Number(env.WORKER_RATE ?? 90) }),
