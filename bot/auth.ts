@@ -135,10 +135,6 @@ class ClientCache<T> {
     if (this.entries.size > MAX_CLIENTS) this.entries.delete(this.entries.keys().next().value!);
     return created;
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }
 
 function appIdOf(claimsIdentity: ClaimsIdentity | undefined): string {

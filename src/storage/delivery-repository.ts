@@ -63,14 +63,10 @@ export class DeliveryRepository {
     await this.merge(runId, userId, { status: 'failed', error: error.slice(0, 500), updatedAt: now });
   }
 
-  /** Participation only: the person answered. Creates the row when the card was fetched on demand. */
-  async markAnswered(runId: string, userId: string): Promise<void> {
-    await this.merge(runId, userId, { answered: true });
-  }
-
   /**
-   * markAnswered for many people at once: one transaction per partition and 100 rows (Table
-   * Storage's limits), the partitions in parallel.
+   * Participation only ("answered: yes", never what), for many people at once: one transaction per
+   * partition and 100 rows (Table Storage's limits), the partitions in parallel. Creates a row that
+   * does not exist yet.
    */
   async markAnsweredMany(items: readonly { runId: string; userId: string }[]): Promise<void> {
     const byPartition = new Map<string, Map<string, TransactionAction>>();

@@ -98,7 +98,7 @@ describe('ParticipationRecorder', () => {
       });
     }
     // u3's flag made it; u4 did not answer.
-    await deliveries.markAnswered(runId, 'u3');
+    await deliveries.markAnsweredMany([{ runId, userId: 'u3' }]);
     const recorder = recorderOn(store);
     expect(await recorder.reconcile(runId)).toBe(2);
     expect(await answeredUsers(runId)).toEqual(['u1', 'u2', 'u3']);
