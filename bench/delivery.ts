@@ -11,7 +11,7 @@ import { DeliveryRepository } from '../src/storage/delivery-repository';
 import { OutboxRepository } from '../src/storage/outbox-repository';
 import { TableStore } from '../src/storage/tables';
 import { simulatedRecipient, TeamsSimulator } from '../test/support/teams-simulator';
-import { startAzuriteProcess } from './support';
+import { sampleMemory, startAzuriteProcess } from './support';
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 72_000);
 const SCALE = 10;
@@ -39,13 +39,7 @@ export async function benchDelivery(): Promise<void> {
     );
     const enqueueMs = performance.now() - t0;
 
-    let peakRss = 0;
-    let peakHeap = 0;
-    const sampler = setInterval(() => {
-      const m = process.memoryUsage();
-      peakRss = Math.max(peakRss, m.rss);
-      peakHeap = Math.max(peakHeap, m.heapUsed);
-    }, 200);
+    const memory = sampleMemory(200);
     const engine = new OutboxDeliveryEngine({
       outbox,
       // As in production: kept connector clients, no SDK retries (the engine sees every 429).
@@ -60,7 +54,7 @@ export async function benchDelivery(): Promise<void> {
     t0 = performance.now();
     const result = await engine.process('city-run');
     const sendMs = performance.now() - t0;
-    clearInterval(sampler);
+    const { peakRss, peakHeap } = memory.stop();
 
     t0 = performance.now();
     const counts = await new DeliveryRepository(store).counts('city-run');

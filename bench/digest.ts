@@ -17,7 +17,7 @@ import { RunRepository } from '../src/storage/run-repository';
 import { TableStore } from '../src/storage/tables';
 import { surveySchema, type Survey } from '../src/surveys/definition';
 import type { Run } from '../src/surveys/model';
-import { fmt, startAzuriteProcess } from './support';
+import { fmt, sampleMemory, startAzuriteProcess } from './support';
 
 const RESPONSES = 72_000;
 const RUN_ID = 'bench-digest-run';
@@ -156,13 +156,7 @@ export async function benchDigest(): Promise<void> {
     const run = (await new RunRepository(store).get(RUN_ID))!;
     const client = store.client('responses');
 
-    let peakHeap = 0;
-    let peakRss = 0;
-    const sampler = setInterval(() => {
-      const m = process.memoryUsage();
-      peakHeap = Math.max(peakHeap, m.heapUsed);
-      peakRss = Math.max(peakRss, m.rss);
-    }, 20);
+    const memory = sampleMemory(20);
     const baseHeap = process.memoryUsage().heapUsed;
     const bare: number[] = [];
     const digest: number[] = [];
@@ -179,7 +173,7 @@ export async function benchDigest(): Promise<void> {
       respondents = (await service.runFigures(run, false)).respondents;
       digest.push(performance.now() - t0);
     }
-    clearInterval(sampler);
+    const { peakRss, peakHeap } = memory.stop();
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     console.log(
       `\nDigest of one run (${RESPONSES} responses × ${SURVEY.questions.length} questions, ${RESPONSE_BUCKETS} shards, Azurite in its own process)`,

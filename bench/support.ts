@@ -103,3 +103,22 @@ export async function cpuDuring<T>(
   );
   return { result, cpuMs };
 }
+
+/** Samples this process's memory every `intervalMs`; stop() ends it and gives the peaks in bytes. */
+export function sampleMemory(intervalMs: number): { stop(): { peakRss: number; peakHeap: number } } {
+  let peakRss = 0;
+  let peakHeap = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  };
+  const timer = setInterval(sample, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return { peakRss, peakHeap };
+    },
+  };
+}
