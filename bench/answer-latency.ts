@@ -8,7 +8,6 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { ManualClock } from '../src/clock';
-import { DISTRICTS } from '../src/config';
 import { RunRepository } from '../src/storage/run-repository';
 import { TableStore } from '../src/storage/tables';
 import { UserRepository } from '../src/storage/user-repository';
@@ -17,6 +16,7 @@ import { RESPONSE_BUCKETS, responsePartition } from '../src/storage/response-rep
 import { loadQuestionBank, defaultSurveysDir } from '../src/surveys/question-bank';
 import type { Run } from '../src/surveys/model';
 import { cpuDuring, fmt, freePort, percentile, startAzuriteProcess, timedLoop } from './support';
+import { DISTRICTS } from '../src/domain/vocabulary';
 
 const USERS = 2000;
 const CONCURRENCY = 50;
@@ -71,7 +71,7 @@ export async function benchAnswerLatency(): Promise<void> {
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []),
       '-r',
       'ts-node/register/transpile-only',
-      'bot/index.ts',
+      'bot/main.ts',
     ],
     {
       cwd: path.join(__dirname, '..'),

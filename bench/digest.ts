@@ -5,7 +5,6 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { TableClient, type TransactionAction } from '@azure/data-tables';
 import { ManualClock } from '../src/clock';
-import { DISTRICTS } from '../src/config';
 import { createLogger } from '../src/logger';
 import { DigestService } from '../src/digest/digest-service';
 import { Pseudonymizer } from '../src/privacy/pseudonym';
@@ -18,6 +17,7 @@ import { TableStore } from '../src/storage/tables';
 import { surveySchema, type Survey } from '../src/surveys/definition';
 import type { Run } from '../src/surveys/model';
 import { fmt, sampleMemory, startAzuriteProcess } from './support';
+import { DISTRICTS } from '../src/domain/vocabulary';
 
 const RESPONSES = 72_000;
 const RUN_ID = 'bench-digest-run';

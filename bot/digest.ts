@@ -5,7 +5,9 @@ import { renderDigest } from '../cards/digest';
 import { format, type Locale } from '../src/i18n';
 import { digestCommandMessages as digestMessages } from '../src/i18n/digest-commands';
 import type { DigestService } from '../src/digest/digest-service';
-import type { ExportTokens } from '../src/digest/export-token';
+import type { RunExport } from '../src/digest/run-export';
+import type { InstallationService } from '../src/installation/installation-service';
+import type { ChannelPoster } from './proactive';
 import type { SurveyService } from '../src/surveys/survey-service';
 import { sendCard } from './commands';
 import type { CommandSpec } from './router';
@@ -13,10 +15,23 @@ import type { CommandSpec } from './router';
 export interface DigestHandlerDependencies {
   digest: DigestService;
   surveys: SurveyService;
-  exportTokens: ExportTokens;
+  exports: RunExport;
   /** Posts the digest to the officers' channel now; resolves with Teams' id, or undefined without a channel. */
   postNow(): Promise<string | undefined>;
-  publicBaseUrl: string;
+}
+
+/** Posts the digest as a new thread in the officers' channel; undefined while Puls is not in that team. */
+export function createDigestPoster(o: {
+  digest: DigestService;
+  installation: InstallationService;
+  poster: ChannelPoster;
+  locale: Locale;
+}): () => Promise<string | undefined> {
+  return async () => {
+    const channel = await o.installation.officersChannel();
+    if (!channel) return undefined;
+    return o.poster.post(channel.reference, await digestActivity(o.digest, o.locale, true));
+  };
 }
 
 export async function digestActivity(
@@ -76,7 +91,7 @@ export function digestCommands(deps: DigestHandlerDependencies): CommandSpec[] {
           );
           return;
         }
-        const url = `${deps.publicBaseUrl}/api/export/${deps.exportTokens.issue(run.runId)}`;
+        const url = deps.exports.link(run.runId);
         await sendCard(turn.context, {
           ...renderNotice({
             title: m.exportTitle,

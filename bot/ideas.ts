@@ -2,16 +2,15 @@
 import { CardFactory, type Activity } from 'botbuilder';
 import { renderNotice, type AdaptiveCard } from '../cards';
 import { renderIdeaForm, renderIdeaList, renderIdeaReview, type IdeaListItem } from '../cards/ideas';
-import { DISTRICTS, type District } from '../src/config';
 import { format, type Locale } from '../src/i18n';
 import { ideaMessages } from '../src/i18n/ideas';
 import type { IdeaService } from '../src/ideas/idea-service';
 import type { Idea, IdeaHistoryEntry } from '../src/ideas/model';
 import type { IdeaFilter } from '../src/storage/idea-repository';
-import { FIELDS_OF_ACTION, type FieldOfAction } from '../src/surveys/definition';
 import { sendCard } from './commands';
 import type { ActionSpec, CommandSpec } from './router';
 import type { Turn } from './turn';
+import { DISTRICTS, FIELDS_OF_ACTION, type District, type FieldOfAction } from '../src/domain/vocabulary';
 
 export interface IdeaHandlerDependencies {
   ideas: IdeaService;

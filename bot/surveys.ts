@@ -11,6 +11,7 @@ import {
   renderSurveyThanks,
 } from '../cards/surveys';
 import type { Clock } from '../src/clock';
+import { berlinDate } from '../src/domain/berlin-time';
 import { format, formatDate, messages, pick, type Locale } from '../src/i18n';
 import type { Run } from '../src/surveys/model';
 import { MAX_RUN_DAYS, type SurveyService } from '../src/surveys/survey-service';
@@ -232,8 +233,8 @@ function runStartCard(
   deps: SurveyHandlerDependencies,
   previous: { surveyId?: string; closesAt?: string; districts?: string[]; error?: string } = {},
 ): AdaptiveCard {
-  const now = deps.clock.now().getTime();
-  const day = (offset: number) => new Date(now + offset * 86_400_000).toISOString().slice(0, 10);
+  const now = deps.clock.now();
+  const day = (offset: number) => berlinDate(now, offset);
   return renderRunStart(turn.locale, {
     surveys: deps.surveys.listSurveys(),
     minDate: day(1),

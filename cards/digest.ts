@@ -4,7 +4,6 @@
 // from src/digest (privacy rules applied there); this file only lays them out. User text (survey and
 // idea titles, question texts) sits in TextRuns, never in markdown. Kept under 28 KB by degrading
 // detail step by step (charts → text bars → summaries only → fewer questions).
-import type { District } from '../src/config';
 import type { QuestionDigest, RunDigest } from '../src/digest/aggregate';
 import { format, pick, type Locale, truncate } from '../src/i18n';
 import { digestMessages, type DigestMessages } from '../src/i18n/digest';
@@ -13,6 +12,7 @@ import { plural } from '../src/i18n/results';
 import digestTemplate from './weekly-digest.json';
 import type { DigestViewData } from '../src/digest/digest-service';
 import { expand, type AdaptiveCard } from './index';
+import type { District } from '../src/domain/vocabulary';
 
 /** What the digest card shows: built by DigestService. */
 export type DigestView = DigestViewData;

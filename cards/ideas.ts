@@ -1,17 +1,16 @@
 // Idea cards: the submission form, lists (browse, mine, new, similar), the officers' review card.
 // Everything a person typed (titles, descriptions, feedback) goes into TextRuns, never markdown.
-import { DISTRICTS } from '../src/config';
 import { format, formatDate, messages, type Locale } from '../src/i18n';
 import { ideaMessages } from '../src/i18n/ideas';
 import { plural } from '../src/i18n/results';
 import type { IdeaFieldError, IdeaInput } from '../src/ideas/idea-service';
 import { DESCRIPTION_MAX, FEEDBACK_MAX, TITLE_MAX } from '../src/ideas/idea-service';
 import { TRANSITIONS, type Idea, type IdeaHistoryEntry } from '../src/ideas/model';
-import { FIELDS_OF_ACTION } from '../src/surveys/definition';
 import ideaFormTemplate from './idea-form.json';
 import ideaListTemplate from './idea-list.json';
 import ideaReviewTemplate from './idea-review.json';
 import { expand, type AdaptiveCard } from './index';
+import { DISTRICTS, FIELDS_OF_ACTION } from '../src/domain/vocabulary';
 
 export interface IdeaFormOptions {
   entered?: Partial<Record<keyof IdeaInput, string>>;

@@ -1,8 +1,6 @@
 // One typed render function per card template. Templates are data (cards/*.json, Adaptive Card
 // 1.5); the strings come from src/i18n, so every card exists in German and English.
 import { Template } from 'adaptivecards-templating';
-import type { District } from '../src/config';
-import { DISTRICTS } from '../src/config';
 import { format, messages, type Locale } from '../src/i18n';
 import type { UserSettings } from '../src/storage/user-repository';
 import helpTemplate from './help.json';
@@ -10,6 +8,7 @@ import noticeTemplate from './notice.json';
 import privacyTemplate from './privacy.json';
 import settingsTemplate from './settings.json';
 import welcomeTemplate from './welcome.json';
+import { DISTRICTS, type District } from '../src/domain/vocabulary';
 
 /** An Adaptive Card as sent to Teams. */
 export interface AdaptiveCard {

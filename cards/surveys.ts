@@ -1,5 +1,4 @@
 // Survey cards: the form an employee answers, the thank-you card, and the officers' run cards.
-import { DISTRICTS } from '../src/config';
 import { format, formatDate, messages, pick, type Locale } from '../src/i18n';
 import type { DeliveryCounts } from '../src/storage/delivery-repository';
 import { inputId, type AnswerError } from '../src/surveys/answers';
@@ -10,6 +9,7 @@ import runStartTemplate from './run-start.json';
 import runsTemplate from './runs.json';
 import surveyTemplate from './survey.json';
 import thanksTemplate from './survey-thanks.json';
+import { DISTRICTS } from '../src/domain/vocabulary';
 
 export function answerVerb(runId: string): string {
   return `survey.answer:${runId}`;

@@ -173,7 +173,7 @@ async function main(): Promise<void> {
   console.log(
     `[playground] starting Puls on http://127.0.0.1:${botPort} (officer: ${officerName ?? officerAadId})`,
   );
-  const bot = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'bot/index.ts'], {
+  const bot = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'bot/main.ts'], {
     cwd: ROOT,
     env: botEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,18 +3,6 @@ import { existsSync } from 'node:fs';
 import { Cron } from 'croner';
 import { z } from 'zod';
 
-export const DISTRICTS = [
-  'altona',
-  'bergedorf',
-  'eimsbuettel',
-  'hamburg-mitte',
-  'hamburg-nord',
-  'harburg',
-  'wandsbek',
-  'other',
-] as const;
-export type District = (typeof DISTRICTS)[number];
-
 const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const csvList = z.preprocess(

@@ -1,10 +1,10 @@
 // The weekly digest's figures for one run: a streaming aggregation (responses are added one at a time
 // and only counts are kept — never a row, never a free text) and its summary with the privacy rules
 // of ./privacy applied. Pure: no storage, no clock.
-import { DISTRICTS, type District } from '../config';
-import type { FieldOfAction, LocalisedText, Question, Survey } from '../surveys/definition';
+import type { LocalisedText, Question, Survey } from '../surveys/definition';
 import { NO_ANSWER, type AnswerValue, type Answers } from '../surveys/model';
-import { effectiveK, mayPublishOpenRun, suppressBreakdown } from './privacy';
+import { mayPublishOpenRun, suppressBreakdown } from './privacy';
+import { DISTRICTS, effectiveK, type District, type FieldOfAction } from '../domain/vocabulary';
 
 type ScaleQuestion = Extract<Question, { type: 'likert5' | 'nps' }>;
 type ChoiceQuestion = Extract<Question, { type: 'single' | 'multi' }>;

@@ -11,10 +11,10 @@ import type { DigestRepository } from '../storage/digest-repository';
 import type { IdeaRepository } from '../storage/idea-repository';
 import type { ResponseRepository } from '../storage/response-repository';
 import type { RunRepository } from '../storage/run-repository';
-import type { FieldOfAction } from '../surveys/definition';
 import { isRunOpen, type Run } from '../surveys/model';
 import { publishedQuestionCounts, RunAggregator, summariseRun, type RunDigest } from './aggregate';
-import { isoWeekOf } from './week';
+import { isoWeekOf } from '../domain/berlin-time';
+import type { FieldOfAction } from '../domain/vocabulary';
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 

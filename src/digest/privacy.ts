@@ -2,12 +2,7 @@
 // respondents, no hidden group recoverable by subtraction from the shown ones (complementary
 // suppression), and no answer recoverable by subtracting last week's figures from this week's.
 // Each rule is a small pure function, so that it can be tested (and audited) on its own.
-import { K_FLOOR } from '../surveys/results';
-
-/** The threshold actually applied: a whole number, never below the privacy model's floor of 3. */
-export function effectiveK(kMin: number): number {
-  return Math.max(K_FLOOR, Number.isFinite(kMin) ? Math.ceil(kMin) : K_FLOOR);
-}
+import { effectiveK } from '../domain/vocabulary';
 
 /** True when a group of `n` respondents is too small for any figure of it to be shown. */
 export function hidden(n: number, kMin: number): boolean {

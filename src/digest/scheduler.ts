@@ -5,7 +5,8 @@ import { Cron } from 'croner';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { DigestRepository } from '../storage/digest-repository';
-import { BERLIN, dueTimeInWeek, isoWeekOf } from './week';
+import { BERLIN, isoWeekOf } from '../domain/berlin-time';
+import { dueTimeInWeek } from './week';
 
 export type TickOutcome =
   'not_due' | 'posted' | 'already_posted' | 'claimed_elsewhere' | 'no_channel' | 'failed';

@@ -1,9 +1,8 @@
 // The texts of the weekly digest card (officers' channel), German first, English with the same shape.
 // Field-of-action names and idea statuses come from ./ideas; these are the digest's own words.
-import type { District } from '../config';
-import type { FieldOfAction } from '../surveys/definition';
 import type { Locale } from './index';
 import type { Plural } from './results';
+import type { District, FieldOfAction } from '../domain/vocabulary';
 
 const de = {
   headline: 'Puls · Wochenübersicht',

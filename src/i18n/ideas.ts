@@ -1,7 +1,7 @@
 // The texts of the idea cards, German first, English with the same shape.
-import type { FieldOfAction } from '../surveys/definition';
 import type { IdeaStatus } from '../ideas/model';
 import type { Locale } from './index';
+import type { FieldOfAction } from '../domain/vocabulary';
 
 const de = {
   fields: {

@@ -1,7 +1,8 @@
 // Every text a user reads, German first, English when the user's locale is English.
-import type { District } from '../config';
 
-export type Locale = 'de' | 'en';
+import type { District, Locale } from '../domain/vocabulary';
+
+export type { Locale };
 
 const de = {
   appName: 'Puls',

@@ -3,7 +3,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { Clock } from '../clock';
-import { DISTRICTS, type District } from '../config';
 import type { ProactiveMessenger } from '../delivery/delivery';
 import { ConflictError } from '../errors';
 import type { Locale } from '../i18n';
@@ -12,11 +11,16 @@ import type { Pseudonymizer } from '../privacy/pseudonym';
 import type { IdeaFilter, IdeaRepository } from '../storage/idea-repository';
 import { newIdeaId } from '../storage/idea-repository';
 import type { UserRecord, UserRepository } from '../storage/user-repository';
-import { cleanText } from '../surveys/answers';
-import { FIELDS_OF_ACTION, type FieldOfAction } from '../surveys/definition';
 import { resolveLocale } from '../users/settings-service';
 import { isFinal, TRANSITIONS, type Idea, type IdeaHistoryEntry, type IdeaStatus } from './model';
 import { SimilarityIndex } from './similarity';
+import {
+  DISTRICTS,
+  cleanText,
+  FIELDS_OF_ACTION,
+  type District,
+  type FieldOfAction,
+} from '../domain/vocabulary';
 
 export const TITLE_MAX = 120;
 export const DESCRIPTION_MAX = 2000;

@@ -1,8 +1,7 @@
 // Innovation ideas as the domain sees them.
-import type { District } from '../config';
-import type { FieldOfAction } from '../surveys/definition';
 
 export const IDEA_STATUSES = ['submitted', 'in_review', 'accepted', 'implemented', 'rejected'] as const;
+import type { District, FieldOfAction } from '../domain/vocabulary';
 export type IdeaStatus = (typeof IDEA_STATUSES)[number];
 
 /** Where an idea may go from each status; implemented and rejected are final. */

@@ -1,10 +1,8 @@
 // The idea tables: ideas (newest first by row key), supports (one row per supporter, pseudonymous),
 // history (every status change), and owners (idea → submitter, only until the idea is closed).
-import type { District } from '../config';
-import { DISTRICTS } from '../config';
 import { IDEA_STATUSES, type Idea, type IdeaHistoryEntry, type IdeaStatus } from '../ideas/model';
-import { FIELDS_OF_ACTION, type FieldOfAction } from '../surveys/definition';
 import { deleteIfExists, getOrUndefined, mapConflict, statusOf, type TableStore } from './tables';
+import { DISTRICTS, FIELDS_OF_ACTION, type District, type FieldOfAction } from '../domain/vocabulary';
 
 const IDEA_PARTITION = 'idea';
 const OWNER_PARTITION = 'owner';

@@ -1,7 +1,6 @@
 // The responses table: one row per respondent per run, keyed by pseudonym. No user id, name or
 // conversation id is ever written here; the date is coarsened to the day. Sharded by run id plus a
 // bucket of the pseudonym, so no partition grows with the whole staff.
-import { DISTRICTS, type District } from '../config';
 import type { Answers, SurveyResponse } from '../surveys/model';
 import {
   bucketKey,
@@ -12,6 +11,7 @@ import {
   deletePartitions,
   type TableStore,
 } from './tables';
+import { DISTRICTS, type District } from '../domain/vocabulary';
 
 export const RESPONSE_BUCKETS = 16;
 

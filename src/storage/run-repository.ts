@@ -1,8 +1,8 @@
 // The runs table: one row per survey run, its survey definition frozen in at the start.
-import type { District } from '../config';
 import { surveySchema } from '../surveys/definition';
 import type { Audience, ProgressCardTarget, Run } from '../surveys/model';
 import { decodeKey, encodeKey, getOrUndefined, mapConflict, type TableStore } from './tables';
+import type { District } from '../domain/vocabulary';
 
 const PARTITION = 'run';
 

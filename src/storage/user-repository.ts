@@ -1,7 +1,6 @@
 // The users table: one row per installed user with the conversation reference (for proactive
 // messages), the Teams locale and the user's settings. Rows are sharded over USER_BUCKETS partitions.
 import type { ConversationReference } from 'botbuilder';
-import { DISTRICTS, type District } from '../config';
 import type { Locale } from '../i18n';
 import {
   bucketKey,
@@ -14,6 +13,7 @@ import {
   statusOf,
   type TableStore,
 } from './tables';
+import { DISTRICTS, type District } from '../domain/vocabulary';
 
 export const USER_BUCKETS = 32;
 

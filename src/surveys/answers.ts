@@ -1,6 +1,7 @@
 // Validates a submitted survey card against the run's frozen definition. Everything the card sends
 // is untrusted: values arrive as strings (Adaptive Cards), but anything else may be posted.
 import type { Question, Survey } from './definition';
+import { cleanText, MARKUP } from '../domain/vocabulary';
 import { NO_ANSWER, type Answers, type AnswerValue } from './model';
 
 /** The card input id of a question. */
@@ -25,16 +26,6 @@ export type ValidationResult =
 
 /** Keys that card frameworks add to every submit and that carry no answer. */
 const ENVELOPE_KEYS = new Set(['verb', 'msteams', 'runId']);
-
-const CONTROL_CHARS =
-  // eslint-disable-next-line no-control-regex
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
-/** HTML tags, markdown links/images and script URLs have no place in an anonymous free-text answer. */
-const MARKUP = /<\s*\/?\s*[a-z!][^>]*>|!?\[[^\]]*\]\([^)]*\)|javascript:|data:text\/html/i;
-
-export function cleanText(value: string): string {
-  return value.replace(/\r\n?/g, '\n').replace(CONTROL_CHARS, '').trim();
-}
 
 export function validateAnswers(survey: Survey, data: Record<string, unknown>): ValidationResult {
   const known = new Map(survey.questions.map((q) => [inputId(q.id), q]));

@@ -1,18 +1,6 @@
 // The question bank's schema: one JSON file per survey in surveys/, validated at start-up.
 import { z } from 'zod';
-
-/** The strategy's fields of action (Gestaltungsfelder), plus the extra idea categories. */
-export const FIELDS_OF_ACTION = [
-  'nutzerorientierung',
-  'zusammenarbeit-vernetzung',
-  'rollen-organisation',
-  'digitale-kompetenzen',
-  'digitales-arbeiten',
-  'datenmanagement',
-  'ressourcen',
-  'sonstiges',
-] as const;
-export type FieldOfAction = (typeof FIELDS_OF_ACTION)[number];
+import { FIELDS_OF_ACTION } from '../domain/vocabulary';
 
 const text = (max: number) =>
   z.object({ de: z.string().trim().min(1).max(max), en: z.string().trim().min(1).max(max) }).strict();

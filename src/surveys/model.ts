@@ -1,8 +1,8 @@
 // Survey runs and responses as the domain sees them.
 import type { ConversationReference } from 'botbuilder';
-import type { District } from '../config';
 import type { Locale } from '../i18n';
 import type { Survey } from './definition';
+import type { District } from '../domain/vocabulary';
 
 /** Who a run is for: everyone, or the staff of the listed districts. */
 export type Audience = { kind: 'all' } | { kind: 'districts'; districts: District[] };

@@ -12,12 +12,10 @@ import type { DigestRepository } from '../storage/digest-repository';
 import type { RunRepository } from '../storage/run-repository';
 import type { UserRepository } from '../storage/user-repository';
 import { resolveLocale } from '../users/settings-service';
+import { reminderJobId } from './jobs';
 import { isRunOpen, type Run } from './model';
 
 const DAY_MS = 86_400_000;
-
-/** Reminder jobs are delivery jobs of their own: the run id with this suffix. */
-export const REMINDER_SUFFIX = '~reminder';
 
 export interface ReminderOptions {
   runs: RunRepository;
@@ -73,7 +71,7 @@ export class ReminderService {
       }
       this.o.logger.info({ runId: run.runId, recipients: recipients.length }, 'survey reminders');
       await this.o.delivery.deliver({
-        runId: `${run.runId}${REMINDER_SUFFIX}`,
+        runId: reminderJobId(run.runId),
         recipients,
         render: (r) => this.o.renderReminder(run, r.locale),
       });

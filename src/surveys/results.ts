@@ -2,10 +2,8 @@
 // Pure and streaming-friendly: responses are added one at a time and only counts are kept — free
 // texts are the one exception, because they are shown as written (and only from K_text answers).
 import type { LocalisedText, Question, Survey } from './definition';
+import { K_FLOOR } from '../domain/vocabulary';
 import { NO_ANSWER, type AnswerValue, type SurveyResponse } from './model';
-
-/** The privacy model never allows a threshold below 3, whatever the caller passes. */
-export const K_FLOOR = 3;
 
 export type LikertValue = 1 | 2 | 3 | 4 | 5;
 

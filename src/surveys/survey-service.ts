@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { Clock } from '../clock';
-import { DISTRICTS, type District } from '../config';
+import { berlinDate, endOfBerlinDay } from '../domain/berlin-time';
 import type { DeliveryEngine, DeliveryProgress, Recipient } from '../delivery/delivery';
 import type { Locale } from '../i18n';
 import type { Logger } from '../logger';
@@ -25,10 +25,11 @@ import {
   type ProgressCardTarget,
   type Run,
 } from './model';
-import { REMINDER_SUFFIX } from './reminders';
+import { reminderJobId } from './jobs';
 import type { QuestionBank } from './question-bank';
 import type { ParticipationRecorder } from './participation';
 import { ResultsAccumulator, summariseResults, type RunResults } from './results';
+import { DISTRICTS, type District } from '../domain/vocabulary';
 
 export const MAX_RUN_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -165,7 +166,29 @@ export class SurveyService {
       onProgress,
       baseline && { total: baseline.recipients, sent: baseline.sent, failed: baseline.failed },
     );
-    await this.o.delivery.resume(`${run.runId}${REMINDER_SUFFIX}`);
+    await this.o.delivery.resume(reminderJobId(run.runId));
+  }
+
+  /**
+   * Picks up what stopped or crashed instances left unfinished in every open run: deliveries and
+   * reminders, and the participation flags. Each run on its own: one that fails does not hold up the others.
+   */
+  async resumeOpenRuns(): Promise<void> {
+    const open = (await this.o.runs.list()).filter((run) => this.isOpen(run));
+    await Promise.all(
+      open.map(async (run) => {
+        await Promise.all([
+          this.resumeDelivery(run).catch((err: unknown) =>
+            this.o.logger.error({ err, runId: run.runId }, 'resuming delivery failed'),
+          ),
+          this.o.participation
+            .reconcile(run.runId)
+            .catch((err: unknown) =>
+              this.o.logger.warn({ err, runId: run.runId }, 'restoring participation flags failed'),
+            ),
+        ]);
+      }),
+    );
   }
 
   private progressUpdater(run: Run): ((p: DeliveryProgress) => Promise<void>) | undefined {
@@ -280,7 +303,7 @@ export class SurveyService {
       pseudonym: this.o.pseudonyms.forRun(run.runId, userId),
       runId: run.runId,
       district: user?.settings.district,
-      day: now.toISOString().slice(0, 10),
+      day: berlinDate(now),
       answers: validation.answers,
     });
     // Only once the answer is stored; the flag follows in a batch (see participation.ts).
@@ -329,37 +352,11 @@ export class SurveyService {
   }
 }
 
-/** "2026-12-07" → the last millisecond of that day in Hamburg (Europe/Berlin). */
-export function endOfBerlinDay(date: string): Date | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return undefined;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const day = new Date(Date.UTC(y, mo - 1, d));
-  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return undefined;
-  // Midnight after that day, Berlin time (UTC+1 or UTC+2, whichever is in force then).
-  const nextMidnightUtc = Date.UTC(y, mo - 1, d + 1);
-  const offsetMinutes = berlinOffsetMinutes(new Date(nextMidnightUtc));
-  return new Date(nextMidnightUtc - offsetMinutes * 60_000 - 1);
-}
-
-function berlinOffsetMinutes(at: Date): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: 'Europe/Berlin',
-    hour12: false,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(at);
-  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'));
-  return Math.round((asUtc - at.getTime()) / 60_000);
-}
-
 /** A short id an officer can type: "kulturwandel-2611-x7q2". */
 export function newRunId(surveyId: string, now: Date): string {
-  const stamp = `${String(now.getUTCDate()).padStart(2, '0')}${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+  // DDMM of Hamburg's date, so that a run started at 23:30 carries that day.
+  const [, month, day] = berlinDate(now).split('-');
+  const stamp = `${day}${month}`;
   const suffix = randomBytes(3)
     .toString('base64url')
     .toLowerCase()

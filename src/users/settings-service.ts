@@ -1,8 +1,8 @@
 // Reading and saving a user's settings (language, district, reminders), with validation.
 import { z } from 'zod';
-import { DISTRICTS } from '../config';
 import { localeFrom, type Locale } from '../i18n';
 import type { UserRecord, UserRepository, UserSettings } from '../storage/user-repository';
+import { DISTRICTS } from '../domain/vocabulary';
 
 export const DEFAULT_SETTINGS: UserSettings = { language: undefined, district: undefined, reminders: true };
 

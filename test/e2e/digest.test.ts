@@ -1,7 +1,7 @@
 // The weekly digest end to end: two bot instances on one Azurite, a fixed clock passing Monday
 // 08:00 in Hamburg → exactly one post in the officers' channel; a restart the same week posts nothing.
 import { ManualClock } from '../../src/clock';
-import { isoWeekOf } from '../../src/digest/week';
+import { isoWeekOf } from '../../src/domain/berlin-time';
 import { cardOf, cardText } from '../support/connector';
 import { answerData, bankOf, TEST_SURVEY } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';

@@ -10,7 +10,7 @@ import { freePort, spawnTs } from '../support/processes';
 import { makeUser, message, personalConversationId } from '../support/teams';
 
 function startEntryPoint(env: Record<string, string>) {
-  return spawnTs('bot/index.ts', env);
+  return spawnTs('bot/main.ts', env);
 }
 
 async function waitUntil(

@@ -2,7 +2,7 @@
 // prefix, with a CaptureConnector as the Teams service. Tests post activities as Teams does.
 import type { Activity } from 'botbuilder';
 import { Writable } from 'node:stream';
-import { createApp, type App } from '../../bot/index';
+import { createApp, type App } from '../../bot/app';
 import { ManualClock, type Clock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
 import type { QuestionBank } from '../../src/surveys/question-bank';

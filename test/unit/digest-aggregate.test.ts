@@ -1,10 +1,10 @@
 // The digest's aggregation: distributions, means, NPS, field indexes, the change since the previous
 // run, and per-district figures.
 import { npsScore, RunAggregator, summariseRun, toIndex, type RunDigest } from '../../src/digest/aggregate';
-import type { District } from '../../src/config';
 import { surveySchema } from '../../src/surveys/definition';
 import type { Answers } from '../../src/surveys/model';
 import { TEST_SURVEY } from '../support/fixtures';
+import type { District } from '../../src/domain/vocabulary';
 
 const t = (de: string) => ({ de, en: de });
 const opts = {

@@ -1,13 +1,13 @@
 // The weekly digest card: valid Adaptive Card 1.5 in both languages, Teams charts with a text-bar
 // fallback, hidden cells as "–", user text only in TextRuns, and under 28 KB for a big week.
 import { DIGEST_CARD_BUDGET_BYTES, renderDigest, textBar, type DigestView } from '../../cards/digest';
-import { DISTRICTS, type District } from '../../src/config';
 import { RunAggregator, summariseRun, type RunDigest } from '../../src/digest/aggregate';
-import { FIELDS_OF_ACTION, surveySchema, type Survey } from '../../src/surveys/definition';
+import { surveySchema, type Survey } from '../../src/surveys/definition';
 import type { Locale } from '../../src/i18n';
 import { MAX_CARD_BYTES, validateCard } from '../support/adaptive-cards';
 import { cardText } from '../support/connector';
 import { TEST_SURVEY } from '../support/fixtures';
+import { DISTRICTS, FIELDS_OF_ACTION, type District } from '../../src/domain/vocabulary';
 
 const t = (de: string, en = de) => ({ de, en });
 const LONG =

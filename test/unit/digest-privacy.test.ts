@@ -6,10 +6,10 @@ import {
   summariseRun,
   type RunDigest,
 } from '../../src/digest/aggregate';
-import { effectiveK, hidden, mayPublishOpenRun, suppressBreakdown } from '../../src/digest/privacy';
-import type { District } from '../../src/config';
+import { hidden, mayPublishOpenRun, suppressBreakdown } from '../../src/digest/privacy';
 import { surveySchema } from '../../src/surveys/definition';
 import { TEST_SURVEY } from '../support/fixtures';
+import { effectiveK, type District } from '../../src/domain/vocabulary';
 
 const OPTIONAL_SURVEY = surveySchema.parse({
   ...TEST_SURVEY,

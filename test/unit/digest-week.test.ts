@@ -1,6 +1,7 @@
 import { ManualClock } from '../../src/clock';
 import { ExportTokens } from '../../src/digest/export-token';
-import { dueTimeInWeek, isoWeekOf } from '../../src/digest/week';
+import { isoWeekOf } from '../../src/domain/berlin-time';
+import { dueTimeInWeek } from '../../src/digest/week';
 
 describe('ISO weeks in Hamburg', () => {
   it.each([

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FIELDS_OF_ACTION, type Survey } from '../../src/surveys/definition';
+import { type Survey } from '../../src/surveys/definition';
 import { QuestionBankError, defaultSurveysDir, loadQuestionBank } from '../../src/surveys/question-bank';
+import { FIELDS_OF_ACTION } from '../../src/domain/vocabulary';
 
 /** Every { de, en } pair in a survey, with where it sits. */
 function localisedTexts(value: unknown, where = ''): { where: string; text: Record<string, unknown> }[] {

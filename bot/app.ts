@@ -1,12 +1,11 @@
 // The composition root: config → table clients → repositories → services → bot → HTTP server.
-// `npm start` runs main(); tests call createApp() with their own config, clock and storage.
+// It wires and holds no business logic. bot/main.ts (the process) and the tests call createApp().
 import { CardFactory, CloudAdapter, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import { systemClock, type Clock } from '../src/clock';
-import { ConfigError, loadConfig, loadEnvFile, secretsOf, type Config } from '../src/config';
+import type { Config } from '../src/config';
 import { localeFrom } from '../src/i18n';
 import { InstallationService } from '../src/installation/installation-service';
-import { createLogger, type Logger } from '../src/logger';
-import { startAzurite, type RunningAzurite } from '../src/storage/azurite';
+import type { Logger } from '../src/logger';
 import { ChannelRepository } from '../src/storage/channel-repository';
 import { TableStore } from '../src/storage/tables';
 import { UserRepository } from '../src/storage/user-repository';
@@ -30,17 +29,18 @@ import { randomBytes } from 'node:crypto';
 import { DigestService } from '../src/digest/digest-service';
 import { RetentionService } from '../src/privacy/retention';
 import { ExportTokens } from '../src/digest/export-token';
-import { runDigestCsv } from '../src/digest/export-csv';
+import { RunExport } from '../src/digest/run-export';
 import { DigestScheduler } from '../src/digest/scheduler';
 import { DigestRepository } from '../src/storage/digest-repository';
 import { createActions } from './actions';
-import { digestActivity, digestCommands } from './digest';
+import { createDigestPoster, digestCommands } from './digest';
 import { ChannelPoster } from './proactive';
 import { ideaActions, ideaCommands, ideaStatusActivity } from './ideas';
 import { createAdapter } from './auth';
 import { AdapterMessenger } from './proactive';
 import { progressCard, reminderActivity, surveyActions, surveyCardActivity, surveyCommands } from './surveys';
-import { REMINDER_SUFFIX, ReminderService } from '../src/surveys/reminders';
+import { ReminderService } from '../src/surveys/reminders';
+import { createJobRenderer } from '../src/surveys/jobs';
 import { createCommands } from './commands';
 import { errorCard, PulsBot } from './puls-bot';
 import { createHttpServer, type HttpServer } from './server';
@@ -138,12 +138,11 @@ export function createApp(options: AppOptions): App {
     logger,
     limiter: new AdaptiveRateLimiter({ ratePerSecond: config.delivery.ratePerSecond }),
     maxAttempts: config.delivery.maxAttempts,
-    renderFor: async (jobId) => {
-      const reminder = jobId.endsWith(REMINDER_SUFFIX);
-      const run = await runs.get(reminder ? jobId.slice(0, -REMINDER_SUFFIX.length) : jobId);
-      if (!run) return undefined;
-      return (r) => (reminder ? reminderActivity(run, r.locale) : surveyCardActivity(run, r.locale));
-    },
+    renderFor: createJobRenderer({
+      getRun: (runId) => runs.get(runId),
+      renderSurveyCard: surveyCardActivity,
+      renderReminder: reminderActivity,
+    }),
   });
   const participation = new ParticipationRecorder({ deliveries, responses, pseudonyms, logger });
   const surveys = new SurveyService({
@@ -204,13 +203,19 @@ export function createApp(options: AppOptions): App {
     logger,
     retentionMonths: config.privacy.retentionMonths,
   });
-  const poster = new ChannelPoster(adapter, config.bot.appId);
-  /** Posts the digest to the officers' channel; undefined when Puls is not in the officers' team yet. */
-  const postDigest = async (): Promise<string | undefined> => {
-    const channel = await installation.officersChannel();
-    if (!channel) return undefined;
-    return poster.post(channel.reference, await digestActivity(digestService, config.digest.locale, true));
-  };
+  const postDigest = createDigestPoster({
+    digest: digestService,
+    installation,
+    poster: new ChannelPoster(adapter, config.bot.appId),
+    locale: config.digest.locale,
+  });
+  const exports = new RunExport({
+    tokens: exportTokens,
+    digest: digestService,
+    getRun: (runId) => surveys.getRun(runId),
+    locale: config.digest.locale,
+    publicBaseUrl: config.publicBaseUrl,
+  });
   const digestScheduler = new DigestScheduler({
     cron: config.digest.cron,
     clock,
@@ -241,9 +246,8 @@ export function createApp(options: AppOptions): App {
       ...digestCommands({
         digest: digestService,
         surveys,
-        exportTokens,
+        exports,
         postNow: postDigest,
-        publicBaseUrl: config.publicBaseUrl,
       }),
     ],
   });
@@ -293,14 +297,7 @@ export function createApp(options: AppOptions): App {
     bot,
     logger,
     checkStorage: () => store.ping(),
-    exportCsv: async (token) => {
-      const runId = exportTokens.verify(token);
-      const run = runId ? await surveys.getRun(runId) : undefined;
-      if (!run) return undefined;
-      // An export is a publication like any other: the same thresholds and differencing rule.
-      const figures = await digestService.runFigures(run, true);
-      return { fileName: `puls-${run.runId}.csv`, csv: runDigestCsv(figures, config.digest.locale) };
-    },
+    exportCsv: (token) => exports.csv(token),
   });
 
   return {
@@ -327,27 +324,7 @@ export function createApp(options: AppOptions): App {
     /** Picks up deliveries of open runs that a stopped or crashed instance left unfinished. */
     resumeDeliveries() {
       background.run(
-        (async () => {
-          const open = (await runs.list()).filter((run) => surveys.isOpen(run));
-          // Each run on its own: one that fails does not hold up the others. Sending first; the
-          // participation flags a crashed instance left unwritten are restored alongside.
-          await Promise.all(
-            open.map(async (run) => {
-              await Promise.all([
-                surveys
-                  .resumeDelivery(run)
-                  .catch((err: unknown) =>
-                    logger.error({ err, runId: run.runId }, 'resuming delivery failed'),
-                  ),
-                participation
-                  .reconcile(run.runId)
-                  .catch((err: unknown) =>
-                    logger.warn({ err, runId: run.runId }, 'restoring participation flags failed'),
-                  ),
-              ]);
-            }),
-          );
-        })().catch((err: unknown) => logger.error({ err }, 'resuming deliveries failed')),
+        surveys.resumeOpenRuns().catch((err: unknown) => logger.error({ err }, 'resuming deliveries failed')),
       );
     },
     async stop() {
@@ -364,76 +341,4 @@ export function createApp(options: AppOptions): App {
       ]);
     },
   };
-}
-
-async function main(): Promise<void> {
-  let config: Config;
-  try {
-    loadEnvFile();
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
-  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  if (config.pseudonymKeyIsDevelopmentDefault) {
-    logger.warn('PSEUDONYM_KEY is not set: using the local development key (never for real answers)');
-  }
-
-  let azurite: RunningAzurite | undefined;
-  let connectionString = config.storage.connectionString;
-  if (!connectionString) {
-    azurite = await startAzurite({
-      location: config.storage.azuriteLocation,
-      port: config.storage.azuritePort,
-    });
-    connectionString = azurite.connectionString;
-    logger.info(
-      { port: azurite.port, location: config.storage.azuriteLocation },
-      'AZURE_STORAGE_CONNECTION_STRING is unset: started the embedded Azurite table service',
-    );
-  }
-
-  const app = createApp({ config, connectionString, logger });
-  const port = await app.start();
-  app.retention.start();
-  app.reminders.start();
-  app.resumeDeliveries();
-  if (config.digest.enabled) {
-    app.digestScheduler.start();
-    logger.info({ cron: config.digest.cron, timezone: 'Europe/Berlin' }, 'weekly digest scheduled');
-  }
-  logger.info(
-    { port, authentication: config.bot.appId ? 'Bot Framework JWT' : 'none (local only)' },
-    `Puls listening on http://${config.host}:${port}/api/messages`,
-  );
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: finishing the turns in flight');
-    try {
-      await app.stop();
-      await azurite?.stop();
-      logger.info('stopped');
-      logger.flush();
-      process.exit(0);
-    } catch (err) {
-      logger.error({ err }, 'unclean shutdown');
-      process.exit(1);
-    }
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-}
-
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`Puls failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  });
 }
