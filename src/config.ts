@@ -50,6 +50,11 @@ const envSchema = z
     PSEUDONYM_KEY: optionalString,
     OFFICER_AAD_IDS: csvList,
     OFFICERS_TEAM_ID: optionalString,
+    ALLOWED_TENANT_IDS: csvList,
+    PRIVACY_CONTROLLER: optionalString,
+    PRIVACY_DPO_CONTACT: optionalString,
+    PRIVACY_LEGAL_BASIS: optionalString,
+    PRIVACY_CONTACT: optionalString,
     K_MIN: intIn(3, 1000, 5),
     K_TEXT: intIn(3, 1000, 10),
     RETENTION_MONTHS: intIn(1, 120, 24),
@@ -95,6 +100,21 @@ const envSchema = z
         message: 'is required when the bot runs with a MicrosoftAppId (real Teams traffic)',
       });
     }
+    if (env.MicrosoftAppId && !env.OFFICERS_TEAM_ID) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OFFICERS_TEAM_ID'],
+        message:
+          "is required when MicrosoftAppId is set (the officers' channel is never taken from whichever team adds Puls first)",
+      });
+    }
+    if (env.MicrosoftAppId && env.ALLOWED_TENANT_IDS.length === 0 && !env.MicrosoftAppTenantId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALLOWED_TENANT_IDS'],
+        message: 'is required when MicrosoftAppId is set (the Entra tenant ids whose staff Puls serves)',
+      });
+    }
     if (env.K_TEXT < env.K_MIN) {
       ctx.addIssue({ code: 'custom', path: ['K_TEXT'], message: 'must not be smaller than K_MIN' });
     }
@@ -122,6 +142,15 @@ export interface Config {
   readonly pseudonymKeyIsDevelopmentDefault: boolean;
   readonly officerAadIds: ReadonlySet<string>;
   readonly officersTeamId: string | undefined;
+  /** Lower-cased Entra tenant ids served; undefined = every tenant (local mode only). */
+  readonly allowedTenantIds: ReadonlySet<string> | undefined;
+  /** What the privacy card names: placeholders until configured. */
+  readonly privacyNotice: {
+    readonly controller: string | undefined;
+    readonly dpoContact: string | undefined;
+    readonly legalBasis: string | undefined;
+    readonly contact: string | undefined;
+  };
   readonly privacy: { readonly kMin: number; readonly kText: number; readonly retentionMonths: number };
   readonly defaultLocale: 'de' | 'en';
   readonly shutdownTimeoutMs: number;
@@ -192,6 +221,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pseudonymKeyIsDevelopmentDefault: e.PSEUDONYM_KEY === undefined,
     officerAadIds: new Set(e.OFFICER_AAD_IDS.map((id) => id.toLowerCase())),
     officersTeamId: e.OFFICERS_TEAM_ID,
+    allowedTenantIds: allowedTenants(e),
+    privacyNotice: {
+      controller: e.PRIVACY_CONTROLLER,
+      dpoContact: e.PRIVACY_DPO_CONTACT,
+      legalBasis: e.PRIVACY_LEGAL_BASIS,
+      contact: e.PRIVACY_CONTACT,
+    },
     privacy: { kMin: e.K_MIN, kText: e.K_TEXT, retentionMonths: e.RETENTION_MONTHS },
     defaultLocale: e.DEFAULT_LOCALE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
@@ -204,6 +240,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
   };
   return deepFreeze(config);
+}
+
+/**
+ * ALLOWED_TENANT_IDS, else the app's own tenant. Without a MicrosoftAppId (local, Agents Playground)
+ * and without a list, every tenant is served: nothing authenticates there anyway.
+ */
+function allowedTenants(e: z.infer<typeof envSchema>): ReadonlySet<string> | undefined {
+  const ids =
+    e.ALLOWED_TENANT_IDS.length > 0
+      ? e.ALLOWED_TENANT_IDS
+      : e.MicrosoftAppTenantId
+        ? [e.MicrosoftAppTenantId]
+        : [];
+  if (ids.length === 0) return undefined;
+  return new Set(ids.map((id) => id.toLowerCase()));
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -239,6 +239,8 @@ describe('authentication', () => {
       env: {
         MicrosoftAppId: '00000000-1111-2222-3333-444444444444',
         MicrosoftAppPassword: 'not-a-real-secret-value',
+        OFFICERS_TEAM_ID: 'officers-team',
+        ALLOWED_TENANT_IDS: 'tenant-hamburg',
       },
     });
     try {

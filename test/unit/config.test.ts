@@ -13,6 +13,21 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
+  it('when no tenant list is given, then local mode serves every tenant and a SingleTenant app its own tenant', () => {
+    expect(loadConfig({}).allowedTenantIds).toBeUndefined();
+    const single = loadConfig({
+      MicrosoftAppId: 'id',
+      MicrosoftAppPassword: 'pw',
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppTenantId: 'TENANT-A',
+      PSEUDONYM_KEY: 'k'.repeat(32),
+      OFFICERS_TEAM_ID: 'team',
+    });
+    expect([...single.allowedTenantIds!]).toEqual(['tenant-a']);
+    const listed = loadConfig({ ALLOWED_TENANT_IDS: 'T1, t2' });
+    expect([...listed.allowedTenantIds!]).toEqual(['t1', 't2']);
+  });
+
   it('when officer ids are listed, then they are trimmed and lower-cased', () => {
     const c = loadConfig({ OFFICER_AAD_IDS: ' AAA-1 , bbb-2,, ' });
     expect([...c.officerAadIds]).toEqual(['aaa-1', 'bbb-2']);
@@ -26,6 +41,19 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /^Invalid configuration: LOG_LEVEL must be one of/],
     [{ MicrosoftAppId: 'id' }, /^Invalid configuration: MicrosoftAppPassword /],
     [{ MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw' }, /^Invalid configuration: PSEUDONYM_KEY /],
+    [
+      { MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw', PSEUDONYM_KEY: 'k'.repeat(32) },
+      /^Invalid configuration: OFFICERS_TEAM_ID is required/,
+    ],
+    [
+      {
+        MicrosoftAppId: 'id',
+        MicrosoftAppPassword: 'pw',
+        PSEUDONYM_KEY: 'k'.repeat(32),
+        OFFICERS_TEAM_ID: 't',
+      },
+      /^Invalid configuration: ALLOWED_TENANT_IDS is required/,
+    ],
     [{ PSEUDONYM_KEY: 'short' }, /^Invalid configuration: PSEUDONYM_KEY must be at least 32/],
     [{ TABLE_PREFIX: 'bad-prefix' }, /^Invalid configuration: TABLE_PREFIX /],
   ])('when the environment is %j, then start-up stops with one line naming the variable', (env, message) => {
@@ -47,6 +75,8 @@ describe('logging', () => {
       MicrosoftAppId: 'app',
       MicrosoftAppPassword: 'super-secret-password-value',
       PSEUDONYM_KEY: 'k'.repeat(40),
+      OFFICERS_TEAM_ID: 'officers',
+      ALLOWED_TENANT_IDS: 'tenant',
       AZURE_STORAGE_CONNECTION_STRING:
         'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=SECRETKEY123==;',
     });
