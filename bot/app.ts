@@ -15,13 +15,18 @@ import { BackgroundTasks } from '../src/background';
 import { OutboxDeliveryEngine } from '../src/delivery/outbox-engine';
 import { AdaptiveRateLimiter } from '../src/delivery/rate-limiter';
 import { OutboxRepository } from '../src/storage/outbox-repository';
-import { Pseudonymizer } from '../src/privacy/pseudonym';
+import { PrivacyKeys } from '../src/privacy/keys';
+import { Pseudonyms } from '../src/privacy/pseudonyms';
+import { ErasureService } from '../src/privacy/erasure';
+import { SecretRepository } from '../src/storage/secret-repository';
+import { ResultsService } from '../src/results/results-service';
+import { RunSealer } from '../src/surveys/run-sealer';
+import { isRunOpen } from '../src/surveys/model';
 import { DeliveryRepository } from '../src/storage/delivery-repository';
 import { ResponseRepository } from '../src/storage/response-repository';
 import { RunRepository } from '../src/storage/run-repository';
 import { defaultSurveysDir, loadQuestionBank, type QuestionBank } from '../src/surveys/question-bank';
 import { SurveyService } from '../src/surveys/survey-service';
-import { ParticipationRecorder } from '../src/surveys/participation';
 import { IdeaService } from '../src/ideas/idea-service';
 import { IdeaRepository } from '../src/storage/idea-repository';
 import { hostname } from 'node:os';
@@ -70,9 +75,12 @@ export interface App {
     deliveries: DeliveryRepository;
     ideas: IdeaRepository;
     digests: DigestRepository;
+    secrets: SecretRepository;
   };
+  readonly pseudonyms: Pseudonyms;
+  readonly results: ResultsService;
   readonly surveys: SurveyService;
-  readonly participation: ParticipationRecorder;
+  readonly erasure: ErasureService;
   readonly ideas: IdeaService;
   readonly digest: DigestService;
   /** Started by main() when DIGEST_ENABLED; tests call tick() with their own clock. */
@@ -82,6 +90,8 @@ export interface App {
   readonly retention: RetentionService;
   /** Sends due reminders; main() checks hourly. */
   readonly reminders: ReminderService;
+  /** Destroys the secrets of closed runs; main() checks every minute. */
+  readonly sealer: RunSealer;
   /** Work started by turns that outlives them (survey delivery). */
   readonly background: BackgroundTasks;
   /** Creates the tables and listens; resolves with the bound port. */
@@ -102,13 +112,6 @@ export function createApp(options: AppOptions): App {
   const users = new UserRepository(store);
   const channels = new ChannelRepository(store);
 
-  const installation = new InstallationService({
-    users,
-    channels,
-    officersTeamId: config.officersTeamId,
-    clock,
-    logger,
-  });
   const settings = new SettingsService(users);
   const runs = new RunRepository(store);
   const responses = new ResponseRepository(store);
@@ -116,6 +119,11 @@ export function createApp(options: AppOptions): App {
   const ideaRepository = new IdeaRepository(store);
   const digests = new DigestRepository(store);
   const background = new BackgroundTasks();
+  const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const keys = new PrivacyKeys(config.pseudonymKey);
+  const secrets = new SecretRepository(store);
+  const pseudonyms = new Pseudonyms(keys, secrets);
+  const results = new ResultsService({ runs, responses, deliveries, clock, privacy: config.privacy });
 
   const authOptions: ConfigurationBotFrameworkAuthenticationOptions = {
     MicrosoftAppId: config.bot.appId,
@@ -129,7 +137,6 @@ export function createApp(options: AppOptions): App {
   const engineAdapter = createAdapter(authOptions, { proactiveRetries: false });
 
   const messenger = new AdapterMessenger(adapter, config.bot.appId);
-  const pseudonyms = new Pseudonymizer(config.pseudonymKey);
   const delivery = new OutboxDeliveryEngine({
     outbox: new OutboxRepository(store),
     messenger: new AdapterMessenger(engineAdapter, config.bot.appId),
@@ -140,11 +147,11 @@ export function createApp(options: AppOptions): App {
     maxAttempts: config.delivery.maxAttempts,
     renderFor: createJobRenderer({
       getRun: (runId) => runs.get(runId),
+      isOpen: (run) => isRunOpen(run, clock.now()),
       renderSurveyCard: surveyCardActivity,
       renderReminder: reminderActivity,
     }),
   });
-  const participation = new ParticipationRecorder({ deliveries, responses, pseudonyms, logger });
   const surveys = new SurveyService({
     bank: options.questionBank ?? loadQuestionBank(defaultSurveysDir()),
     runs,
@@ -152,18 +159,17 @@ export function createApp(options: AppOptions): App {
     deliveries,
     users,
     pseudonyms,
+    results,
     delivery,
     clock,
     logger,
     privacy: config.privacy,
     defaultLocale: config.defaultLocale,
-    published: digests,
     renderSurveyCard: surveyCardActivity,
     updateProgressCard: (target, run, progress) =>
       messenger.update(target.reference, target.activityId, {
         attachments: [CardFactory.adaptiveCard(progressCard(target.locale, run, progress))],
       }),
-    participation,
     background: (task) => background.run(task),
   });
   const surveyDeps = {
@@ -171,71 +177,87 @@ export function createApp(options: AppOptions): App {
     clock,
     privacy: config.privacy,
   };
-  const digestService = new DigestService({
-    runs,
-    responses,
-    deliveries,
-    ideas: ideaRepository,
-    digests,
-    clock,
-    logger,
-    privacy: config.privacy,
-  });
-  const exportTokens = new ExportTokens(config.pseudonymKey, clock);
+  const digestService = new DigestService({ runs, results, ideas: ideaRepository, clock });
+  const exportTokens = new ExportTokens(keys, clock);
   const reminders = new ReminderService({
     runs,
     deliveries,
+    responses,
     users,
+    pseudonyms,
     claims: digests,
     delivery,
     clock,
     logger,
+    instanceId,
     daysBeforeClose: config.delivery.reminderDaysBeforeClose,
+    atHalfTime: config.delivery.reminderAtHalfTime,
     defaultLocale: config.defaultLocale,
     renderReminder: reminderActivity,
-    reconcileParticipation: (runId) => participation.reconcile(runId),
   });
+  const sealer = new RunSealer({ runs, responses, deliveries, pseudonyms, clock, logger });
   const retention = new RetentionService({
     runs,
     responses,
     deliveries,
+    claims: digests,
+    pseudonyms,
     clock,
     logger,
     retentionMonths: config.privacy.retentionMonths,
   });
-  const postDigest = createDigestPoster({
-    digest: digestService,
-    installation,
-    poster: new ChannelPoster(adapter, config.bot.appId),
-    locale: config.digest.locale,
-  });
   const exports = new RunExport({
     tokens: exportTokens,
-    digest: digestService,
+    results,
     getRun: (runId) => surveys.getRun(runId),
     locale: config.digest.locale,
     publicBaseUrl: config.publicBaseUrl,
-  });
-  const digestScheduler = new DigestScheduler({
-    cron: config.digest.cron,
-    clock,
-    digests,
-    instanceId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
-    logger,
-    // Undefined while Puls is not in the officers' team: the scheduler warns once and tries later.
-    post: postDigest,
   });
   const ideas = new IdeaService({
     ideas: ideaRepository,
     users,
     pseudonyms,
+    keys,
     messenger,
     renderStatusNotice: ideaStatusActivity,
     clock,
     logger,
     defaultLocale: config.defaultLocale,
   });
+  const erasure = new ErasureService({
+    users,
+    runs,
+    deliveries,
+    responses,
+    pseudonyms,
+    ideas,
+    clock,
+    logger,
+  });
+  const installation = new InstallationService({
+    users,
+    channels,
+    erase: (userId) => erasure.erase(userId, { withAnswers: false }),
+    officersTeamId: config.officersTeamId,
+    clock,
+    logger,
+  });
 
+  const postDigest = createDigestPoster({
+    digest: digestService,
+    installation,
+    poster: new ChannelPoster(adapter, config.bot.appId),
+    locale: config.digest.locale,
+  });
+  const digestScheduler = new DigestScheduler({
+    cron: config.digest.cron,
+    clock,
+    digests,
+    instanceId,
+    logger,
+    // Undefined while Puls is not in the officers' team: the scheduler warns once and tries later.
+    post: postDigest,
+  });
   const commands = createCommands({
     config,
     users,
@@ -254,6 +276,7 @@ export function createApp(options: AppOptions): App {
   const actions = createActions({
     config,
     settings,
+    erasure,
     extra: [...surveyActions(surveyDeps), ...ideaActions({ ideas })],
   });
   const directory = new UserDirectory({ users, logger });
@@ -264,6 +287,7 @@ export function createApp(options: AppOptions): App {
     defaultLocale: config.defaultLocale,
   });
   const bot = new PulsBot({
+    allowedTenantIds: config.allowedTenantIds,
     turns,
     commands,
     actions,
@@ -306,15 +330,18 @@ export function createApp(options: AppOptions): App {
     adapter,
     bot,
     http,
-    repositories: { users, channels, runs, responses, deliveries, ideas: ideaRepository, digests },
+    repositories: { users, channels, runs, responses, deliveries, ideas: ideaRepository, digests, secrets },
+    pseudonyms,
+    results,
     surveys,
-    participation,
+    erasure,
     ideas,
     digest: digestService,
     digestScheduler,
     exportTokens,
     retention,
     reminders,
+    sealer,
     background,
     async start(port = config.port, host = config.host) {
       await store.ensureTables();
@@ -332,11 +359,12 @@ export function createApp(options: AppOptions): App {
       digestScheduler.stop();
       retention.stop();
       reminders.stop();
+      sealer.stop();
       await http.close(config.shutdownTimeoutMs);
-      // Queued participation flags and background work get the same grace period; a flag that
-      // does not make it is restored from the responses by the next instance.
+      // Background work gets the same grace period; a delivery that does not finish is resumed by
+      // the next instance.
       await Promise.race([
-        Promise.all([participation.stop(), background.idle()]),
+        background.idle(),
         new Promise((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref()),
       ]);
     },

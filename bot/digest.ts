@@ -30,16 +30,12 @@ export function createDigestPoster(o: {
   return async () => {
     const channel = await o.installation.officersChannel();
     if (!channel) return undefined;
-    return o.poster.post(channel.reference, await digestActivity(o.digest, o.locale, true));
+    return o.poster.post(channel.reference, await digestActivity(o.digest, o.locale));
   };
 }
 
-export async function digestActivity(
-  digest: DigestService,
-  locale: Locale,
-  publish: boolean,
-): Promise<Partial<Activity>> {
-  const view = await digest.build(locale, publish);
+export async function digestActivity(digest: DigestService, locale: Locale): Promise<Partial<Activity>> {
+  const view = await digest.build(locale);
   return {
     attachments: [CardFactory.adaptiveCard(renderDigest(locale, view))],
     summary: `${digestMessages(locale).title} · ${view.weekLabel}`,
@@ -53,9 +49,9 @@ export function digestCommands(deps: DigestHandlerDependencies): CommandSpec[] {
       words: { de: ['digest', 'wochenübersicht'], en: ['weekly digest'] },
       describe: (m) => m.commands.digest,
       officerOnly: true,
-      // A preview is a publication too: it follows, and advances, the same differencing rule.
+      // The same figures as the channel digest: a preview changes nothing.
       handle: async (turn) => {
-        await turn.context.sendActivity(await digestActivity(deps.digest, turn.locale, true));
+        await turn.context.sendActivity(await digestActivity(deps.digest, turn.locale));
       },
     },
     {

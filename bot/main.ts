@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   const port = await app.start();
   app.retention.start();
   app.reminders.start();
+  app.sealer.start();
   app.resumeDeliveries();
   if (config.digest.enabled) {
     app.digestScheduler.start();

@@ -78,10 +78,10 @@ export function surveyCommands(deps: SurveyHandlerDependencies): CommandSpec[] {
           );
           return;
         }
-        for (const run of runs.slice(0, 5)) {
-          await surveys.recordOnDemandDelivery(run.runId, turn.userId);
+        // Nothing is recorded about fetching a card: a write now would tell when this person
+        // is about to answer.
+        for (const run of runs.slice(0, 5))
           await turn.context.sendActivity(surveyCardActivity(run, turn.locale));
-        }
       },
     },
     {
@@ -101,8 +101,7 @@ export function surveyCommands(deps: SurveyHandlerDependencies): CommandSpec[] {
           await sendCard(turn.context, await closeRunCard(turn, args, deps));
           return;
         }
-        const items = (await surveys.listRuns()).filter((i) => i.open);
-        await sendCard(turn.context, renderRuns(turn.locale, { items, closable: true }));
+        await sendCard(turn.context, await runsCard(turn, deps, { openOnly: true }));
       },
     },
     {
@@ -110,12 +109,7 @@ export function surveyCommands(deps: SurveyHandlerDependencies): CommandSpec[] {
       words: { de: ['umfragen'], en: ['surveys'] },
       describe: (m) => m.commands.surveys,
       officerOnly: true,
-      handle: async (turn) => {
-        await sendCard(
-          turn.context,
-          renderRuns(turn.locale, { items: await surveys.listRuns(), closable: true }),
-        );
-      },
+      handle: async (turn) => sendCard(turn.context, await runsCard(turn, deps, {})),
     },
     {
       id: 'results',
@@ -123,11 +117,8 @@ export function surveyCommands(deps: SurveyHandlerDependencies): CommandSpec[] {
       describe: (m) => m.commands.results,
       officerOnly: true,
       handle: async (turn, args) => {
-        const items = await surveys.listRuns();
-        const r = messages(turn.locale).runs;
         if (!args) {
-          const intro = format(r.whichRun, { example: items[0]?.run.runId ?? 'kulturwandel-0112-ab12' });
-          await sendCard(turn.context, renderRuns(turn.locale, { items, intro, closable: false }));
+          await sendCard(turn.context, await runsCard(turn, deps, { pick: true }));
           return;
         }
         const run = await surveys.getRun(args);
@@ -135,17 +126,7 @@ export function surveyCommands(deps: SurveyHandlerDependencies): CommandSpec[] {
           await sendCard(turn.context, runNotFoundCard(turn.locale, args));
           return;
         }
-        const results = await surveys.results(run);
-        await sendCard(
-          turn.context,
-          renderResults(turn.locale, {
-            runId: run.runId,
-            title: pick(run.survey.title, turn.locale),
-            results,
-            closesAt: run.closedAt ?? run.closesAt,
-            open: surveys.isOpen(run),
-          }),
-        );
+        await sendCard(turn.context, renderResults(turn.locale, await surveys.results(run)));
       },
     },
   ];
@@ -179,9 +160,19 @@ export function surveyActions(deps: SurveyHandlerDependencies): ActionSpec[] {
       },
     },
     {
+      verb: 'runs.page',
+      officerOnly: true,
+      handle: (turn, data) =>
+        runsCard(turn, deps, {
+          offset: Number(data.offset),
+          openOnly: data.openOnly === true || data.openOnly === 'true',
+          pick: data.pick === true || data.pick === 'true',
+        }),
+    },
+    {
       verb: 'survey.edit',
       handle: async (turn, _data, runId) => {
-        const access = await surveys.access(runId ?? '', turn.user);
+        const access = await surveys.access(runId ?? '', turn.userId, turn.user);
         if (access.kind !== 'ok') return accessCard(turn.locale, access);
         const answers = await surveys.ownAnswers(access.run, turn.userId);
         return renderSurveyForm(turn.locale, { run: access.run, answers });
@@ -202,7 +193,17 @@ export function surveyActions(deps: SurveyHandlerDependencies): ActionSpec[] {
         );
         const r = messages(turn.locale).runs;
         if (!result.ok) {
-          const error = result.error === 'survey' ? r.surveyRequired : r.closesAtRequired;
+          const error =
+            result.error === 'survey'
+              ? r.surveyRequired
+              : result.error === 'districts'
+                ? r.districtsInvalid
+                : result.error === 'audience'
+                  ? format(r.audienceTooSmall, {
+                      count: result.recipients ?? 0,
+                      k: result.kMin ?? deps.privacy.kMin,
+                    })
+                  : r.closesAtRequired;
           return runStartCard(turn, deps, { ...result.input, error });
         }
         const { run } = result;
@@ -243,6 +244,35 @@ function runStartCard(
     surveyId: previous.surveyId,
     districts: previous.districts,
     error: previous.error,
+  });
+}
+
+/** A page of the runs list: every run, the open ones (to close one), or a pick for `ergebnisse`. */
+async function runsCard(
+  turn: Turn,
+  deps: SurveyHandlerDependencies,
+  options: { offset?: number; openOnly?: boolean; pick?: boolean },
+): Promise<AdaptiveCard> {
+  const offset = Number.isFinite(options.offset) ? Math.max(0, Math.floor(options.offset!)) : 0;
+  const page = await deps.surveys.listRuns({ offset, openOnly: options.openOnly });
+  const r = messages(turn.locale).runs;
+  const intro = options.pick
+    ? format(r.whichRun, { example: page.items[0]?.run.runId ?? 'kulturwandel-0112-ab12' })
+    : undefined;
+  return renderRuns(turn.locale, {
+    items: page.items,
+    intro,
+    closable: !options.pick,
+    kMin: deps.privacy.kMin,
+    more:
+      page.next === undefined
+        ? undefined
+        : {
+            verb: 'runs.page',
+            offset: page.next,
+            openOnly: options.openOnly === true,
+            pick: options.pick === true,
+          },
   });
 }
 

@@ -62,7 +62,8 @@ const envSchema = z
     SHUTDOWN_TIMEOUT_MS: intIn(0, 120000, 10000),
     SEND_RATE_PER_S: intIn(1, 1000, 45),
     SEND_MAX_ATTEMPTS: intIn(1, 50, 8),
-    REMINDER_DAYS_BEFORE_CLOSE: intIn(0, 60, 2),
+    REMINDER_DAYS_BEFORE_CLOSE: intIn(0, 60, 1),
+    REMINDER_AT_HALF_TIME: z.preprocess(emptyToUndefined, boolFlag.default(true)),
     DIGEST_CRON: z.preprocess(
       emptyToUndefined,
       z
@@ -157,8 +158,10 @@ export interface Config {
   readonly delivery: {
     readonly ratePerSecond: number;
     readonly maxAttempts: number;
-    /** 0 turns reminders off. */
+    /** 0 turns the reminder before the close off. */
     readonly reminderDaysBeforeClose: number;
+    /** A reminder at half time as well (never two within 12 hours). */
+    readonly reminderAtHalfTime: boolean;
   };
   readonly digest: { readonly cron: string; readonly locale: 'de' | 'en'; readonly enabled: boolean };
   /** Where people reach this bot (export links): PUBLIC_BASE_URL, else http://HOST:PORT. */
@@ -235,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ratePerSecond: e.SEND_RATE_PER_S,
       maxAttempts: e.SEND_MAX_ATTEMPTS,
       reminderDaysBeforeClose: e.REMINDER_DAYS_BEFORE_CLOSE,
+      reminderAtHalfTime: e.REMINDER_AT_HALF_TIME,
     },
     digest: { cron: e.DIGEST_CRON, locale: e.DIGEST_LOCALE, enabled: e.DIGEST_ENABLED },
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),

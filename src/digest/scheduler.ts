@@ -62,9 +62,10 @@ export class DigestScheduler {
     if (!due || now.getTime() < due.getTime()) return 'not_due';
     const week = isoWeekOf(now);
     try {
-      const record = await digests.getWeek(week.key);
-      if (record?.status === 'posted') return 'already_posted';
-      const etag = await digests.claimWeek(
+      const record = await digests.getTask('week', week.key);
+      if (record?.status === 'done') return 'already_posted';
+      const etag = await digests.claim(
+        'week',
         week.key,
         this.o.instanceId,
         now,
@@ -80,7 +81,7 @@ export class DigestScheduler {
         return 'no_channel';
       }
       this.warnedNoChannel = false;
-      await digests.markPosted(week.key, activityId, clock.now(), etag);
+      await digests.complete('week', week.key, clock.now(), etag, activityId);
       logger.info({ week: week.key, activityId }, 'weekly digest posted');
       return 'posted';
     } catch (err) {

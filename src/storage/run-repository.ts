@@ -16,6 +16,9 @@ interface RunEntity {
   closesAt: Date;
   closedAt?: Date;
   startedBy: string;
+  audienceSize?: number;
+  sealedAt?: Date;
+  purgedAt?: Date;
   progressCard?: string;
 }
 
@@ -48,6 +51,20 @@ export class RunRepository {
     return toRun({ ...e, closedAt: at });
   }
 
+  /** Records that the run's secret was destroyed and its responses rewritten. */
+  async markSealed(runId: string, at: Date): Promise<void> {
+    await this.store
+      .client('runs')
+      .updateEntity({ partitionKey: PARTITION, rowKey: encodeKey(runId), sealedAt: at }, 'Merge');
+  }
+
+  /** Records that retention deleted the run's data. */
+  async markPurged(runId: string, at: Date): Promise<void> {
+    await this.store
+      .client('runs')
+      .updateEntity({ partitionKey: PARTITION, rowKey: encodeKey(runId), purgedAt: at }, 'Merge');
+  }
+
   /** All runs, newest first. Runs are few (a handful a month), so one partition holds them. */
   async list(): Promise<Run[]> {
     const runs: Run[] = [];
@@ -70,6 +87,9 @@ function toEntity(run: Run): RunEntity {
     closesAt: run.closesAt,
     ...(run.closedAt ? { closedAt: run.closedAt } : {}),
     startedBy: run.startedBy,
+    audienceSize: run.audienceSize,
+    ...(run.sealedAt ? { sealedAt: run.sealedAt } : {}),
+    ...(run.purgedAt ? { purgedAt: run.purgedAt } : {}),
     ...(run.progressCard ? { progressCard: JSON.stringify(run.progressCard) } : {}),
   };
 }
@@ -87,6 +107,9 @@ function toRun(e: RunEntity): Run {
     closesAt: new Date(e.closesAt),
     closedAt: e.closedAt ? new Date(e.closedAt) : undefined,
     startedBy: e.startedBy,
+    audienceSize: typeof e.audienceSize === 'number' ? e.audienceSize : 0,
+    ...(e.sealedAt ? { sealedAt: new Date(e.sealedAt) } : {}),
+    ...(e.purgedAt ? { purgedAt: new Date(e.purgedAt) } : {}),
     ...(e.progressCard ? { progressCard: JSON.parse(e.progressCard) as ProgressCardTarget } : {}),
   };
 }

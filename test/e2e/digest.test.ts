@@ -95,8 +95,8 @@ describe('weekly digest', () => {
       await c.stop();
     }
     expect(channelPosts()).toHaveLength(1);
-    const week = await a.app.repositories.digests.getWeek(isoWeekOf(clock.now()).key);
-    expect(week?.status).toBe('posted');
+    const week = await a.app.repositories.digests.getTask('week', isoWeekOf(clock.now()).key);
+    expect(week?.status).toBe('done');
     expect(week?.activityId).toBe(post.conversationId);
   });
 
@@ -104,7 +104,7 @@ describe('weekly digest', () => {
     clock.set('2026-11-30T07:00:01Z'); // next Monday 08:00:01
     const weekKey = isoWeekOf(clock.now()).key;
     expect(
-      await a.app.repositories.digests.claimWeek(weekKey, 'crashed-instance', clock.now(), 10 * 60_000),
+      await a.app.repositories.digests.claim('week', weekKey, 'crashed-instance', clock.now(), 10 * 60_000),
     ).toBeDefined();
     expect(await b.app.digestScheduler.tick()).toBe('claimed_elsewhere');
     clock.advance(11 * 60_000);
