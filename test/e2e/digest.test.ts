@@ -171,17 +171,19 @@ describe('weekly digest', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
     const csv = await res.text();
-    expect(csv).toContain('respondents";7');
+    // German headers, the figures as German spreadsheets read them.
+    expect(csv.split('\r\n')[0]).toContain('"Bereich";"Frage-ID";"Frage"');
+    expect(csv).toContain('"Teilnehmende";7');
     expect(csv).toContain('Ich habe die Werkzeuge, die ich brauche.');
     // Aggregates only: no free text, no pseudonym.
     expect(csv).not.toMatch(/[0-9a-f]{64}/);
 
-    // The first run was shown in the digest while open at 7 respondents and closed at 7: its final
-    // figures would differ from the shown ones by changed answers only, so they stay withheld.
+    // The first run was shown in the digest while it was open: once closed, its final figures come
+    // out all the same — a view of an open run shows participation only, so nothing is withheld.
     await a.send(message(officer, `umfrage beenden ${runId}`, a.serviceUrl));
-    const withheld = await (await fetch(`${a.botUrl}${await exportPath(runId)}`)).text();
-    expect(withheld).toContain('withheld: tooFewNew');
-    expect(withheld).not.toContain('Ich habe die Werkzeuge');
+    const final = await (await fetch(`${a.botUrl}${await exportPath(runId)}`)).text();
+    expect(final).toContain('Ich habe die Werkzeuge');
+    expect(final).toMatch(/"likert5";"gesamt";\d+;\d/);
 
     expect((await fetch(`${a.botUrl}${path.slice(0, -2)}xx`)).status).toBe(403);
     expect((await fetch(`${a.botUrl}/api/export/not-a-token`)).status).toBe(403);
