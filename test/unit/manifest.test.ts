@@ -124,7 +124,15 @@ describe('Teams app manifest', () => {
 
   it('when the command lists are read, then every listed command is one the bot understands', () => {
     const router = createCommands({
-      config: { privacy: { kMin: 5, kText: 10, retentionMonths: 24 } },
+      config: {
+        privacy: { kMin: 5, kText: 10, retentionMonths: 24 },
+        privacyNotice: {
+          controller: undefined,
+          dpoContact: undefined,
+          legalBasis: undefined,
+          contact: undefined,
+        },
+      },
       users: undefined as never,
       installation: undefined as never,
       extra: [
@@ -159,6 +167,36 @@ describe('Teams app manifest', () => {
     expect(manifest.localizationInfo?.additionalLanguages).toEqual([{ languageTag: 'en', file: 'en.json' }]);
     expect(manifest.permissions).toEqual(['identity', 'messageTeamMembers']);
     expect(manifest.validDomains).toEqual([]);
+  });
+
+  it('when the texts speak of privacy, then answers are pseudonymous, anonymous only after a survey has closed', () => {
+    const manifest = loadManifest(BOT_ID) as { description: { full: string } };
+    const en = JSON.parse(readFileSync(manifestFile('en.json'), 'utf8')) as Record<string, string>;
+    const texts = [
+      { text: manifest.description.full, stored: 'pseudonym gespeichert', closed: 'nach dem Ende' },
+      { text: en['description.full']!, stored: 'under a pseudonym', closed: 'after a survey has closed' },
+    ];
+    for (const { text, stored, closed } of texts) {
+      expect(text).toContain(stored);
+      // Every sentence that calls answers anonymous says that this holds once the survey has closed.
+      const sentences = text.split(/(?<=[.!?])\s+/).filter((x) => /(?<!pseud)onym/i.test(x));
+      expect(sentences.length).toBeGreaterThan(0);
+      for (const sentence of sentences) expect(sentence).toContain(closed);
+    }
+    // In the command lists only ideas may be submitted anonymously (without a name).
+    const descriptions = [
+      ...(bot().commandLists ?? []).flatMap((l) =>
+        l.commands.map((c) => ({ title: c.title, d: c.description })),
+      ),
+      ...Object.entries(en)
+        .filter(([key]) => key.endsWith('.description'))
+        .map(([key, d]) => ({ title: key, d })),
+    ];
+    const anonymous = descriptions.filter((x) => /(?<!pseud)anonym/i.test(x.d));
+    expect(anonymous.map((x) => x.d)).toEqual([
+      'Eine Idee einreichen, auch anonym',
+      'Submit an idea, anonymously if you like',
+    ]);
   });
 
   it('when en.json is validated, then it matches the Localization schema of the same version', async () => {
