@@ -81,6 +81,7 @@ export interface App {
   readonly results: ResultsService;
   readonly surveys: SurveyService;
   readonly erasure: ErasureService;
+  readonly installation: InstallationService;
   readonly ideas: IdeaService;
   readonly digest: DigestService;
   /** Started by main() when DIGEST_ENABLED; tests call tick() with their own clock. */
@@ -335,6 +336,7 @@ export function createApp(options: AppOptions): App {
     results,
     surveys,
     erasure,
+    installation,
     ideas,
     digest: digestService,
     digestScheduler,

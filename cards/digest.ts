@@ -91,9 +91,13 @@ function cardData(locale: Locale, view: DigestView, level: Level) {
     noRunsText: runs.length === 0 ? s.noRuns : '',
     participation: runs.map((r) => ({
       title: truncate(pick(r.title, locale), DIGEST_LIMITS.titleChars),
-      value: ` · ${participationLines(r, '', locale, s)
-        .map((p) => p.text)
-        .join(' · ')}`,
+      value: ` · ${
+        r.participation.withheld
+          ? format(s.smallAudience, { k: r.kMin })
+          : participationLines(r, '', locale, s)
+              .map((p) => p.text)
+              .join(' · ')
+      }`,
     })),
     runs: runs.map((r, i) => runView(r, `r${i}.`, locale, s, level)),
     changeHint: anyChange ? s.changeHint : '',
@@ -207,7 +211,15 @@ function questionView(
   let bars: { key: string; label: string; count: number }[] = [];
   switch (q.type) {
     case 'likert5': {
-      bars = q.distribution.map((d) => ({ key: d.key, label: d.key, count: d.count }));
+      const ends = q.scale && { '1': pick(q.scale.low, locale), '5': pick(q.scale.high, locale) };
+      bars = q.distribution.map((d) => {
+        const end = ends?.[d.key as '1' | '5'];
+        return {
+          key: d.key,
+          label: end ? `${d.key} – ${truncate(end, DIGEST_LIMITS.optionChars)}` : d.key,
+          count: d.count,
+        };
+      });
       if (q.noAnswer) bars.push({ key: '0', label: s.noAnswer, count: q.noAnswer });
       if (q.mean !== undefined) {
         view.figures.push({
@@ -263,7 +275,11 @@ function questionView(
   if (!level.distributions || bars.length === 0) return view;
   view.chart = level.charts;
   view.chartTitle = text;
-  view.bars = bars.map((b) => ({ x: b.label, y: answered > 0 ? Math.round((100 * b.count) / answered) : 0 }));
+  // Likert axes show the values only; the lines beside the chart name the scale's ends.
+  view.bars = bars.map((b) => ({
+    x: q.type === 'likert5' ? (b.key === '0' ? s.noAnswer : b.key) : b.label,
+    y: answered > 0 ? Math.round((100 * b.count) / answered) : 0,
+  }));
   view.lines = bars.map((b) => ({
     id: figureIds.count(prefix, q.questionId, b.key),
     text: `${b.label}: ${integer(b.count, locale)} (${shareOf(b.count, answered, locale)})`,

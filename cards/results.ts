@@ -145,7 +145,11 @@ function questionView(
     }
     case 'likert5': {
       view.hint = answeredText;
-      view.rows = q.distribution.map((d) => row(d.key, d.key, d.count));
+      const ends = q.scale && { '1': pick(q.scale.low, locale), '5': pick(q.scale.high, locale) };
+      view.rows = q.distribution.map((d) => {
+        const end = ends?.[d.key as '1' | '5'];
+        return row(d.key, end ? `${d.key} – ${end}` : d.key, d.count);
+      });
       if (q.noAnswer) view.rows.push(row('0', s.noAnswer, q.noAnswer));
       if (q.mean !== undefined) {
         view.figures.push({

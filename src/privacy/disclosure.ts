@@ -65,6 +65,8 @@ export interface QuestionFigures {
   type: Question['type'];
   field: FieldOfAction;
   text: LocalisedText;
+  /** Likert and NPS: what the ends of the scale mean (from the definition). */
+  scale?: { low: LocalisedText; high: LocalisedText };
   /** Set when the question is suppressed: then nothing below is given. */
   hidden?: 'tooFewRespondents' | 'tooFewTexts';
   /** Respondents who answered it (likert: "keine Angabe" included; text: writers). */
@@ -240,6 +242,11 @@ export function discloseRun(ctx: RunContext, counts: ResponseCounts, agg?: RunAg
   return figures;
 }
 
+/** Participation only, as lists of runs show it: open or closed, from the counts alone. */
+export function discloseParticipation(ctx: RunContext, counts: ResponseCounts): ParticipationFigures {
+  return participation(counts, ctx, effectiveK(ctx.kMin));
+}
+
 function participation(counts: ResponseCounts, ctx: RunContext, k: number): ParticipationFigures {
   const base = { audience: ctx.audience, delivered: ctx.delivered, districts: [] };
   if (ctx.audience < k) return { ...base, withheld: 'smallAudience' };
@@ -305,7 +312,14 @@ function questionFigures(
   kText: number,
   runId: string,
 ): QuestionFigures {
-  const base = { questionId: q.id, type: q.type, field: q.field, text: q.text, distribution: [] };
+  const base = {
+    questionId: q.id,
+    type: q.type,
+    field: q.field,
+    text: q.text,
+    distribution: [],
+    ...((q.type === 'likert5' || q.type === 'nps') && q.labels ? { scale: q.labels } : {}),
+  };
   if (t.kind === 'text') {
     if (t.answered < kText) return { ...base, hidden: 'tooFewTexts' };
     return { ...base, answered: t.answered, texts: shuffled(texts, runId, q.id) };

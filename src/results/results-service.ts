@@ -4,7 +4,13 @@
 // figures never change, so they are computed once and kept.
 import type { Clock } from '../clock';
 import { DISTRICTS } from '../domain/vocabulary';
-import { discloseRun, type ParticipationFigures, type RunFigures } from '../privacy/disclosure';
+import {
+  discloseParticipation,
+  discloseRun,
+  type ParticipationFigures,
+  type RunContext,
+  type RunFigures,
+} from '../privacy/disclosure';
 import type { DeliveryCounts, DeliveryRepository } from '../storage/delivery-repository';
 import type { ResponseRepository } from '../storage/response-repository';
 import type { RunRepository } from '../storage/run-repository';
@@ -51,35 +57,26 @@ export class ResultsService {
    * counts (sent, failed, pending: about Teams, not about answers).
    */
   async participation(run: Run): Promise<{ participation: ParticipationFigures; delivery: DeliveryCounts }> {
-    const delivery = await this.o.deliveries.counts(run.runId);
-    return { participation: (await this.compute(run, {}, true, delivery)).participation, delivery };
+    const [delivery, respondents] = await Promise.all([
+      this.o.deliveries.counts(run.runId),
+      this.o.responses.count(run.runId),
+    ]);
+    return { participation: discloseParticipation(this.context(run, delivery), { respondents }), delivery };
   }
 
-  private async compute(
-    run: Run,
-    options: FiguresOptions,
-    countsOnly: boolean,
-    knownDelivery?: DeliveryCounts,
-  ): Promise<RunFigures> {
+  private async compute(run: Run, options: FiguresOptions, countsOnly: boolean): Promise<RunFigures> {
     const open = isRunOpen(run, this.o.clock.now());
+    // While a run is open its counts are all that may be shown: its answers are not even read.
     const agg = countsOnly ? undefined : new RunAggregator(run.survey);
     const [delivery, respondents, districts, previous] = await Promise.all([
-      knownDelivery ?? this.o.deliveries.counts(run.runId),
+      this.o.deliveries.counts(run.runId),
       agg ? this.aggregate(run, agg) : this.o.responses.count(run.runId),
       options.participationByDistrict ? this.o.responses.districtCounts(run.runId) : undefined,
-      open || countsOnly ? undefined : this.previousOf(run),
+      open ? undefined : this.previousOf(run),
     ]);
     return discloseRun(
       {
-        runId: run.runId,
-        surveyId: run.survey.id,
-        title: run.survey.title,
-        open,
-        closesAt: run.closedAt ?? run.closesAt,
-        audience: run.audienceSize,
-        delivered: delivery.sent,
-        kMin: this.o.privacy.kMin,
-        kText: this.o.privacy.kText,
+        ...this.context(run, delivery),
         participationByDistrict: options.participationByDistrict,
         previous,
       },
@@ -89,6 +86,21 @@ export class ResultsService {
       },
       agg,
     );
+  }
+
+  private context(run: Run, delivery: DeliveryCounts): RunContext {
+    return {
+      runId: run.runId,
+      surveyId: run.survey.id,
+      title: run.survey.title,
+      open: isRunOpen(run, this.o.clock.now()),
+      closesAt: run.closedAt ?? run.closesAt,
+      // Runs stored before the audience was recorded: everyone their delivery job went to.
+      audience: run.audienceSize ?? delivery.recipients,
+      delivered: delivery.sent,
+      kMin: this.o.privacy.kMin,
+      kText: this.o.privacy.kText,
+    };
   }
 
   private async aggregate(run: Run, agg: RunAggregator): Promise<number> {

@@ -211,17 +211,15 @@ export class IdeaRepository {
   // --- owners: who submitted an idea, sealed; kept while it is open (named ideas: until erasure) -
 
   async setOwner(link: OwnerLink): Promise<void> {
-    await this.store
-      .client('ideaowners')
-      .upsertEntity(
-        {
-          partitionKey: OWNER_PARTITION,
-          rowKey: link.ideaId,
-          sealedUserId: link.sealedUserId,
-          named: link.named,
-        },
-        'Replace',
-      );
+    await this.store.client('ideaowners').upsertEntity(
+      {
+        partitionKey: OWNER_PARTITION,
+        rowKey: link.ideaId,
+        sealedUserId: link.sealedUserId,
+        named: link.named,
+      },
+      'Replace',
+    );
   }
 
   async getOwner(ideaId: string): Promise<OwnerLink | undefined> {

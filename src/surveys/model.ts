@@ -18,8 +18,11 @@ export interface Run {
   closedAt: Date | undefined;
   /** The officer who started it (an AAD object id): runs are not answers. */
   startedBy: string;
-  /** How many people the run was sent to when it started (participation is shown from K on). */
-  audienceSize: number;
+  /**
+   * How many people the run was sent to when it started (participation is shown from K on).
+   * Undefined for runs stored before it was recorded.
+   */
+  audienceSize?: number;
   /** When the run's secret was destroyed and its responses rewritten (see RunSealer). */
   sealedAt?: Date;
   /** When retention deleted its responses and delivery records. */

@@ -65,7 +65,9 @@ describe('retention', () => {
       [{ userId: 'u1', reference: {}, locale: 'de' as const }],
       clock.now(),
     );
-    expect(await claims.claim('reminder', reminderJobId('old-run', 'last'), 'i', clock.now(), 1000)).toBeDefined();
+    expect(
+      await claims.claim('reminder', reminderJobId('old-run', 'last'), 'i', clock.now(), 1000),
+    ).toBeDefined();
     const retention = new RetentionService({
       runs,
       responses,

@@ -243,7 +243,10 @@ describe('renderDigest', () => {
         data.forEach((point, i) => {
           expect(typeof point.y).toBe('number');
           // "label: count (share)": the chart's bar is the share of the line beside it.
-          expect(lines[i]!.text).toMatch(new RegExp(`^${escape(point.x)}: \\d+ \\(${point.y}\\s?%\\)$`));
+          // (A likert bar is labelled by its value; its line names the scale's end as well.)
+          expect(lines[i]!.text).toMatch(
+            new RegExp(`^${escape(point.x)}( – [^:]+)?: \\d+ \\(${point.y}\\s?%\\)$`),
+          );
         });
       }
     },
