@@ -66,6 +66,7 @@ const MISSING_PERMISSION = /Authorization_RequestDenied|scope|permission|not all
 
 export class GraphInstaller implements RecipientInstaller {
   private readonly sleep: (ms: number) => Promise<void>;
+  private unreachableIds: Promise<Set<string>> | undefined;
   /** Installs made, 409s met, people recorded unreachable (since start). */
   readonly stats = { installed: 0, alreadyInstalled: 0, unreachable: 0 };
 
@@ -108,8 +109,16 @@ export class GraphInstaller implements RecipientInstaller {
         true,
       );
     }
-    await this.o.repository.clearUnreachable(id);
+    const unreachable = await this.knownUnreachable();
+    if (unreachable.delete(id)) await this.o.repository.clearUnreachable(id);
     return { kind: 'reachable', installedNow, reference: await this.referenceFor(id, chat.body.id) };
+  }
+
+  /** Who is recorded as unreachable, read once: a reached person's record goes without a storage call per person. */
+  private knownUnreachable(): Promise<Set<string>> {
+    this.unreachableIds ??= this.o.repository.unreachable().then((m) => new Set(m.keys()));
+    this.unreachableIds.catch(() => (this.unreachableIds = undefined));
+    return this.unreachableIds;
   }
 
   /** The installation of this app for the user; Graph may list a fresh one a moment late. */
@@ -166,6 +175,7 @@ export class GraphInstaller implements RecipientInstaller {
     }
     this.stats.unreachable++;
     await this.o.repository.markUnreachable(userId, reason, this.o.clock.now());
+    (await this.knownUnreachable()).add(userId);
     this.o.logger.debug({ reason, status }, 'person cannot be reached through Teams');
     return { kind: 'unreachable', reason, detail };
   }
