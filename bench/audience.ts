@@ -141,7 +141,7 @@ export async function benchAudience(): Promise<void> {
     const syncMs = performance.now() - t0;
     const syncReq = delta(before, snapshot(sim));
     console.log(
-      `  sync (full):   ${fmtS(syncMs)}, ${report.members} members stored, ${report.pages} pages, Graph requests ${JSON.stringify(syncReq.byRoute)}, 429s ${syncReq.throttled}`,
+      `  sync (full):   ${fmtS(syncMs)} (${(report.members / (syncMs / 1000)).toFixed(0)} rows/s), ${report.members} members stored, ${report.pages} pages, Graph requests ${JSON.stringify(syncReq.byRoute)}, 429s ${syncReq.throttled}`,
     );
     console.log(
       `                 at Graph's real limits (8,000 resource units per 10 s): ${projectedSeconds({ directory: report.pages, 'teams-read': 0, 'teams-write': 0 }, GRAPH_DOCUMENTED_LIMITS).toFixed(2)} s of Graph budget; the table writes take the time`,
@@ -233,8 +233,13 @@ export async function benchAudience(): Promise<void> {
     console.log(
       `  Graph total: ${sim.requests} requests, 429s ${sim.throttled} (${JSON.stringify(sim.throttledBy())}), peak units per window ${JSON.stringify(sim.peakUnits())} of ${JSON.stringify(Object.fromEntries(Object.entries(sim.limits()).map(([k, l]) => [k, l.units])))}`,
     );
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const retained = gc
+      ? `, heap after a full GC ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MB`
+      : '';
     console.log(
-      `  peak RSS ${(peakRss / 1048576).toFixed(0)} MB, peak heap ${(peakHeap / 1048576).toFixed(0)} MB (bench process: Puls' directory code + the Graph simulator with ${USERS} users)`,
+      `  peak RSS ${(peakRss / 1048576).toFixed(0)} MB, peak heap ${(peakHeap / 1048576).toFixed(0)} MB${retained} (bench process: Puls' directory code + the Graph simulator with ${USERS} users; NODE_OPTIONS=--expose-gc for the figure after GC)`,
     );
   } finally {
     await sim.stop();

@@ -10,6 +10,9 @@ import type { DirectoryRepository, DirectoryUser } from '../storage/directory-re
 import type { DistrictMapping } from './district-mapping';
 import { GraphError, type GraphClient } from './graph-client';
 
+/** Changes written to the table at once (about 60 rows per partition and transaction). */
+const FLUSH_ROWS = 2_000;
+
 export type DistrictAttribute = 'companyName' | 'department' | 'officeLocation';
 
 export interface DirectorySyncOptions {
@@ -196,30 +199,43 @@ export class DirectorySync {
       pages: 0,
       deltaLink: '',
     };
-    for await (const page of graph.pages<DeltaUser>({ url, cost: 1 })) {
-      report.pages++;
+    // Changes are buffered over pages so that each table transaction carries many rows of its partition
+    // (a page of 200 people spreads over 32 partitions); the last change of a person in the round wins.
+    const pending = new Map<string, DirectoryUser | 'remove'>();
+    const flush = async () => {
       const upserts: DirectoryUser[] = [];
       const removals: string[] = [];
+      for (const [id, change] of pending) {
+        if (change === 'remove') removals.push(id);
+        else upserts.push(change);
+      }
+      pending.clear();
+      await repository.upsertMany(upserts);
+      report.members += upserts.length;
+      report.removed += await repository.deleteMany(removals);
+    };
+    for await (const page of graph.pages<DeltaUser>({ url, cost: 1 })) {
+      report.pages++;
       for (const item of page.value) {
         const id = item.id.toLowerCase();
         // Disabled accounts and guests are never in an audience: they have no row.
         if (!item['@removed'] && item.accountEnabled === true && item.userType === 'Member') {
-          upserts.push({ userId: id, district: mapping.resolve(item[attribute]) });
+          pending.set(id, { userId: id, district: mapping.resolve(item[attribute]) });
           seen.add(id);
         } else {
           seen.delete(id);
-          if (!full || known.has(id)) removals.push(id);
+          if (!full || known.has(id)) pending.set(id, 'remove');
+          else pending.delete(id);
         }
       }
-      await repository.upsertMany(upserts);
-      report.members += upserts.length;
-      report.removed += await repository.deleteMany(removals);
+      if (pending.size >= FLUSH_ROWS) await flush();
       if (clock.now().getTime() >= lease.renewAt) {
         lease.etag = await repository.renewSync(lease.etag, clock.now(), leaseMs);
         lease.renewAt = clock.now().getTime() + leaseMs / 2;
       }
       if (page.deltaLink) report.deltaLink = page.deltaLink;
     }
+    await flush();
     if (!report.deltaLink)
       throw new GraphError(undefined, 'NoDeltaLink', 'the delta round ended without a deltaLink', true);
     if (full) {

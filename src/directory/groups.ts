@@ -36,6 +36,8 @@ export class EntraGroups implements GroupDirectory {
       $search: `"displayName:${term}"`,
       $select: 'id,displayName',
       $top: String(Math.max(1, Math.min(limit, 100))),
+      // An advanced query: Graph wants $count with ConsistencyLevel: eventual.
+      $count: 'true',
     });
     const page = await this.graph.json<{ value?: GroupSummary[] }>({
       url: `/groups?${params.toString()}`,
