@@ -135,7 +135,8 @@ const envSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['GRAPH_ENABLED'],
-        message: 'needs MicrosoftAppId (the bot identity reads the directory), or GRAPH_BASE_URL for a simulator',
+        message:
+          'needs MicrosoftAppId (the bot identity reads the directory), or GRAPH_BASE_URL for a simulator',
       });
     }
     if (env.GRAPH_ENABLED && env.MicrosoftAppId && !hasGraphCredential(env)) {
