@@ -1,5 +1,6 @@
 // npm run bench: every benchmark, printing figures (never asserting them).
 import { benchAnswerLatency } from './answer-latency';
+import { benchAudience } from './audience';
 import { benchDelivery } from './delivery';
 import { benchDigest } from './digest';
 import { benchSimilarIdeas } from './similar-ideas';
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
     ideas: benchSimilarIdeas,
     digest: benchDigest,
     delivery: benchDelivery,
+    audience: benchAudience,
   };
   for (const [name, bench] of Object.entries(benches)) {
     if (only && only !== name) continue;

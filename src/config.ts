@@ -75,6 +75,15 @@ const envSchema = z
     DIGEST_ENABLED: z.preprocess(emptyToUndefined, boolFlag.default(true)),
     PUBLIC_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
     PULS_REQUIRE_SECRETS: z.preprocess(emptyToUndefined, boolFlag.default(false)),
+    GRAPH_ENABLED: z.preprocess(emptyToUndefined, boolFlag.optional()),
+    GRAPH_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    DISTRICT_SOURCE_ATTRIBUTE: z.preprocess(
+      emptyToUndefined,
+      z.enum(['companyName', 'department', 'officeLocation']).default('companyName'),
+    ),
+    DISTRICT_MAPPING_FILE: z.preprocess(emptyToUndefined, z.string().default('config/district-mapping.json')),
+    TEAMS_CATALOG_APP_ID: optionalString,
+    DIRECTORY_SYNC_HOURS: intIn(1, 168, 6),
   })
   .superRefine((env, ctx) => {
     if (env.MicrosoftAppId && !env.MicrosoftAppPassword && env.MicrosoftAppType !== 'UserAssignedMSI') {
@@ -114,6 +123,29 @@ const envSchema = z
         code: 'custom',
         path: ['ALLOWED_TENANT_IDS'],
         message: 'is required when MicrosoftAppId is set (the Entra tenant ids whose staff Puls serves)',
+      });
+    }
+    if (env.GRAPH_BASE_URL && /^http:/i.test(env.GRAPH_BASE_URL) && !isLoopbackUrl(env.GRAPH_BASE_URL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GRAPH_BASE_URL'],
+        message: 'must use https (plain http only for a local simulator on 127.0.0.1 or localhost)',
+      });
+    }
+    if (env.GRAPH_ENABLED && !env.MicrosoftAppId && !env.GRAPH_BASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GRAPH_ENABLED'],
+        message:
+          'needs MicrosoftAppId (the bot identity reads the directory), or GRAPH_BASE_URL for a simulator',
+      });
+    }
+    if (env.GRAPH_ENABLED && env.MicrosoftAppId && !hasGraphCredential(env)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MicrosoftAppTenantId'],
+        message:
+          'is required for the directory (Microsoft Graph) unless ALLOWED_TENANT_IDS names exactly one tenant',
       });
     }
     if (env.K_TEXT < env.K_MIN) {
@@ -166,6 +198,20 @@ export interface Config {
   readonly digest: { readonly cron: string; readonly locale: 'de' | 'en'; readonly enabled: boolean };
   /** Where people reach this bot (export links): PUBLIC_BASE_URL, else http://HOST:PORT. */
   readonly publicBaseUrl: string;
+  /** Entra ID through Microsoft Graph: directory sync, Entra groups, proactive installation. */
+  readonly directory: {
+    /** GRAPH_ENABLED, else on with a MicrosoftAppId that can get a Graph token, or with a GRAPH_BASE_URL (simulator). */
+    readonly enabled: boolean;
+    /** GRAPH_BASE_URL without a trailing slash; default https://graph.microsoft.com/v1.0. */
+    readonly graphBaseUrl: string;
+    /** The tenant whose directory is read (client-secret credential): MicrosoftAppTenantId or the one allowed tenant. */
+    readonly tenantId: string | undefined;
+    readonly districtSourceAttribute: 'companyName' | 'department' | 'officeLocation';
+    readonly districtMappingFile: string;
+    /** The app's id in the organisation's app catalog; unset = no proactive installation. */
+    readonly catalogAppId: string | undefined;
+    readonly syncIntervalMs: number;
+  };
 }
 
 /** The key used when no PSEUDONYM_KEY is configured on a local, unauthenticated run. Never used in Teams. */
@@ -242,6 +288,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     digest: { cron: e.DIGEST_CRON, locale: e.DIGEST_LOCALE, enabled: e.DIGEST_ENABLED },
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
+    directory: {
+      enabled: directoryEnabled(e),
+      graphBaseUrl: (e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com/v1.0').replace(/\/+$/, ''),
+      tenantId: graphTenantOf(e),
+      districtSourceAttribute: e.DISTRICT_SOURCE_ATTRIBUTE,
+      districtMappingFile: e.DISTRICT_MAPPING_FILE,
+      catalogAppId: e.TEAMS_CATALOG_APP_ID,
+      syncIntervalMs: e.DIRECTORY_SYNC_HOURS * 3_600_000,
+    },
   };
   return deepFreeze(config);
 }
@@ -259,6 +314,38 @@ function allowedTenants(e: z.infer<typeof envSchema>): ReadonlySet<string> | und
         : [];
   if (ids.length === 0) return undefined;
   return new Set(ids.map((id) => id.toLowerCase()));
+}
+
+/** The variables the directory settings depend on (the schema's output for them). */
+interface DirectoryEnv {
+  GRAPH_ENABLED?: boolean | undefined;
+  GRAPH_BASE_URL?: string | undefined;
+  MicrosoftAppId?: string | undefined;
+  MicrosoftAppTenantId?: string | undefined;
+  MicrosoftAppType: string;
+  ALLOWED_TENANT_IDS: string[];
+}
+
+/**
+ * Directory features: GRAPH_ENABLED when given; else on when the bot identity can get a Graph token
+ * (a MicrosoftAppId with a managed identity or a known tenant), or when GRAPH_BASE_URL names a simulator.
+ */
+function directoryEnabled(e: DirectoryEnv): boolean {
+  return e.GRAPH_ENABLED ?? Boolean((e.MicrosoftAppId && hasGraphCredential(e)) || e.GRAPH_BASE_URL);
+}
+
+/** A managed identity needs no tenant; a client secret needs the directory's tenant. */
+function hasGraphCredential(e: DirectoryEnv): boolean {
+  return e.MicrosoftAppType === 'UserAssignedMSI' || graphTenantOf(e) !== undefined;
+}
+
+function graphTenantOf(e: DirectoryEnv): string | undefined {
+  return e.MicrosoftAppTenantId ?? (e.ALLOWED_TENANT_IDS.length === 1 ? e.ALLOWED_TENANT_IDS[0] : undefined);
+}
+
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

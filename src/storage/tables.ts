@@ -15,6 +15,7 @@ export const TABLE_NAMES = [
   'ideaowners',
   'digests',
   'secrets',
+  'directory',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
