@@ -49,7 +49,7 @@ describe('runDigestCsv', () => {
     };
     const few = rows.map((r, i) => ({
       ...r,
-      answers: { ...r.answers, ...(i < 4 ? {} : { comment: undefined }) },
+      answers: { ...r.answers, ...(i < 4 ? { comment: 'Ein Text' } : {}) },
     }));
     const csv = runDigestCsv(runFigures(survey, few), 'de');
     expect(csv).toContain(`"'=SUMME(A1)"`);
