@@ -192,7 +192,9 @@ export function mountTab(server: Server, options: TabRouteOptions): void {
     if (!results) throw notFound('run');
     return results;
   });
-  api('get', 'ideas', ({ req }) => data.ideaBoard(parse(schemas.ideaFilter, req.query)));
+  api('get', 'ideas', ({ req }) =>
+    data.ideaBoard(parse(schemas.ideaFilter, Object.fromEntries(new URLSearchParams(req.getQuery())))),
+  );
   api('get', 'ideas/:ideaId', async ({ param }) => {
     const detail = await data.ideaDetail(param('ideaId'));
     if (!detail) throw notFound('idea');

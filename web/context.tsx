@@ -21,15 +21,22 @@ export function useTab(): TabContextValue {
 export type Loaded<T> =
   { state: 'loading' } | { state: 'error'; error: ApiError } | { state: 'ready'; data: T };
 
-/** Loads `path` from the API; reload() fetches it again (after an action). */
+/**
+ * Loads `path` from the API; reload() fetches it again (after an action) and keeps showing the data
+ * it has until the new data is there, so that nothing the user works with (or their focus) vanishes.
+ */
 export function useLoad<T>(path: string | undefined): [Loaded<T>, () => void] {
   const { api } = useTab();
   const [result, setResult] = useState<Loaded<T>>({ state: 'loading' });
   const [generation, setGeneration] = useState(0);
+  const [loadedPath, setLoadedPath] = useState(path);
   useEffect(() => {
     if (path === undefined) return;
     let cancelled = false;
-    setResult({ state: 'loading' });
+    if (path !== loadedPath) {
+      setLoadedPath(path);
+      setResult({ state: 'loading' });
+    }
     api.get<T>(path).then(
       (data) => !cancelled && setResult({ state: 'ready', data }),
       (err: unknown) =>
@@ -42,6 +49,7 @@ export function useLoad<T>(path: string | undefined): [Loaded<T>, () => void] {
     return () => {
       cancelled = true;
     };
+    // loadedPath only tells a new path from a reload of the same one.
   }, [api, path, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return [result, reload];

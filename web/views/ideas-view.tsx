@@ -20,7 +20,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ApiError } from '../api';
 import { FeatureUnavailableBar, Load } from '../components/status';
 import { useLoad, useTab } from '../context';
@@ -193,6 +193,12 @@ function IdeaDialog({ ideaId, onClose }: { ideaId: string; onClose: (changed: bo
   const [feedback, setFeedback] = useState('');
   const [message, setMessage] = useState<{ intent: 'success' | 'error' | 'warning'; text: string }>();
   const [changed, setChanged] = useState(false);
+  const messageRef = useRef<HTMLDivElement>(null);
+  // After a save the form resets (its button is disabled again): keep the keyboard focus in the
+  // dialog, on the outcome, so that it is read out and Escape still closes the dialog.
+  useEffect(() => {
+    if (message) messageRef.current?.focus();
+  }, [message]);
 
   const save = async (idea: IdeaCardView) => {
     if (!to) return;
@@ -251,7 +257,7 @@ function IdeaDialog({ ideaId, onClose }: { ideaId: string; onClose: (changed: bo
                     ))}
                   </ol>
                   {message && (
-                    <MessageBar intent={message.intent} role="status">
+                    <MessageBar intent={message.intent} role="status" ref={messageRef} tabIndex={-1}>
                       <MessageBarBody>{message.text}</MessageBarBody>
                     </MessageBar>
                   )}
