@@ -34,7 +34,7 @@ export interface ParticipationView {
   reach: { reached: number; audience: number } | undefined;
   overall: { answered: number; delivered: number; rate: number };
   /** Only groups of at least K_MIN; the others are listed as suppressed. */
-  byDistrict: { district: District; answered: number | undefined; suppressed: boolean }[];
+  byDistrict: { district: District; answered: Figure; suppressed: boolean }[];
 }
 
 export interface RunSummaryView {
@@ -62,19 +62,25 @@ export interface SurveyOptionView {
   minutes: number;
 }
 
-/** One row of a chart and its table: a label and one value per series; undefined = suppressed. */
+/**
+ * Suppressed figures are `null` (JSON has no undefined: inside an array it would turn into null
+ * anyway, and a missing property could be mistaken for a bug).
+ */
+export type Figure = number | null;
+
+/** One row of a chart and its table: a label and one value per series; null = suppressed. */
 export interface ChartRowView {
   label: string;
-  values: (number | undefined)[];
+  values: Figure[];
 }
 
 export interface QuestionResultView {
   questionId: string;
   text: LocalisedTextView;
   type: 'likert5' | 'single' | 'multi' | 'text' | 'nps';
-  answered: number | undefined;
-  /** Mean (likert) or NPS score; undefined when suppressed or not applicable. */
-  score: number | undefined;
+  answered: Figure;
+  /** Mean (likert) or NPS score; null when suppressed or not applicable. */
+  score: Figure;
   distribution: { series: string[]; rows: ChartRowView[] };
   suppressed: boolean;
 }
@@ -85,11 +91,11 @@ export interface RunResultsView {
   respondents: number;
   questions: QuestionResultView[];
   /** Field-of-action index 0–100. */
-  fieldIndex: { field: FieldOfAction; index: number | undefined }[];
+  fieldIndex: { field: FieldOfAction; index: Figure }[];
   /** The same survey's earlier shown runs, oldest first. */
-  trend: { runId: string; closesAt: string; index: number | undefined }[];
-  /** District × question; undefined cells are suppressed and shown as such. */
-  heatmap: { districts: District[]; questions: string[]; cells: (number | undefined)[][] };
+  trend: { runId: string; closesAt: string; index: Figure }[];
+  /** District × question; null cells are suppressed and shown as such. */
+  heatmap: { districts: District[]; questions: string[]; cells: Figure[][] };
 }
 
 export interface IdeaCardView {

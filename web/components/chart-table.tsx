@@ -129,7 +129,7 @@ export function ChartTable(props: ChartTableProps) {
               <TableCell>{row.label}</TableCell>
               {props.series.map((name, j) => {
                 const v = row.values[j];
-                return <TableCell key={name}>{v === undefined ? props.suppressedLabel : fmt(v)}</TableCell>;
+                return <TableCell key={name}>{v === null ? props.suppressedLabel : fmt(v)}</TableCell>;
               })}
             </TableRow>
           ))}
@@ -148,7 +148,7 @@ function ChartRow({
   max: number;
   styles: ReturnType<typeof useStyles>;
 }) {
-  const suppressed = row.values.every((v) => v === undefined);
+  const suppressed = row.values.every((v) => v === null);
   return (
     <>
       <span className={styles.label}>{row.label}</span>

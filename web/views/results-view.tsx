@@ -103,9 +103,7 @@ export function ResultsBody({ results }: { results: RunResultsView }) {
       {results.questions.map((q) => {
         const text = pick(q.text, texts.locale);
         const score =
-          q.score === undefined
-            ? ''
-            : ` – ${q.type === 'nps' ? t.results.nps : t.results.mean} ${fmt1(q.score)}`;
+          q.score === null ? '' : ` – ${q.type === 'nps' ? t.results.nps : t.results.mean} ${fmt1(q.score)}`;
         return (
           <ChartTable
             key={q.questionId}
@@ -157,14 +155,14 @@ function Heatmap({ results, texts }: { results: RunResultsView; texts: Texts }) 
                 <TableCell
                   key={j}
                   style={
-                    v === undefined
+                    v === null
                       ? { fontStyle: 'italic' }
                       : {
                           backgroundColor: `color-mix(in srgb, ${tokens.colorBrandBackground} ${Math.round(v * 0.6)}%, transparent)`,
                         }
                   }
                 >
-                  {v === undefined ? t.results.suppressed : v.toFixed(0)}
+                  {v === null ? t.results.suppressed : v.toFixed(0)}
                 </TableCell>
               ))}
             </TableRow>
