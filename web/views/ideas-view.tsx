@@ -125,7 +125,11 @@ export function IdeasView() {
                 <h3 id={`col-${column.status}`} className={styles.columnHeading}>
                   {texts.ideas.statuses[column.status]}{' '}
                   <Text size={200} className={styles.meta}>
-                    ({format(t.ideas.count, { n: column.ideas.length })})
+                    (
+                    {column.ideas.length === 1
+                      ? t.ideas.countOne
+                      : format(t.ideas.count, { n: column.ideas.length })}
+                    )
                   </Text>
                 </h3>
                 {column.ideas.length === 0 ? (
