@@ -49,6 +49,9 @@ import { createJobRenderer } from '../src/surveys/jobs';
 import { createCommands } from './commands';
 import { errorCard, PulsBot } from './puls-bot';
 import { createHttpServer, type HttpServer } from './server';
+import { mountTab, tabAuthenticator } from './tab';
+import { TabBundle } from '../src/tab/bundle';
+import { ServiceTabDataSource } from '../src/tab/service-data-source';
 import { TurnLoader } from './turn';
 
 export interface AppOptions {
@@ -324,6 +327,19 @@ export function createApp(options: AppOptions): App {
     checkStorage: () => store.ping(),
     exportCsv: (token) => exports.csv(token),
   });
+  const tabBundle = new TabBundle();
+  mountTab(http.server, {
+    data: new ServiceTabDataSource({
+      surveys,
+      listRuns: () => runs.list(),
+      ideas,
+      listIdeas: (filter) => ideaRepository.list(filter),
+    }),
+    bundle: tabBundle,
+    logger,
+    ...tabAuthenticator(config),
+    kMin: config.privacy.kMin,
+  });
 
   return {
     config,
@@ -347,6 +363,10 @@ export function createApp(options: AppOptions): App {
     background,
     async start(port = config.port, host = config.host) {
       await store.ensureTables();
+      // Builds the officers' tab when its bundle is missing or stale; the bot runs without it if that fails.
+      await tabBundle
+        .ensure()
+        .catch((err: unknown) => logger.error({ err }, 'building the tab bundle failed'));
       directory.start();
       return http.listen(port, host);
     },

@@ -51,6 +51,18 @@ const envSchema = z
     OFFICER_AAD_IDS: csvList,
     OFFICERS_TEAM_ID: optionalString,
     ALLOWED_TENANT_IDS: csvList,
+    TAB_APP_ID_URI: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^api:\/\/\S+$/, 'must be the Application ID URI, api://…')
+        .optional(),
+    ),
+    OFFICER_GROUP_ID: z.preprocess(emptyToUndefined, z.guid().optional()),
+    ENTRA_JWKS_URL: z.preprocess(
+      emptyToUndefined,
+      z.url({ protocol: /^https?$/ }).default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+    ),
     PRIVACY_CONTROLLER: optionalString,
     PRIVACY_DPO_CONTACT: optionalString,
     PRIVACY_LEGAL_BASIS: optionalString,
@@ -175,6 +187,14 @@ export interface Config {
   readonly pseudonymKeyIsDevelopmentDefault: boolean;
   readonly officerAadIds: ReadonlySet<string>;
   readonly officersTeamId: string | undefined;
+  /** The officers' tab: who may sign in (Teams SSO tokens) and where Entra's signing keys are. */
+  readonly tab: {
+    /** TAB_APP_ID_URI, else api://<host of PUBLIC_BASE_URL>/<MicrosoftAppId>; empty in local mode. */
+    readonly appIdUri: string;
+    /** Lower-cased Entra group id whose members are officers too (the token's `groups` claim). */
+    readonly officerGroupId: string | undefined;
+    readonly jwksUrl: string;
+  };
   /** Lower-cased Entra tenant ids served; undefined = every tenant (local mode only). */
   readonly allowedTenantIds: ReadonlySet<string> | undefined;
   /** What the privacy card names: placeholders until configured. */
@@ -270,6 +290,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pseudonymKeyIsDevelopmentDefault: e.PSEUDONYM_KEY === undefined,
     officerAadIds: new Set(e.OFFICER_AAD_IDS.map((id) => id.toLowerCase())),
     officersTeamId: e.OFFICERS_TEAM_ID,
+    tab: {
+      appIdUri: e.TAB_APP_ID_URI ?? defaultAppIdUri(e),
+      officerGroupId: e.OFFICER_GROUP_ID?.toLowerCase(),
+      jwksUrl: e.ENTRA_JWKS_URL,
+    },
     allowedTenantIds: allowedTenants(e),
     privacyNotice: {
       controller: e.PRIVACY_CONTROLLER,
@@ -299,6 +324,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
   };
   return deepFreeze(config);
+}
+
+/** Teams SSO's usual Application ID URI for an app with a bot and a tab: api://<domain>/<app id>. */
+function defaultAppIdUri(e: z.infer<typeof envSchema>): string {
+  if (!e.MicrosoftAppId) return '';
+  const host = new URL(e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).host;
+  return `api://${host}/${e.MicrosoftAppId}`;
 }
 
 /**
