@@ -1,6 +1,6 @@
 // Builds the Teams app package: fills in the bot id, validates the manifest and its localization
 // files against the official schemas (offline, via @microsoft/app-manifest) and zips them with the icons.
-// Run: MicrosoftAppId=<guid> npm run package   →   build/appPackage.zip
+// Run: MicrosoftAppId=<guid> [APP_VERSION=1.0.1] npm run package   →   build/appPackage.zip
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppManifestUtils, type AppManifest, type TeamsManifest } from '@microsoft/app-manifest';
@@ -9,6 +9,8 @@ import { createZip, type ZipEntry } from './zip';
 export const MANIFEST_DIR = __dirname;
 export const PACKAGE_NAME = 'appPackage.zip';
 const GUID = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
+/** The manifest's version format: Teams takes an upload as an update only when this number grows. */
+const APP_VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 // Only schemas that @microsoft/app-manifest ships, so validation never goes to the network.
 const SCHEMA_URL =
   /^https:\/\/developer\.microsoft\.com\/(en-us\/)?json-schemas\/teams\/v1\.\d+\/MicrosoftTeams(\.Localization)?\.schema\.json$/;
@@ -127,6 +129,8 @@ export interface BuildPackageOptions {
   outDir: string;
   /** Where manifest.json and its files are; defaults to this folder. */
   manifestDir?: string;
+  /** Overrides manifest.json's "version" (x.y.z): raise it for every update you upload. */
+  version?: string;
 }
 
 /** Validates everything and writes <outDir>/appPackage.zip; returns its path. */
@@ -134,8 +138,13 @@ export async function buildPackage({
   botId,
   outDir,
   manifestDir = MANIFEST_DIR,
+  version,
 }: BuildPackageOptions): Promise<string> {
   const manifest = loadManifest(botId, manifestDir);
+  if (version !== undefined) {
+    if (!APP_VERSION.test(version)) throw new Error(`The app version must look like 1.0.1, got "${version}"`);
+    manifest.version = version;
+  }
   const problems = (await validateManifest(manifest)).map((e) => `manifest.json: ${e}`);
   const entries: ZipEntry[] = [
     { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest, null, 2) + '\n') },
@@ -153,9 +162,9 @@ export async function buildPackage({
     const localization = fillPlaceholders(readJson(path.join(manifestDir, file)), botId);
     const errors = await validateLocalization(localization, file);
     problems.push(...errors.map((e) => `${file}: ${e}`));
-    const version = schemaVersion(schemaUrlOf(localization, file));
-    if (version !== schemaVersion(manifest.$schema ?? '')) {
-      problems.push(`${file}: uses schema ${version}, but manifest.json uses ${manifest.manifestVersion}`);
+    const schema = schemaVersion(schemaUrlOf(localization, file));
+    if (schema !== schemaVersion(manifest.$schema ?? '')) {
+      problems.push(`${file}: uses schema ${schema}, but manifest.json uses ${manifest.manifestVersion}`);
     }
     entries.push({ name: file, data: Buffer.from(JSON.stringify(localization, null, 2) + '\n') });
   }
@@ -174,8 +183,11 @@ async function main(): Promise<void> {
   const botId = process.env.MicrosoftAppId?.trim();
   if (!botId) throw new Error("Set MicrosoftAppId to your bot's Microsoft App ID (the package needs it)");
   if (!GUID.test(botId)) throw new Error(`MicrosoftAppId must be a GUID, got "${botId}"`);
-  const zipPath = await buildPackage({ botId, outDir: path.resolve(MANIFEST_DIR, '..', 'build') });
-  console.log(`Wrote ${path.relative(process.cwd(), zipPath)} for bot ${botId}`);
+  const version = process.env.APP_VERSION?.trim() || undefined;
+  const zipPath = await buildPackage({ botId, version, outDir: path.resolve(MANIFEST_DIR, '..', 'build') });
+  console.log(
+    `Wrote ${path.relative(process.cwd(), zipPath)} for bot ${botId}, app version ${version ?? loadManifest(botId).version}`,
+  );
 }
 
 if (require.main === module) {
