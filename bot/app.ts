@@ -7,7 +7,7 @@ import { localeFrom } from '../src/i18n';
 import { InstallationService } from '../src/installation/installation-service';
 import type { Logger } from '../src/logger';
 import { ChannelRepository } from '../src/storage/channel-repository';
-import { TableStore } from '../src/storage/tables';
+import { TableStore, type TableConnection } from '../src/storage/tables';
 import { UserRepository } from '../src/storage/user-repository';
 import { SettingsService } from '../src/users/settings-service';
 import { UserDirectory } from '../src/users/user-directory';
@@ -48,8 +48,8 @@ import { TurnLoader } from './turn';
 
 export interface AppOptions {
   config: Config;
-  /** The storage to use; main() passes the configured one or the embedded Azurite's. */
-  connectionString: string;
+  /** The tables: main() passes the configured account (connection string or endpoint + credential) or the embedded Azurite's. */
+  storage: TableConnection;
   logger: Logger;
   clock?: Clock;
   /** Defaults to the surveys/ folder. */
@@ -58,6 +58,8 @@ export interface AppOptions {
 
 export interface App {
   readonly config: Config;
+  /** This process among the instances sharing the storage (logs, digest claims). */
+  readonly instanceId: string;
   readonly store: TableStore;
   readonly adapter: CloudAdapter;
   readonly bot: PulsBot;
@@ -95,10 +97,8 @@ export function createApp(options: AppOptions): App {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
 
-  const store = new TableStore({
-    connectionString: options.connectionString,
-    prefix: config.storage.tablePrefix,
-  });
+  const store = new TableStore({ ...options.storage, prefix: config.storage.tablePrefix });
+  const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const users = new UserRepository(store);
   const channels = new ChannelRepository(store);
 
@@ -220,7 +220,7 @@ export function createApp(options: AppOptions): App {
     cron: config.digest.cron,
     clock,
     digests,
-    instanceId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    instanceId,
     logger,
     // Undefined while Puls is not in the officers' team: the scheduler warns once and tries later.
     post: postDigest,
@@ -302,6 +302,7 @@ export function createApp(options: AppOptions): App {
 
   return {
     config,
+    instanceId,
     store,
     adapter,
     bot,
