@@ -105,9 +105,11 @@ async function main(): Promise<void> {
     port = await app.start();
   } catch (err) {
     await storage.stop().catch(() => undefined);
-    throw new StartupError(
-      `cannot open the tables (${config.storage.kind}): ${oneLine(err instanceof Error ? err.message : String(err))}`,
-    );
+    const message = oneLine(err instanceof Error ? err.message : String(err));
+    if ((err as { code?: unknown }).code === 'EADDRINUSE') {
+      throw new StartupError(`PORT ${config.port} is already in use on ${config.host}: ${message}`);
+    }
+    throw new StartupError(`cannot open the tables (${config.storage.kind}): ${message}`);
   }
   const mode = describeMode(config, app.instanceId);
   logger.info(
