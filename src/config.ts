@@ -130,6 +130,18 @@ const envSchema = z
         message: 'is true but a storage account is configured as well: keep only one',
       });
     }
+    // App Service passes a Key Vault reference through unchanged when it cannot resolve it (secret
+    // missing, no access): never take the reference text itself for the secret.
+    for (const name of ['PSEUDONYM_KEY', 'MicrosoftAppPassword'] as const) {
+      if (env[name]?.startsWith('@Microsoft.KeyVault(')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message:
+            'is an unresolved Key Vault reference: check that the secret exists and that the app identity may read it (Key Vault Secrets User)',
+        });
+      }
+    }
     if (env.PSEUDONYM_KEY !== undefined && env.PSEUDONYM_KEY.length < 32) {
       ctx.addIssue({ code: 'custom', path: ['PSEUDONYM_KEY'], message: 'must be at least 32 characters' });
     }
@@ -187,6 +199,9 @@ const envSchema = z
       ctx.addIssue({ code: 'custom', path: ['K_TEXT'], message: 'must not be smaller than K_MIN' });
     }
   });
+
+/** Every environment variable Puls reads (the infrastructure test checks the templates against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
 export interface Config {
   readonly port: number;

@@ -100,6 +100,10 @@ describe('loadConfig', () => {
       /^Invalid configuration: MicrosoftAppTenantId is required when MicrosoftAppType=UserAssignedMSI/,
     ],
     [
+      production({ PSEUDONYM_KEY: '@Microsoft.KeyVault(VaultName=puls-kv;SecretName=pseudonym-key)' }),
+      /^Invalid configuration: PSEUDONYM_KEY is an unresolved Key Vault reference/,
+    ],
+    [
       production({ AZURE_CLIENT_ID: 'my-identity' }),
       /^Invalid configuration: AZURE_CLIENT_ID must be the client id/,
     ],
