@@ -7,7 +7,7 @@ import { localeFrom } from '../src/i18n';
 import { InstallationService } from '../src/installation/installation-service';
 import type { Logger } from '../src/logger';
 import { ChannelRepository } from '../src/storage/channel-repository';
-import { TableStore } from '../src/storage/tables';
+import { TableStore, type TableConnection } from '../src/storage/tables';
 import { UserRepository } from '../src/storage/user-repository';
 import { SettingsService } from '../src/users/settings-service';
 import { UserDirectory } from '../src/users/user-directory';
@@ -56,8 +56,8 @@ import { TurnLoader } from './turn';
 
 export interface AppOptions {
   config: Config;
-  /** The storage to use; main() passes the configured one or the embedded Azurite's. */
-  connectionString: string;
+  /** The tables: main() passes the configured account (connection string or endpoint + credential) or the embedded Azurite's. */
+  storage: TableConnection;
   logger: Logger;
   clock?: Clock;
   /** Defaults to the surveys/ folder. */
@@ -66,6 +66,8 @@ export interface AppOptions {
 
 export interface App {
   readonly config: Config;
+  /** This process among the instances sharing the storage (logs, digest claims). */
+  readonly instanceId: string;
   readonly store: TableStore;
   readonly adapter: CloudAdapter;
   readonly bot: PulsBot;
@@ -109,10 +111,8 @@ export function createApp(options: AppOptions): App {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
 
-  const store = new TableStore({
-    connectionString: options.connectionString,
-    prefix: config.storage.tablePrefix,
-  });
+  const store = new TableStore({ ...options.storage, prefix: config.storage.tablePrefix });
+  const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const users = new UserRepository(store);
   const channels = new ChannelRepository(store);
 
@@ -123,7 +123,6 @@ export function createApp(options: AppOptions): App {
   const ideaRepository = new IdeaRepository(store);
   const digests = new DigestRepository(store);
   const background = new BackgroundTasks();
-  const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const keys = new PrivacyKeys(config.pseudonymKey);
   const secrets = new SecretRepository(store);
   const pseudonyms = new Pseudonyms(keys, secrets);
@@ -343,6 +342,7 @@ export function createApp(options: AppOptions): App {
 
   return {
     config,
+    instanceId,
     store,
     adapter,
     bot,

@@ -1,7 +1,7 @@
 // Builds the Teams app package: fills in the bot id, validates the manifest and its localization
 // files against the official schemas (offline, via @microsoft/app-manifest) and zips them with the icons.
-// Run: MicrosoftAppId=<guid> PUBLIC_BASE_URL=https://<host> npm run package   →   build/appPackage.zip
-// (the host serves the officers' tab and is the SSO resource api://<host>/<bot id>).
+// Run: MicrosoftAppId=<guid> PUBLIC_BASE_URL=https://<host> [APP_VERSION=1.0.1] npm run package
+//   →   build/appPackage.zip (the host serves the officers' tab and is the SSO resource api://<host>/<bot id>).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppManifestUtils, type AppManifest, type TeamsManifest } from '@microsoft/app-manifest';
@@ -12,6 +12,8 @@ export const PACKAGE_NAME = 'appPackage.zip';
 const GUID = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 /** A host name, optionally with a port: what validDomains and the tab URLs need. */
 const DOMAIN = /^(?=.{1,253}(:|$))([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(:\d{1,5})?$/i;
+/** The manifest's version format: Teams takes an upload as an update only when this number grows. */
+const APP_VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 // Only schemas that @microsoft/app-manifest ships, so validation never goes to the network.
 const SCHEMA_URL =
   /^https:\/\/developer\.microsoft\.com\/(en-us\/)?json-schemas\/teams\/v1\.\d+\/MicrosoftTeams(\.Localization)?\.schema\.json$/;
@@ -143,6 +145,8 @@ export interface BuildPackageOptions {
   outDir: string;
   /** Where manifest.json and its files are; defaults to this folder. */
   manifestDir?: string;
+  /** Overrides manifest.json's "version" (x.y.z): raise it for every update you upload. */
+  version?: string;
 }
 
 /** Validates everything and writes <outDir>/appPackage.zip; returns its path. */
@@ -151,8 +155,13 @@ export async function buildPackage({
   domain,
   outDir,
   manifestDir = MANIFEST_DIR,
+  version,
 }: BuildPackageOptions): Promise<string> {
   const manifest = loadManifest(botId, domain, manifestDir);
+  if (version !== undefined) {
+    if (!APP_VERSION.test(version)) throw new Error(`The app version must look like 1.0.1, got "${version}"`);
+    manifest.version = version;
+  }
   const problems = (await validateManifest(manifest)).map((e) => `manifest.json: ${e}`);
   const entries: ZipEntry[] = [
     { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest, null, 2) + '\n') },
@@ -170,9 +179,9 @@ export async function buildPackage({
     const localization = fillPlaceholders(readJson(path.join(manifestDir, file)), botId, domain);
     const errors = await validateLocalization(localization, file);
     problems.push(...errors.map((e) => `${file}: ${e}`));
-    const version = schemaVersion(schemaUrlOf(localization, file));
-    if (version !== schemaVersion(manifest.$schema ?? '')) {
-      problems.push(`${file}: uses schema ${version}, but manifest.json uses ${manifest.manifestVersion}`);
+    const schema = schemaVersion(schemaUrlOf(localization, file));
+    if (schema !== schemaVersion(manifest.$schema ?? '')) {
+      problems.push(`${file}: uses schema ${schema}, but manifest.json uses ${manifest.manifestVersion}`);
     }
     entries.push({ name: file, data: Buffer.from(JSON.stringify(localization, null, 2) + '\n') });
   }
@@ -198,8 +207,16 @@ async function main(): Promise<void> {
     );
   }
   const domain = new URL(base).host;
-  const zipPath = await buildPackage({ botId, domain, outDir: path.resolve(MANIFEST_DIR, '..', 'build') });
-  console.log(`Wrote ${path.relative(process.cwd(), zipPath)} for bot ${botId} at ${domain}`);
+  const version = process.env.APP_VERSION?.trim() || undefined;
+  const zipPath = await buildPackage({
+    botId,
+    domain,
+    version,
+    outDir: path.resolve(MANIFEST_DIR, '..', 'build'),
+  });
+  console.log(
+    `Wrote ${path.relative(process.cwd(), zipPath)} for bot ${botId} at ${domain}, app version ${version ?? loadManifest(botId, domain).version}`,
+  );
 }
 
 if (require.main === module) {

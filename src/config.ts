@@ -19,6 +19,7 @@ const boolFlag = z.preprocess(
   (v) => (typeof v === 'string' ? ['1', 'true', 'yes', 'on'].includes(v.trim().toLowerCase()) : v),
   z.boolean(),
 );
+const GUID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const intIn = (min: number, max: number, dflt: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(dflt));
 
@@ -34,10 +35,27 @@ const envSchema = z
     MicrosoftAppPassword: optionalString,
     MicrosoftAppType: z.preprocess(
       emptyToUndefined,
-      z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+      z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
     ),
     MicrosoftAppTenantId: optionalString,
     AZURE_STORAGE_CONNECTION_STRING: optionalString,
+    AZURE_STORAGE_TABLE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .url({
+          protocol: /^https$/,
+          error: 'must be an https address such as https://<account>.table.core.windows.net',
+        })
+        .optional(),
+    ),
+    AZURE_CLIENT_ID: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(GUID, 'must be the client id (a GUID) of the user-assigned managed identity')
+        .optional(),
+    ),
+    PULS_EMBEDDED_STORAGE: z.preprocess(emptyToUndefined, boolFlag.default(false)),
     TABLE_PREFIX: z.preprocess(
       emptyToUndefined,
       z
@@ -105,12 +123,46 @@ const envSchema = z
         message: 'is required when MicrosoftAppId is set (unless MicrosoftAppType=UserAssignedMSI)',
       });
     }
-    if (env.MicrosoftAppType === 'SingleTenant' && env.MicrosoftAppId && !env.MicrosoftAppTenantId) {
+    if (env.MicrosoftAppType !== 'MultiTenant' && env.MicrosoftAppId && !env.MicrosoftAppTenantId) {
       ctx.addIssue({
         code: 'custom',
         path: ['MicrosoftAppTenantId'],
-        message: 'is required when MicrosoftAppType=SingleTenant',
+        message: `is required when MicrosoftAppType=${env.MicrosoftAppType} (the default; your Entra tenant id)`,
       });
+    }
+    if (env.MicrosoftAppType === 'UserAssignedMSI' && env.MicrosoftAppId && !GUID.test(env.MicrosoftAppId)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MicrosoftAppId'],
+        message:
+          'must be the client id (a GUID) of the managed identity when MicrosoftAppType=UserAssignedMSI',
+      });
+    }
+    if (env.AZURE_STORAGE_CONNECTION_STRING && env.AZURE_STORAGE_TABLE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AZURE_STORAGE_TABLE_URL'],
+        message: 'and AZURE_STORAGE_CONNECTION_STRING are both set: keep only one',
+      });
+    }
+    if (env.PULS_EMBEDDED_STORAGE && (env.AZURE_STORAGE_CONNECTION_STRING || env.AZURE_STORAGE_TABLE_URL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PULS_EMBEDDED_STORAGE'],
+        message: 'is true but a storage account is configured as well: keep only one',
+      });
+    }
+    // App Service passes a Key Vault reference through unchanged when it cannot resolve it (secret
+    // missing, no access): never take the reference text itself for the secret.
+    for (const name of ['PSEUDONYM_KEY', 'MicrosoftAppPassword'] as const) {
+      if (env[name]?.startsWith('@Microsoft.KeyVault(')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message:
+            'is an unresolved Key Vault reference: check that the secret exists and that the app identity may read it (Key Vault Secrets User)',
+        });
+      }
     }
     if (env.PSEUDONYM_KEY !== undefined && env.PSEUDONYM_KEY.length < 32) {
       ctx.addIssue({ code: 'custom', path: ['PSEUDONYM_KEY'], message: 'must be at least 32 characters' });
@@ -120,6 +172,34 @@ const envSchema = z
         code: 'custom',
         path: ['PSEUDONYM_KEY'],
         message: 'is required when the bot runs with a MicrosoftAppId (real Teams traffic)',
+      });
+    }
+    if (
+      env.MicrosoftAppId &&
+      !env.AZURE_STORAGE_TABLE_URL &&
+      !env.AZURE_STORAGE_CONNECTION_STRING &&
+      !env.PULS_EMBEDDED_STORAGE
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AZURE_STORAGE_TABLE_URL'],
+        message:
+          'is required when MicrosoftAppId is set (or AZURE_STORAGE_CONNECTION_STRING; PULS_EMBEDDED_STORAGE=true runs a trial on the local emulator)',
+      });
+    }
+    if (env.MicrosoftAppId && !env.PUBLIC_BASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_BASE_URL'],
+        message:
+          'is required when MicrosoftAppId is set (the https address Teams reaches, e.g. https://puls.example.org)',
+      });
+    }
+    if (env.MicrosoftAppId && env.PUBLIC_BASE_URL && !env.PUBLIC_BASE_URL.startsWith('https://')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_BASE_URL'],
+        message: 'must be an https address when MicrosoftAppId is set',
       });
     }
     if (env.MicrosoftAppId && !env.OFFICERS_TEAM_ID) {
@@ -165,6 +245,9 @@ const envSchema = z
     }
   });
 
+/** Every environment variable Puls reads (the infrastructure test checks the templates against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -176,8 +259,22 @@ export interface Config {
     readonly tenantId: string;
   };
   readonly storage: {
-    /** Undefined: start the embedded Azurite. */
+    /**
+     * Where the tables are: an https endpoint with a Microsoft Entra token (managed identity, the
+     * production path), a connection string (Azurite, or an account key), or the embedded Azurite.
+     */
+    readonly kind: 'entra-id' | 'connection-string' | 'embedded';
     readonly connectionString: string | undefined;
+    /** AZURE_STORAGE_TABLE_URL, for kind 'entra-id'. */
+    readonly tableUrl: string | undefined;
+    /**
+     * Client id of the user-assigned managed identity for the tables: AZURE_CLIENT_ID, else the bot's
+     * MicrosoftAppId when it is that identity (UserAssignedMSI); undefined = system-assigned or
+     * whatever DefaultAzureCredential finds (e.g. `az login` on a developer machine).
+     */
+    readonly managedIdentityClientId: string | undefined;
+    /** The embedded Azurite runs although a MicrosoftAppId is set (PULS_EMBEDDED_STORAGE=true: trials only). */
+    readonly embeddedOptIn: boolean;
     readonly tablePrefix: string;
     readonly azuriteLocation: string;
     readonly azuritePort: number;
@@ -277,11 +374,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bot: {
       appId: e.MicrosoftAppId ?? '',
       appPassword: e.MicrosoftAppPassword ?? '',
-      appType: e.MicrosoftAppType,
+      // Without an app id nothing is authenticated, and botbuilder only accepts that as MultiTenant.
+      appType: e.MicrosoftAppId ? e.MicrosoftAppType : 'MultiTenant',
       tenantId: e.MicrosoftAppTenantId ?? '',
     },
     storage: {
+      kind: e.AZURE_STORAGE_TABLE_URL
+        ? 'entra-id'
+        : e.AZURE_STORAGE_CONNECTION_STRING
+          ? 'connection-string'
+          : 'embedded',
       connectionString: e.AZURE_STORAGE_CONNECTION_STRING,
+      tableUrl: e.AZURE_STORAGE_TABLE_URL?.replace(/\/+$/, ''),
+      managedIdentityClientId:
+        e.AZURE_CLIENT_ID ?? (e.MicrosoftAppType === 'UserAssignedMSI' ? e.MicrosoftAppId : undefined),
+      embeddedOptIn: e.PULS_EMBEDDED_STORAGE && Boolean(e.MicrosoftAppId),
       tablePrefix: e.TABLE_PREFIX,
       azuriteLocation: e.AZURITE_LOCATION,
       azuritePort: e.AZURITE_TABLE_PORT,
@@ -406,4 +513,47 @@ export function secretsOf(config: Config): string[] {
   return [config.bot.appPassword, config.pseudonymKey, cs, accountKey, sas].filter(
     (s): s is string => typeof s === 'string' && s.length > 0,
   );
+}
+
+export interface EffectiveMode {
+  storage: string;
+  auth: string;
+  tenants: string;
+  instanceId: string;
+  sendRatePerSecond: number;
+  listen: string;
+}
+
+/** What this instance runs as, for the one start-up log line: never a secret. */
+export function describeMode(config: Config, instanceId: string): EffectiveMode {
+  const s = config.storage;
+  let storage: string;
+  if (s.kind === 'entra-id') {
+    const identity = s.managedIdentityClientId
+      ? `managed identity ${s.managedIdentityClientId}`
+      : 'DefaultAzureCredential (system-assigned identity, or a developer login)';
+    storage = `Table endpoint ${s.tableUrl} with Microsoft Entra tokens of ${identity}`;
+  } else if (s.kind === 'connection-string') {
+    const cs = s.connectionString ?? '';
+    const account =
+      /AccountName=([^;]+)/i.exec(cs)?.[1] ??
+      (/UseDevelopmentStorage=true/i.test(cs) ? 'devstoreaccount1' : '?');
+    const endpoint = /TableEndpoint=([^;]+)/i.exec(cs)?.[1];
+    storage = `connection string for account ${account}${endpoint ? ` at ${endpoint}` : ''}`;
+  } else {
+    storage = `embedded Azurite in ${s.azuriteLocation}${s.embeddedOptIn ? ' (PULS_EMBEDDED_STORAGE=true: a trial, not for real answers)' : ''}`;
+  }
+  const b = config.bot;
+  const auth = b.appId
+    ? `${b.appType} bot ${b.appId}${b.tenantId ? ` in tenant ${b.tenantId}` : ''}`
+    : 'none: no MicrosoftAppId, unauthenticated local mode';
+  const tenants = config.allowedTenantIds ? [...config.allowedTenantIds].join(',') : 'any (local mode)';
+  return {
+    storage,
+    auth,
+    tenants,
+    instanceId,
+    sendRatePerSecond: config.delivery.ratePerSecond,
+    listen: `${config.host}:${config.port}`,
+  };
 }

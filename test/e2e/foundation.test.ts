@@ -248,8 +248,9 @@ describe('authentication', () => {
       env: {
         MicrosoftAppId: '00000000-1111-2222-3333-444444444444',
         MicrosoftAppPassword: 'not-a-real-secret-value',
+        MicrosoftAppTenantId: 'tenant-hamburg',
         OFFICERS_TEAM_ID: 'officers-team',
-        ALLOWED_TENANT_IDS: 'tenant-hamburg',
+        PUBLIC_BASE_URL: 'https://puls.example.org',
       },
     });
     try {

@@ -294,6 +294,13 @@ describe('App package', () => {
     expect(byName.get('outline.png')).toEqual(readFileSync(manifestFile('outline.png')));
   });
 
+  it('when an app version is given, then the packaged manifest carries it; a malformed one is refused', async () => {
+    const zipPath = await buildPackage({ botId: BOT_ID, domain: DOMAIN, outDir, version: '1.2.10' });
+    const manifest = readZipEntries(readFileSync(zipPath)).find((e) => e.name === 'manifest.json')!;
+    expect((JSON.parse(manifest.data.toString('utf8')) as { version: string }).version).toBe('1.2.10');
+    await expect(buildPackage({ botId: BOT_ID, domain: DOMAIN, outDir, version: '1.2' })).rejects.toThrow(/1\.0\.1/);
+  });
+
   it('when the bot id is not a GUID, then building the package fails before writing anything', async () => {
     await expect(buildPackage({ botId: 'my-bot', domain: DOMAIN, outDir })).rejects.toThrow(/GUID/);
     expect(() => readFileSync(path.join(outDir, PACKAGE_NAME))).toThrow();
