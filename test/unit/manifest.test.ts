@@ -298,7 +298,9 @@ describe('App package', () => {
     const zipPath = await buildPackage({ botId: BOT_ID, domain: DOMAIN, outDir, version: '1.2.10' });
     const manifest = readZipEntries(readFileSync(zipPath)).find((e) => e.name === 'manifest.json')!;
     expect((JSON.parse(manifest.data.toString('utf8')) as { version: string }).version).toBe('1.2.10');
-    await expect(buildPackage({ botId: BOT_ID, domain: DOMAIN, outDir, version: '1.2' })).rejects.toThrow(/1\.0\.1/);
+    await expect(buildPackage({ botId: BOT_ID, domain: DOMAIN, outDir, version: '1.2' })).rejects.toThrow(
+      /1\.0\.1/,
+    );
   });
 
   it('when the bot id is not a GUID, then building the package fails before writing anything', async () => {
