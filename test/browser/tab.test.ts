@@ -181,6 +181,21 @@ describe('officers tab in Chromium (local mode)', () => {
 
 async function seed(h: Harness): Promise<void> {
   const officer = 'local-officer';
+  // A run needs an audience of at least K (5) people: staff in Altona and Wandsbek.
+  for (let i = 0; i < 6; i++) {
+    const userId = `staff-${i}`;
+    await h.app.repositories.users.saveReference(
+      userId,
+      { conversation: { id: `c-${i}` } } as never,
+      'de-DE',
+      new Date(),
+    );
+    await h.app.repositories.users.saveSettings(userId, {
+      language: 'de',
+      district: i % 2 ? 'altona' : 'wandsbek',
+      reminders: true,
+    });
+  }
   const open = await h.app.surveys.startRun({ surveyId: 'kulturwandel', closesAt: '2026-12-04' }, officer);
   const closed = await h.app.surveys.startRun(
     { surveyId: 'digitales-arbeiten', closesAt: '2026-11-30', districts: 'altona,wandsbek' },

@@ -48,9 +48,20 @@ describe('officers tab API with Teams SSO', () => {
         OFFICER_AAD_IDS: OFFICER,
         OFFICER_GROUP_ID: OFFICER_GROUP,
         TAB_APP_ID_URI: APP_ID_URI,
+        PUBLIC_BASE_URL: 'https://puls.example.org',
+        K_MIN: '3',
         ENTRA_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/keys`,
       },
     });
+    // A run needs an audience of at least K people.
+    for (const id of ['a', 'b', 'c']) {
+      await h.app.repositories.users.saveReference(
+        `user-${id}`,
+        { conversation: { id: `c-${id}` } } as never,
+        'de-DE',
+        new Date(),
+      );
+    }
     const started = await h.app.surveys.startRun(
       { surveyId: 'kulturwandel', closesAt: '2026-12-04' },
       OFFICER,

@@ -5,8 +5,11 @@ import { loadConfig } from '../../src/config';
 const bot = {
   MicrosoftAppId: 'app',
   MicrosoftAppPassword: 'pw',
+  MicrosoftAppTenantId: 'tenant-1',
   PSEUDONYM_KEY: 'k'.repeat(32),
   OFFICERS_TEAM_ID: 'team',
+  AZURE_STORAGE_TABLE_URL: 'https://account.table.core.windows.net',
+  PUBLIC_BASE_URL: 'https://puls.example.org',
 };
 
 describe('directory configuration', () => {
@@ -23,20 +26,17 @@ describe('directory configuration', () => {
     });
   });
 
-  it('when the bot has an identity and a tenant, then the directory is on; with several tenants and no app tenant, off', () => {
-    const single = loadConfig({ ...bot, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: 'tenant-1' });
+  it('when the bot has an identity (its tenant is always configured now), then the directory is on; GRAPH_ENABLED=false turns it off', () => {
+    const single = loadConfig({ ...bot, MicrosoftAppType: 'SingleTenant' });
     expect(single.directory).toMatchObject({ enabled: true, tenantId: 'tenant-1' });
-    const oneAllowed = loadConfig({ ...bot, ALLOWED_TENANT_IDS: 'tenant-2' });
-    expect(oneAllowed.directory).toMatchObject({ enabled: true, tenantId: 'tenant-2' });
-    const many = loadConfig({ ...bot, ALLOWED_TENANT_IDS: 't1,t2' });
-    expect(many.directory.enabled).toBe(false);
     const msi = loadConfig({
       ...bot,
+      MicrosoftAppId: '00000000-1111-4222-8333-444444444444',
       MicrosoftAppPassword: '',
       MicrosoftAppType: 'UserAssignedMSI',
-      ALLOWED_TENANT_IDS: 't1,t2',
     });
     expect(msi.directory.enabled).toBe(true);
+    expect(loadConfig({ ...bot, GRAPH_ENABLED: 'false' }).directory.enabled).toBe(false);
   });
 
   it('when a simulator is named, then the directory is on without a MicrosoftAppId, and GRAPH_ENABLED=false wins', () => {
@@ -60,10 +60,6 @@ describe('directory configuration', () => {
 
   it.each([
     [{ GRAPH_ENABLED: 'true' }, /^Invalid configuration: GRAPH_ENABLED needs MicrosoftAppId/],
-    [
-      { ...bot, GRAPH_ENABLED: 'true', ALLOWED_TENANT_IDS: 't1,t2' },
-      /^Invalid configuration: MicrosoftAppTenantId is required for the directory/,
-    ],
     [
       { GRAPH_BASE_URL: 'http://graph.example/v1.0' },
       /^Invalid configuration: GRAPH_BASE_URL must use https/,

@@ -49,6 +49,7 @@ describe('the officers tab in the app manifest', () => {
       PSEUDONYM_KEY: 'k'.repeat(32),
       OFFICERS_TEAM_ID: '19:x@thread.tacv2',
       PUBLIC_BASE_URL: `https://${DOMAIN}/`,
+      AZURE_STORAGE_TABLE_URL: 'https://account.table.core.windows.net',
     });
     expect(config.tab.appIdUri).toBe(manifest.webApplicationInfo?.resource);
   });
