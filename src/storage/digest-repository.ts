@@ -6,7 +6,7 @@
 import { ConflictError } from '../errors';
 import { encodeKey, getOrUndefined, mapConflict, statusOf, type TableStore } from './tables';
 
-export type TaskKind = 'week' | 'reminder';
+export type TaskKind = 'week' | 'reminder' | 'notice';
 
 export interface TaskRecord {
   key: string;

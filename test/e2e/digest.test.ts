@@ -156,7 +156,7 @@ describe('weekly digest', () => {
     await a.app.background.idle();
     for (const [i, u] of staff.entries())
       await invoke(a, u, `survey.answer:${fresh}`, answerData({ q_tools: String((i % 5) + 1) }));
-    await a.send(message(officer, `umfrage beenden ${fresh}`, a.serviceUrl));
+    await a.invoke(officer, `run.close:${fresh}`, { confirm: 'yes' });
 
     const exportPath = async (id: string) => {
       a.connector.clear();
@@ -180,7 +180,7 @@ describe('weekly digest', () => {
 
     // The first run was shown in the digest while it was open: once closed, its final figures come
     // out all the same — a view of an open run shows participation only, so nothing is withheld.
-    await a.send(message(officer, `umfrage beenden ${runId}`, a.serviceUrl));
+    await a.invoke(officer, `run.close:${runId}`, { confirm: 'yes' });
     const final = await (await fetch(`${a.botUrl}${await exportPath(runId)}`)).text();
     expect(final).toContain('Ich habe die Werkzeuge');
     expect(final).toMatch(/"likert5";"gesamt";\d+;\d/);
