@@ -38,7 +38,7 @@ import { RunExport } from '../src/digest/run-export';
 import { DigestScheduler } from '../src/digest/scheduler';
 import { DigestRepository } from '../src/storage/digest-repository';
 import { createActions } from './actions';
-import { createDigestPoster, digestCommands } from './digest';
+import { createDigestPoster, digestActions, digestCommands } from './digest';
 import { ChannelPoster } from './proactive';
 import { ideaActions, ideaCommands, ideaStatusActivity } from './ideas';
 import { createAdapter } from './auth';
@@ -298,26 +298,23 @@ export function createApp(options: AppOptions): App {
     // Undefined while Puls is not in the officers' team: the scheduler warns once and tries later.
     post: postDigest,
   });
+  const digestDeps = {
+    digest: digestService,
+    surveys,
+    exports,
+    sendNow: (again: boolean) => digestScheduler.sendNow(again),
+  };
   const commands = createCommands({
     config,
     users,
     installation,
-    extra: [
-      ...surveyCommands(surveyDeps),
-      ...ideaCommands({ ideas }),
-      ...digestCommands({
-        digest: digestService,
-        surveys,
-        exports,
-        postNow: postDigest,
-      }),
-    ],
+    extra: [...surveyCommands(surveyDeps), ...ideaCommands({ ideas }), ...digestCommands(digestDeps)],
   });
   const actions = createActions({
     config,
     settings,
     erasure,
-    extra: [...surveyActions(surveyDeps), ...ideaActions({ ideas })],
+    extra: [...surveyActions(surveyDeps), ...ideaActions({ ideas }), ...digestActions(digestDeps)],
   });
   const directory = new UserDirectory({ users, logger });
   const turns = new TurnLoader({
