@@ -46,7 +46,6 @@ export function digestCommands(deps: DigestHandlerDependencies): CommandSpec[] {
   return [
     {
       id: 'digest',
-      words: { de: ['digest', 'wochenübersicht'], en: ['weekly digest'] },
       describe: (m) => m.commands.digest,
       officerOnly: true,
       // The same figures as the channel digest: a preview changes nothing.
@@ -56,7 +55,6 @@ export function digestCommands(deps: DigestHandlerDependencies): CommandSpec[] {
     },
     {
       id: 'digestSend',
-      words: { de: ['digest senden'], en: ['send digest'] },
       describe: (m) => m.commands.digestSend,
       officerOnly: true,
       handle: async (turn) => {
@@ -74,7 +72,6 @@ export function digestCommands(deps: DigestHandlerDependencies): CommandSpec[] {
     },
     {
       id: 'export',
-      words: { de: ['export'], en: ['export'] },
       describe: (m) => m.commands.export,
       officerOnly: true,
       handle: async (turn, args) => {

@@ -3,6 +3,7 @@ import { CardFactory, type Activity } from 'botbuilder';
 import { renderNotice, type AdaptiveCard } from '../cards';
 import { renderIdeaForm, renderIdeaList, renderIdeaReview, type IdeaListItem } from '../cards/ideas';
 import { format, type Locale } from '../src/i18n';
+import { commandWord } from '../src/i18n/command-words';
 import { ideaMessages } from '../src/i18n/ideas';
 import type { IdeaService } from '../src/ideas/idea-service';
 import type { Idea, IdeaHistoryEntry } from '../src/ideas/model';
@@ -24,7 +25,7 @@ export function ideaStatusActivity(idea: Idea, entry: IdeaHistoryEntry, locale: 
     text: format(m.notify.text, { title: idea.title, status: m.statuses[entry.to] }),
     tone: entry.to === 'rejected' ? 'warning' : 'good',
     facts: entry.feedback ? [{ title: m.notify.feedback, value: entry.feedback }] : [],
-    buttons: [{ title: m.list.mine, command: locale === 'en' ? 'my ideas' : 'meine ideen' }],
+    buttons: [{ title: m.list.mine, command: commandWord('myIdeas', locale) }],
   });
   return { attachments: [CardFactory.adaptiveCard(card)], summary: m.notify.title };
 }
@@ -56,20 +57,17 @@ export function ideaCommands(deps: IdeaHandlerDependencies): CommandSpec[] {
   return [
     {
       id: 'idea',
-      words: { de: ['idee'], en: ['idea'] },
       describe: (m) => m.commands.idea,
       handle: (turn) =>
         sendCard(turn.context, renderIdeaForm(turn.locale, { district: turn.user?.settings.district })),
     },
     {
       id: 'ideas',
-      words: { de: ['ideen'], en: ['ideas'] },
       describe: (m) => m.commands.ideas,
       handle: async (turn) => sendCard(turn.context, await listCard(turn, deps, {})),
     },
     {
       id: 'myIdeas',
-      words: { de: ['meine ideen'], en: ['my ideas'] },
       describe: (m) => m.commands.myIdeas,
       handle: async (turn) => {
         const m = ideaMessages(turn.locale);
@@ -92,7 +90,6 @@ export function ideaCommands(deps: IdeaHandlerDependencies): CommandSpec[] {
     },
     {
       id: 'newIdeas',
-      words: { de: ['neue ideen'], en: ['new ideas'] },
       describe: (m) => m.commands.newIdeas,
       officerOnly: true,
       handle: async (turn) => {
@@ -255,7 +252,7 @@ export function ideaActions(deps: IdeaHandlerDependencies): ActionSpec[] {
                 { title: m.form.ideaTitle, value: result.idea.title },
                 { title: m.form.field, value: m.fields[result.idea.field] },
               ],
-              buttons: [{ title: m.list.mine, command: turn.locale === 'en' ? 'my ideas' : 'meine ideen' }],
+              buttons: [{ title: m.list.mine, command: commandWord('myIdeas', turn.locale) }],
             });
         }
       },
