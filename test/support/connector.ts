@@ -56,15 +56,6 @@ export class CaptureConnector {
     return this.calls.filter((c) => c.conversationId === conversationId && c.kind !== 'delete');
   }
 
-  /** Polls until the predicate holds (for proactive sends that finish after the turn). */
-  async waitFor(predicate: () => boolean, what: string, timeoutMs = 10000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://x');
