@@ -137,3 +137,20 @@ export function cardText(card: unknown): string {
   walk(card);
   return out.join('\n');
 }
+
+/** The data of the card's first Action.Execute button with this title (throws when there is none). */
+export function buttonData(card: unknown, title: string): Record<string, unknown> {
+  let found: Record<string, unknown> | undefined;
+  const walk = (node: unknown): void => {
+    if (found) return;
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (o.type === 'Action.Execute' && o.title === title) found = o.data as Record<string, unknown>;
+      else Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  if (!found) throw new Error(`No button "${title}" on the card`);
+  return found;
+}

@@ -111,11 +111,7 @@ describe('CommandRouter', () => {
       config: none,
       users: none,
       installation: none,
-      extra: [
-        ...surveyCommands({ surveys: none, clock: none, privacy: { kMin: 5 } }),
-        ...ideaCommands({ ideas: none }),
-        ...digestCommands({ digest: none, surveys: none, exports: none, postNow: undefined }),
-      ],
+      extra: [...surveyCommands(none), ...ideaCommands(none), ...digestCommands(none)],
     });
     expect(app.specs.map((s) => s.id).sort()).toEqual(Object.keys(COMMAND_WORDS).sort());
   });
