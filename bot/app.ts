@@ -128,7 +128,7 @@ export function createApp(options: AppOptions): App {
   const background = new BackgroundTasks();
   const keys = new PrivacyKeys(config.pseudonymKey);
   const secrets = new SecretRepository(store);
-  const pseudonyms = new Pseudonyms(keys, secrets);
+  const pseudonyms = new Pseudonyms(keys, secrets, clock);
   const results = new ResultsService({ runs, responses, deliveries, clock, privacy: config.privacy });
 
   const authOptions: ConfigurationBotFrameworkAuthenticationOptions = {
@@ -302,7 +302,7 @@ export function createApp(options: AppOptions): App {
     erasure,
     extra: [...surveyActions(surveyDeps), ...ideaActions({ ideas, clock })],
   });
-  const directory = new UserDirectory({ users, logger });
+  const directory = new UserDirectory({ users, logger, clock });
   const turns = new TurnLoader({
     users: directory,
     installation,

@@ -239,18 +239,22 @@ export class IdeaService {
     return ideas.filter((i): i is Idea & { etag: string } => i !== undefined && i.status !== 'rejected');
   }
 
-  /** Loads every idea once, then only those changed since (other instances add ideas too). */
+  /**
+   * Loads every idea once, then only those changed since (other instances add ideas too), at most
+   * every INDEX_REFRESH_MS of the injected clock. What "changed since" means is storage's Timestamp,
+   * which follows the wall clock: lastSync alone is wall time.
+   */
   private async refreshIndex(): Promise<void> {
     this.indexLoaded ??= (async () => {
       const started = Date.now();
       for await (const idea of this.o.ideas.list()) this.indexIdea(idea);
       this.lastSync = started;
-      this.lastCheck = Date.now();
+      this.lastCheck = this.o.clock.now().getTime();
     })();
     await this.indexLoaded;
-    if (Date.now() - this.lastCheck < INDEX_REFRESH_MS) return;
+    if (this.o.clock.now().getTime() - this.lastCheck < INDEX_REFRESH_MS) return;
+    this.lastCheck = this.o.clock.now().getTime();
     const started = Date.now();
-    this.lastCheck = started;
     // A few seconds of overlap covers clock skew between this machine and storage.
     for await (const idea of this.o.ideas.list({}, new Date(this.lastSync - 5000))) this.indexIdea(idea);
     this.lastSync = started;
