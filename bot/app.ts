@@ -27,6 +27,7 @@ import { ResponseRepository } from '../src/storage/response-repository';
 import { RunRepository } from '../src/storage/run-repository';
 import { defaultSurveysDir, loadQuestionBank, type QuestionBank } from '../src/surveys/question-bank';
 import { SurveyService } from '../src/surveys/survey-service';
+import { IdeaNews, parseIdeaNewsJobId } from '../src/ideas/idea-news';
 import { IdeaService } from '../src/ideas/idea-service';
 import { IdeaRepository } from '../src/storage/idea-repository';
 import { hostname } from 'node:os';
@@ -40,7 +41,7 @@ import { DigestRepository } from '../src/storage/digest-repository';
 import { createActions } from './actions';
 import { createDigestPoster, digestActions, digestCommands } from './digest';
 import { ChannelPoster } from './proactive';
-import { ideaActions, ideaCommands, ideaStatusActivity } from './ideas';
+import { ideaActions, ideaCommands, ideaNewsActivity, ideaStatusActivity } from './ideas';
 import { createAdapter } from './auth';
 import { AdapterMessenger } from './proactive';
 import {
@@ -97,6 +98,8 @@ export interface App {
   readonly erasure: ErasureService;
   readonly installation: InstallationService;
   readonly ideas: IdeaService;
+  /** Tells the supporters who asked for it when an idea's status changes. */
+  readonly ideaNews: IdeaNews;
   readonly digest: DigestService;
   /** Started by main() when DIGEST_ENABLED; tests call tick() with their own clock. */
   readonly digestScheduler: DigestScheduler;
@@ -134,7 +137,7 @@ export function createApp(options: AppOptions): App {
   const background = new BackgroundTasks();
   const keys = new PrivacyKeys(config.pseudonymKey);
   const secrets = new SecretRepository(store);
-  const pseudonyms = new Pseudonyms(keys, secrets);
+  const pseudonyms = new Pseudonyms(keys, secrets, clock);
   const results = new ResultsService({ runs, responses, deliveries, clock, privacy: config.privacy });
 
   const authOptions: ConfigurationBotFrameworkAuthenticationOptions = {
@@ -149,6 +152,14 @@ export function createApp(options: AppOptions): App {
   const engineAdapter = createAdapter(authOptions, { proactiveRetries: false });
 
   const messenger = new AdapterMessenger(adapter, config.bot.appId);
+  const surveyJobs = createJobRenderer({
+    getRun: (runId) => runs.get(runId),
+    isOpen: (run) => isRunOpen(run, clock.now()),
+    renderSurveyCard: surveyCardActivity,
+    renderReminder: reminderActivity,
+    // Declared below; a job is only rendered once the app runs.
+    renderResultsBack: (run): ReturnType<ResultsBackService['renderFor']> => resultsBack.renderFor(run),
+  });
   const delivery: OutboxDeliveryEngine = new OutboxDeliveryEngine({
     outbox: new OutboxRepository(store),
     messenger: new AdapterMessenger(engineAdapter, config.bot.appId),
@@ -157,14 +168,8 @@ export function createApp(options: AppOptions): App {
     logger,
     limiter: new AdaptiveRateLimiter({ ratePerSecond: config.delivery.ratePerSecond }),
     maxAttempts: config.delivery.maxAttempts,
-    renderFor: createJobRenderer({
-      getRun: (runId) => runs.get(runId),
-      isOpen: (run) => isRunOpen(run, clock.now()),
-      renderSurveyCard: surveyCardActivity,
-      renderReminder: reminderActivity,
-      // Declared below; a job is only rendered once the app runs.
-      renderResultsBack: (run): ReturnType<ResultsBackService['renderFor']> => resultsBack.renderFor(run),
-    }),
+    // Idea news jobs are the ideas' own; every other job belongs to a survey run.
+    renderFor: (jobId) => (parseIdeaNewsJobId(jobId) ? ideaNews.renderFor(jobId) : surveyJobs(jobId)),
   });
   const surveys = new SurveyService({
     bank: options.questionBank ?? loadQuestionBank(defaultSurveysDir()),
@@ -253,6 +258,20 @@ export function createApp(options: AppOptions): App {
     locale: config.digest.locale,
     publicBaseUrl: config.publicBaseUrl,
   });
+  const ideaNews: IdeaNews = new IdeaNews({
+    ideas: ideaRepository,
+    users,
+    keys,
+    claims: digests,
+    deliveries,
+    delivery,
+    clock,
+    logger,
+    instanceId,
+    defaultLocale: config.defaultLocale,
+    render: ideaNewsActivity,
+    background: (task) => background.run(task),
+  });
   const ideas = new IdeaService({
     ideas: ideaRepository,
     users,
@@ -260,6 +279,7 @@ export function createApp(options: AppOptions): App {
     keys,
     messenger,
     renderStatusNotice: ideaStatusActivity,
+    news: ideaNews,
     clock,
     logger,
     defaultLocale: config.defaultLocale,
@@ -308,15 +328,15 @@ export function createApp(options: AppOptions): App {
     config,
     users,
     installation,
-    extra: [...surveyCommands(surveyDeps), ...ideaCommands({ ideas }), ...digestCommands(digestDeps)],
+    extra: [...surveyCommands(surveyDeps), ...ideaCommands({ ideas, clock }), ...digestCommands(digestDeps)],
   });
   const actions = createActions({
     config,
     settings,
     erasure,
-    extra: [...surveyActions(surveyDeps), ...ideaActions({ ideas }), ...digestActions(digestDeps)],
+    extra: [...surveyActions(surveyDeps), ...ideaActions({ ideas, clock }), ...digestActions(digestDeps)],
   });
-  const directory = new UserDirectory({ users, logger });
+  const directory = new UserDirectory({ users, logger, clock });
   const turns = new TurnLoader({
     users: directory,
     installation,
@@ -388,6 +408,7 @@ export function createApp(options: AppOptions): App {
     erasure,
     installation,
     ideas,
+    ideaNews,
     digest: digestService,
     digestScheduler,
     exportTokens,
@@ -409,6 +430,10 @@ export function createApp(options: AppOptions): App {
       background.run(
         surveys.resumeOpenRuns().catch((err: unknown) => logger.error({ err }, 'resuming deliveries failed')),
       );
+      background.run(
+        ideaNews.resumeExpired().catch((err: unknown) => logger.error({ err }, 'resuming idea news failed')),
+      );
+      ideaNews.start();
     },
     async stop() {
       directory.stop();
@@ -416,6 +441,7 @@ export function createApp(options: AppOptions): App {
       retention.stop();
       reminders.stop();
       sealer.stop();
+      ideaNews.stop();
       await http.close(config.shutdownTimeoutMs);
       // Background work gets the same grace period; a delivery that does not finish is resumed by
       // the next instance.

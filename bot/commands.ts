@@ -33,13 +33,11 @@ export function createCommands(deps: CommandDependencies): CommandRouter {
   const specs: CommandSpec[] = [
     {
       id: 'help',
-      words: { de: ['hilfe', '?', 'start'], en: ['help', 'menu'] },
       describe: (m) => m.commands.help,
       handle: (turn) => sendCard(turn.context, helpCard(turn, router, false)),
     },
     {
       id: 'settings',
-      words: { de: ['einstellungen', 'einstellung'], en: ['settings', 'setting'] },
       describe: (m) => m.commands.settings,
       handle: (turn) =>
         sendCard(
@@ -52,7 +50,6 @@ export function createCommands(deps: CommandDependencies): CommandRouter {
     },
     {
       id: 'privacy',
-      words: { de: ['datenschutz'], en: ['privacy'] },
       describe: (m) => m.commands.privacy,
       handle: (turn) =>
         sendCard(
@@ -67,13 +64,11 @@ export function createCommands(deps: CommandDependencies): CommandRouter {
     },
     {
       id: 'erase',
-      words: { de: ['meine daten löschen', 'daten löschen'], en: ['delete my data'] },
       describe: (m) => m.commands.erase,
       handle: (turn) => sendCard(turn.context, renderEraseConfirm(turn.locale)),
     },
     {
       id: 'status',
-      words: { de: ['status'], en: ['status'] },
       describe: (m) => m.commands.status,
       officerOnly: true,
       handle: async (turn) => {

@@ -93,7 +93,6 @@ export function digestCommands(deps: DigestHandlerDependencies): CommandSpec[] {
   return [
     {
       id: 'digest',
-      words: { de: ['digest', 'wochenübersicht'], en: ['weekly digest'] },
       describe: (m) => m.commands.digest,
       officerOnly: true,
       // The same figures as the channel digest: a preview changes nothing.
@@ -103,14 +102,12 @@ export function digestCommands(deps: DigestHandlerDependencies): CommandSpec[] {
     },
     {
       id: 'digestSend',
-      words: { de: ['digest senden'], en: ['send digest'] },
       describe: (m) => m.commands.digestSend,
       officerOnly: true,
       handle: async (turn) => sendCard(turn.context, await sendNowCard(turn.locale, deps, false)),
     },
     {
       id: 'export',
-      words: { de: ['export'], en: ['export'] },
       describe: (m) => m.commands.export,
       officerOnly: true,
       handle: async (turn, args) => {

@@ -1,11 +1,15 @@
-// Idea commands and card actions: parse, call IdeaService, render.
+// Idea commands and card actions: parse, call IdeaService, render. A list card carries what it
+// shows (its view: filters and page, or the similar ideas) in its buttons, so that a support, a
+// follow or a review draws the same list again in place instead of collapsing it to one idea.
 import { CardFactory, type Activity } from 'botbuilder';
 import { renderNotice, type AdaptiveCard } from '../cards';
 import { renderIdeaForm, renderIdeaList, renderIdeaReview, type IdeaListItem } from '../cards/ideas';
+import type { Clock } from '../src/clock';
 import { format, type Locale } from '../src/i18n';
+import { commandWord } from '../src/i18n/command-words';
 import { ideaMessages } from '../src/i18n/ideas';
 import type { IdeaService } from '../src/ideas/idea-service';
-import type { Idea, IdeaHistoryEntry } from '../src/ideas/model';
+import { isFinal, type Idea, type IdeaHistoryEntry } from '../src/ideas/model';
 import type { IdeaFilter } from '../src/storage/idea-repository';
 import { sendCard } from './commands';
 import type { ActionSpec, CommandSpec } from './router';
@@ -14,6 +18,8 @@ import { DISTRICTS, FIELDS_OF_ACTION, type District, type FieldOfAction } from '
 
 export interface IdeaHandlerDependencies {
   ideas: IdeaService;
+  /** Marks recent status changes as new on list cards (without a clock, none is). */
+  clock?: Clock;
 }
 
 /** The message a submitter gets when an officer changes the status of their idea. */
@@ -24,99 +30,120 @@ export function ideaStatusActivity(idea: Idea, entry: IdeaHistoryEntry, locale: 
     text: format(m.notify.text, { title: idea.title, status: m.statuses[entry.to] }),
     tone: entry.to === 'rejected' ? 'warning' : 'good',
     facts: entry.feedback ? [{ title: m.notify.feedback, value: entry.feedback }] : [],
-    buttons: [{ title: m.list.mine, command: locale === 'en' ? 'my ideas' : 'meine ideen' }],
+    buttons: [{ title: m.list.mine, command: commandWord('myIdeas', locale) }],
   });
   return { attachments: [CardFactory.adaptiveCard(card)], summary: m.notify.title };
+}
+
+/**
+ * The message a supporter who asked for news gets when the idea's status changes. The officer's
+ * feedback is left out: it was written to the submitter.
+ */
+export function ideaNewsActivity(idea: Idea, entry: IdeaHistoryEntry, locale: Locale): Partial<Activity> {
+  const m = ideaMessages(locale);
+  const ideas = commandWord('ideas', locale);
+  const card = renderNotice({
+    title: m.news.title,
+    text: [
+      format(m.news.text, { title: idea.title, status: m.statuses[entry.to] }),
+      isFinal(entry.to) ? m.news.final : format(m.news.why, { ideas }),
+    ].join(' '),
+    tone: entry.to === 'rejected' ? 'warning' : 'good',
+    buttons: [{ title: m.list.title, command: ideas }],
+  });
+  return { attachments: [CardFactory.adaptiveCard(card)], summary: m.news.title };
 }
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
-function filterFrom(data: Record<string, unknown>): {
-  filter: IdeaFilter;
+// --- views: what a list card shows, carried in its buttons -------------------------------------
+
+type BrowseView = {
+  kind: 'browse';
   sort: 'newest' | 'support';
-  field: string;
-  district: string;
-} {
-  const field = str(data.field);
-  const district = str(data.district);
-  const filter: IdeaFilter = {};
-  if ((FIELDS_OF_ACTION as readonly string[]).includes(field)) filter.field = field as FieldOfAction;
-  if ((DISTRICTS as readonly string[]).includes(district)) filter.district = district as District;
+  field: FieldOfAction | 'all';
+  district: District | 'all';
+  /** Officers' "neue ideen": only ideas not reviewed yet. */
+  submitted: boolean;
+  /** The token that produced this page ('' for the first). */
+  page: string;
+};
+type ListView =
+  | BrowseView
+  | { kind: 'mine'; page: string }
+  /** The ideas found similar to one being submitted. */
+  | { kind: 'similar'; ids: string[] };
+
+const FIRST_PAGE: BrowseView = {
+  kind: 'browse',
+  sort: 'newest',
+  field: 'all',
+  district: 'all',
+  submitted: false,
+  page: '',
+};
+
+/** The view as button data. Its keys start with "v", apart from the card's filter inputs. */
+function viewData(view: ListView): Record<string, string> {
+  switch (view.kind) {
+    case 'browse':
+      return {
+        v: 'browse',
+        vSort: view.sort,
+        vField: view.field,
+        vDistrict: view.district,
+        ...(view.submitted ? { vStatus: 'submitted' } : {}),
+        ...(view.page ? { vPage: view.page } : {}),
+      };
+    case 'mine':
+      return { v: 'mine', ...(view.page ? { vPage: view.page } : {}) };
+    case 'similar':
+      return { v: 'similar', vIds: view.ids.join(',') };
+  }
+}
+
+function browseView(
+  sort: unknown,
+  field: unknown,
+  district: unknown,
+  submitted: boolean,
+  page: unknown,
+): BrowseView {
   return {
-    filter,
-    sort: data.sort === 'support' ? 'support' : 'newest',
-    field: filter.field ?? 'all',
-    district: filter.district ?? 'all',
+    kind: 'browse',
+    sort: sort === 'support' ? 'support' : 'newest',
+    field: (FIELDS_OF_ACTION as readonly unknown[]).includes(field) ? (field as FieldOfAction) : 'all',
+    district: (DISTRICTS as readonly unknown[]).includes(district) ? (district as District) : 'all',
+    submitted,
+    page: str(page).slice(0, 1000),
   };
 }
 
-export function ideaCommands(deps: IdeaHandlerDependencies): CommandSpec[] {
-  return [
-    {
-      id: 'idea',
-      words: { de: ['idee'], en: ['idea'] },
-      describe: (m) => m.commands.idea,
-      handle: (turn) =>
-        sendCard(turn.context, renderIdeaForm(turn.locale, { district: turn.user?.settings.district })),
-    },
-    {
-      id: 'ideas',
-      words: { de: ['ideen'], en: ['ideas'] },
-      describe: (m) => m.commands.ideas,
-      handle: async (turn) => sendCard(turn.context, await listCard(turn, deps, {})),
-    },
-    {
-      id: 'myIdeas',
-      words: { de: ['meine ideen'], en: ['my ideas'] },
-      describe: (m) => m.commands.myIdeas,
-      handle: async (turn) => {
-        const m = ideaMessages(turn.locale);
-        const mine = await deps.ideas.mine(turn.userId);
-        const items = await Promise.all(
-          mine.map(async (idea) => {
-            const last = (await deps.ideas.history(idea.ideaId)).filter((h) => h.feedback).at(-1);
-            return { idea, actions: [], feedback: last?.feedback };
-          }),
-        );
-        await sendCard(
-          turn.context,
-          renderIdeaList(turn.locale, {
-            title: m.list.mine,
-            items,
-            intro: items.length === 0 ? m.list.mineEmpty : '',
-          }),
-        );
-      },
-    },
-    {
-      id: 'newIdeas',
-      words: { de: ['neue ideen'], en: ['new ideas'] },
-      describe: (m) => m.commands.newIdeas,
-      officerOnly: true,
-      handle: async (turn) => {
-        const page = await deps.ideas.list({ status: 'submitted' }, 'newest', undefined);
-        const m = ideaMessages(turn.locale);
-        await sendCard(
-          turn.context,
-          renderIdeaList(turn.locale, {
-            title: m.list.newIdeas,
-            items: page.ideas.map((idea) => ({ idea, actions: [reviewAction(idea, turn.locale)] })),
-            footer: page.next
-              ? [
-                  {
-                    verb: 'idea.list',
-                    title: m.list.more,
-                    data: { verb: 'idea.list', status: 'submitted', token: page.next },
-                  },
-                ]
-              : [],
-          }),
-        );
-      },
-    },
-  ];
+/** The view a button carries; undefined for buttons without one (cards sent before views existed). */
+function viewFrom(data: Record<string, unknown>): ListView | undefined {
+  switch (data.v) {
+    case 'browse':
+      return browseView(data.vSort, data.vField, data.vDistrict, data.vStatus === 'submitted', data.vPage);
+    case 'mine':
+      return { kind: 'mine', page: str(data.vPage).slice(0, 20) };
+    case 'similar':
+      return {
+        kind: 'similar',
+        ids: str(data.vIds)
+          .split(',')
+          .filter((id) => /^[0-9a-z-]{1,40}$/.test(id))
+          .slice(0, 5),
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** "Anzeigen" (the filter inputs) and buttons of older cards: a browse view from plain fields. */
+function browseFromInputs(data: Record<string, unknown>): BrowseView {
+  return browseView(data.sort, data.field, data.district, data.status === 'submitted', data.token);
 }
 
 interface ItemAction {
@@ -125,58 +152,112 @@ interface ItemAction {
   data: Record<string, string>;
 }
 
-function reviewAction(idea: Idea, locale: Locale): ItemAction {
+function reviewAction(idea: Idea, locale: Locale, view: ListView): ItemAction {
   return {
     verb: 'idea.review',
     title: ideaMessages(locale).list.review,
-    data: { verb: 'idea.review', ideaId: idea.ideaId },
+    data: { verb: 'idea.review', ideaId: idea.ideaId, ...viewData(view) },
   };
 }
 
-function supportAction(idea: Idea, supported: boolean, locale: Locale): ItemAction {
-  const m = ideaMessages(locale).list;
-  return {
-    verb: 'idea.support',
-    title: supported ? m.withdraw : m.support,
-    data: { verb: 'idea.support', ideaId: idea.ideaId, want: supported ? 'false' : 'true' },
-  };
-}
-
-async function itemFor(turn: Turn, deps: IdeaHandlerDependencies, idea: Idea): Promise<IdeaListItem> {
+async function itemFor(
+  turn: Turn,
+  deps: IdeaHandlerDependencies,
+  idea: Idea,
+  view: ListView,
+): Promise<IdeaListItem> {
+  const m = ideaMessages(turn.locale);
   const state = await deps.ideas.viewerState(idea, turn.userId);
-  const actions = state.own || state.closed ? [] : [supportAction(idea, state.supported, turn.locale)];
-  if (turn.isOfficer) actions.push(reviewAction(idea, turn.locale));
-  return { idea, actions };
+  const actions: ItemAction[] = [];
+  const data = (verb: string, want: boolean) => ({
+    verb,
+    ideaId: idea.ideaId,
+    want: String(want),
+    ...viewData(view),
+  });
+  if (!state.own && !state.closed) {
+    const support = view.kind === 'similar' && !state.supported ? m.similar.supportInstead : m.list.support;
+    actions.push({
+      verb: 'idea.support',
+      title: state.supported ? m.list.withdraw : support,
+      data: data('idea.support', !state.supported),
+    });
+    if (state.supported) {
+      actions.push({
+        verb: 'idea.follow',
+        title: state.following ? m.list.unfollow : m.list.follow,
+        data: data('idea.follow', !state.following),
+      });
+    }
+  }
+  if (turn.isOfficer) actions.push(reviewAction(idea, turn.locale, view));
+  return { idea, actions, following: state.following };
 }
 
+/** Draws a list view: the same page with fresh figures and buttons, and an optional notice. */
 async function listCard(
   turn: Turn,
   deps: IdeaHandlerDependencies,
-  data: Record<string, unknown>,
+  view: ListView,
+  extra: { notice?: string; noticeStyle?: 'good' | 'warning'; footer?: ItemAction[] } = {},
 ): Promise<AdaptiveCard> {
   const m = ideaMessages(turn.locale);
-  const { filter, sort, field, district } = filterFrom(data);
-  if (turn.isOfficer && data.status === 'submitted') filter.status = 'submitted';
-  const page = await deps.ideas.list(filter, sort, str(data.token) || undefined);
-  const items = await Promise.all(page.ideas.map((idea) => itemFor(turn, deps, idea)));
-  const listData = { verb: 'idea.list', sort, field, district };
-  return renderIdeaList(turn.locale, {
-    title: filter.status ? m.list.newIdeas : m.list.title,
-    items,
-    filters: filter.status ? undefined : { sort, field, district },
-    footer: [
-      ...(filter.status ? [] : [{ verb: 'idea.list', title: m.list.show, data: listData }]),
-      ...(page.next
-        ? [
-            {
-              verb: 'idea.list',
-              title: m.list.more,
-              data: { ...listData, ...(filter.status ? { status: 'submitted' } : {}), token: page.next },
-            },
-          ]
-        : []),
-    ],
-  });
+  const now = deps.clock?.now();
+  const more = (next: string | undefined, v: ListView): ItemAction[] =>
+    next ? [{ verb: 'idea.list', title: m.list.more, data: { verb: 'idea.list', ...viewData(v) } }] : [];
+  switch (view.kind) {
+    case 'browse': {
+      const submitted = view.submitted && turn.isOfficer;
+      const filter: IdeaFilter = {};
+      if (view.field !== 'all') filter.field = view.field;
+      if (view.district !== 'all') filter.district = view.district;
+      if (submitted) filter.status = 'submitted';
+      const page = await deps.ideas.list(filter, view.sort, view.page || undefined);
+      const shown = { ...view, submitted };
+      return renderIdeaList(turn.locale, {
+        title: submitted ? m.list.newIdeas : m.list.title,
+        items: await Promise.all(page.ideas.map((idea) => itemFor(turn, deps, idea, shown))),
+        filters: submitted ? undefined : { sort: view.sort, field: view.field, district: view.district },
+        now,
+        ...extra,
+        footer: [
+          ...(extra.footer ?? []),
+          // The filter inputs fill in sort, field and district.
+          ...(submitted ? [] : [{ verb: 'idea.list', title: m.list.show, data: { verb: 'idea.list' } }]),
+          ...more(page.next, { ...shown, page: page.next ?? '' }),
+        ],
+      });
+    }
+    case 'mine': {
+      const page = await deps.ideas.myIdeas(turn.userId, view.page || undefined);
+      const items = await Promise.all(
+        page.ideas.map(async (idea) => {
+          const last = (await deps.ideas.history(idea.ideaId)).filter((h) => h.feedback).at(-1);
+          return { idea, actions: [], feedback: last?.feedback };
+        }),
+      );
+      return renderIdeaList(turn.locale, {
+        title: m.list.mine,
+        items,
+        intro: items.length === 0 && !view.page ? m.list.mineEmpty : '',
+        now,
+        ...extra,
+        footer: [...(extra.footer ?? []), ...more(page.next, { kind: 'mine', page: page.next ?? '' })],
+      });
+    }
+    case 'similar': {
+      const ideas = (await Promise.all(view.ids.map((id) => deps.ideas.get(id)))).filter(
+        (i): i is Idea => i !== undefined,
+      );
+      return renderIdeaList(turn.locale, {
+        title: m.similar.title,
+        items: await Promise.all(ideas.map((idea) => itemFor(turn, deps, idea, view))),
+        now,
+        ...extra,
+        footer: extra.footer ?? [{ verb: 'idea.list', title: m.list.title, data: { verb: 'idea.list' } }],
+      });
+    }
+  }
 }
 
 async function reviewCard(
@@ -198,6 +279,43 @@ function notFoundCard(locale: Locale): AdaptiveCard {
     text: ideaMessages(locale).review.notFound,
     tone: 'warning',
   });
+}
+
+/** "true"/"false" as the card sends them (or as booleans); anything else is undefined. */
+function wantOf(data: Record<string, unknown>): boolean | undefined {
+  return data.want === 'true' || data.want === true
+    ? true
+    : data.want === 'false' || data.want === false
+      ? false
+      : undefined;
+}
+
+export function ideaCommands(deps: IdeaHandlerDependencies): CommandSpec[] {
+  return [
+    {
+      id: 'idea',
+      describe: (m) => m.commands.idea,
+      handle: (turn) =>
+        sendCard(turn.context, renderIdeaForm(turn.locale, { district: turn.user?.settings.district })),
+    },
+    {
+      id: 'ideas',
+      describe: (m) => m.commands.ideas,
+      handle: async (turn) => sendCard(turn.context, await listCard(turn, deps, FIRST_PAGE)),
+    },
+    {
+      id: 'myIdeas',
+      describe: (m) => m.commands.myIdeas,
+      handle: async (turn) => sendCard(turn.context, await listCard(turn, deps, { kind: 'mine', page: '' })),
+    },
+    {
+      id: 'newIdeas',
+      describe: (m) => m.commands.newIdeas,
+      officerOnly: true,
+      handle: async (turn) =>
+        sendCard(turn.context, await listCard(turn, deps, { ...FIRST_PAGE, submitted: true })),
+    },
+  ];
 }
 
 export function ideaActions(deps: IdeaHandlerDependencies): ActionSpec[] {
@@ -224,27 +342,23 @@ export function ideaActions(deps: IdeaHandlerDependencies): ActionSpec[] {
               district: input.district ?? '',
               anonymous: String(input.anonymous),
             };
-            return renderIdeaList(turn.locale, {
-              title: m.similar.title,
-              intro: m.similar.intro,
-              items: result.similar.map((idea) => ({
-                idea,
-                actions: [
+            return listCard(
+              turn,
+              deps,
+              { kind: 'similar', ids: result.similar.map((i) => i.ideaId) },
+              {
+                notice: m.similar.intro,
+                noticeStyle: 'good',
+                // The form goes once, in this button; after a support the card shows the ideas only.
+                footer: [
                   {
-                    verb: 'idea.support',
-                    title: m.similar.supportInstead,
-                    data: { verb: 'idea.support', ideaId: idea.ideaId, want: 'true' },
+                    verb: 'idea.submit',
+                    title: m.similar.submitAnyway,
+                    data: { verb: 'idea.submit', ...form, confirm: 'true' },
                   },
                 ],
-              })),
-              footer: [
-                {
-                  verb: 'idea.submit',
-                  title: m.similar.submitAnyway,
-                  data: { verb: 'idea.submit', ...form, confirm: 'true' },
-                },
-              ],
-            });
+              },
+            );
           }
           case 'saved':
             return renderNotice({
@@ -255,7 +369,7 @@ export function ideaActions(deps: IdeaHandlerDependencies): ActionSpec[] {
                 { title: m.form.ideaTitle, value: result.idea.title },
                 { title: m.form.field, value: m.fields[result.idea.field] },
               ],
-              buttons: [{ title: m.list.mine, command: turn.locale === 'en' ? 'my ideas' : 'meine ideen' }],
+              buttons: [{ title: m.list.mine, command: commandWord('myIdeas', turn.locale) }],
             });
         }
       },
@@ -264,13 +378,7 @@ export function ideaActions(deps: IdeaHandlerDependencies): ActionSpec[] {
       verb: 'idea.support',
       handle: async (turn, data) => {
         const m = ideaMessages(turn.locale);
-        // "true"/"false" as the card sends them (or as booleans); anything else changes nothing.
-        const want =
-          data.want === 'true' || data.want === true
-            ? true
-            : data.want === 'false' || data.want === false
-              ? false
-              : undefined;
+        const want = wantOf(data);
         if (want === undefined) {
           return renderNotice({ title: m.list.title, text: m.supported.invalid, tone: 'warning' });
         }
@@ -282,28 +390,55 @@ export function ideaActions(deps: IdeaHandlerDependencies): ActionSpec[] {
             : result.kind === 'closed'
               ? m.supported.closed
               : result.supported
-                ? m.supported.added
+                ? m.supported.addedAsk
                 : m.supported.withdrawn;
-        const item = await itemFor(turn, deps, result.idea);
-        return renderIdeaList(turn.locale, {
-          title: m.list.title,
+        return listCard(turn, deps, viewFrom(data) ?? FIRST_PAGE, {
           notice,
           noticeStyle: result.kind === 'ok' ? 'good' : 'warning',
-          items: [item],
-          footer: [{ verb: 'idea.list', title: m.list.title, data: { verb: 'idea.list' } }],
+        });
+      },
+    },
+    {
+      verb: 'idea.follow',
+      handle: async (turn, data) => {
+        const m = ideaMessages(turn.locale);
+        const want = wantOf(data);
+        if (want === undefined) {
+          return renderNotice({ title: m.list.title, text: m.supported.invalid, tone: 'warning' });
+        }
+        const result = await deps.ideas.follow(str(data.ideaId), turn.userId, want);
+        if (result.kind === 'not_found') return notFoundCard(turn.locale);
+        const notice =
+          result.kind === 'own'
+            ? m.supported.own
+            : result.kind === 'closed'
+              ? m.supported.closed
+              : result.kind === 'not_supported'
+                ? m.followed.notSupported
+                : result.following
+                  ? m.followed.on
+                  : m.followed.off;
+        return listCard(turn, deps, viewFrom(data) ?? FIRST_PAGE, {
+          notice,
+          noticeStyle: result.kind === 'ok' ? 'good' : 'warning',
         });
       },
     },
     {
       verb: 'idea.list',
-      handle: (turn, data) => listCard(turn, deps, data),
+      handle: (turn, data) => listCard(turn, deps, viewFrom(data) ?? browseFromInputs(data)),
     },
     {
       verb: 'idea.review',
       officerOnly: true,
       handle: async (turn, data) => {
         const idea = await deps.ideas.get(str(data.ideaId));
-        return idea ? reviewCard(turn, deps, idea) : notFoundCard(turn.locale);
+        if (!idea) return notFoundCard(turn.locale);
+        const view = viewFrom(data);
+        if (!view) return reviewCard(turn, deps, idea);
+        // The review card opens as a message of its own beside the list, which stays as it was.
+        await sendCard(turn.context, await reviewCard(turn, deps, idea));
+        return listCard(turn, deps, view);
       },
     },
     {

@@ -38,9 +38,16 @@ export class AdapterMessenger implements ProactiveMessenger {
     activityId: string,
     activity: Partial<Activity>,
   ): Promise<void> {
+    let failure: unknown;
     await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
-      await context.updateActivity({ ...activity, type: 'message', id: activityId });
+      // As in send: an error thrown here would end in onTurnError and never reach the caller.
+      try {
+        await context.updateActivity({ ...activity, type: 'message', id: activityId });
+      } catch (err) {
+        failure = err;
+      }
     });
+    if (failure !== undefined) throw failure;
   }
 }
 

@@ -1,12 +1,12 @@
 // Commands (typed words) and card actions (verbs) dispatch through tables, never an if-chain.
 import type { AdaptiveCard } from '../cards';
 import type { Locale, Messages } from '../src/i18n';
+import { COMMAND_WORDS, type CommandId } from '../src/i18n/command-words';
 import type { Turn } from './turn';
 
 export interface CommandSpec {
-  id: string;
-  /** Accepted words per language, case-insensitive; the first is the one the help card shows. */
-  words: Record<Locale, string[]>;
+  /** Names the command's words in COMMAND_WORDS (src/i18n/command-words.ts). */
+  id: CommandId;
   describe(m: Messages): string;
   officerOnly?: boolean;
   handle(turn: Turn, args: string): Promise<void>;
@@ -37,7 +37,8 @@ export class CommandRouter {
   constructor(readonly specs: readonly CommandSpec[]) {
     const entries: { word: string; spec: CommandSpec }[] = [];
     for (const spec of specs) {
-      for (const word of new Set([...spec.words.de, ...spec.words.en].map((w) => w.toLowerCase()))) {
+      const words = COMMAND_WORDS[spec.id];
+      for (const word of new Set([...words.de, ...words.en].map((w) => w.toLowerCase()))) {
         if (entries.some((e) => e.word === word)) throw new Error(`Command word "${word}" is used twice`);
         entries.push({ word, spec });
       }
@@ -58,7 +59,10 @@ export class CommandRouter {
 
   /** The help card's entries for a locale; officer commands only for officers. */
   helpEntries(locale: Locale, m: Messages, officer: boolean) {
-    const entry = (spec: CommandSpec) => ({ word: spec.words[locale][0]!, description: spec.describe(m) });
+    const entry = (spec: CommandSpec) => ({
+      word: COMMAND_WORDS[spec.id][locale][0],
+      description: spec.describe(m),
+    });
     return {
       employeeCommands: this.specs.filter((s) => !s.officerOnly).map(entry),
       officerCommands: officer ? this.specs.filter((s) => s.officerOnly).map(entry) : [],

@@ -18,6 +18,7 @@ import {
 import type { Clock } from '../src/clock';
 import { berlinDate } from '../src/domain/berlin-time';
 import { format, formatDate, messages, pick, type Locale } from '../src/i18n';
+import { commandText, commandWord } from '../src/i18n/command-words';
 import type { Run } from '../src/surveys/model';
 import { MAX_RUN_DAYS, type SurveyService } from '../src/surveys/survey-service';
 import { sendCard } from './commands';
@@ -47,7 +48,7 @@ export function progressCard(locale: Locale, run: Run, p: DeliveryProgress): Ada
       { title: r.pending, value: String(p.pending) },
       ...(p.done ? [] : [{ title: r.timeLeft, value: format(r.timeLeftValue, { minutes }) }]),
     ],
-    buttons: [{ title: r.listTitle, command: locale === 'en' ? 'surveys' : 'umfragen' }],
+    buttons: [{ title: r.listTitle, command: commandWord('surveys', locale) }],
   });
 }
 
@@ -89,7 +90,6 @@ export function surveyCommands(deps: SurveyHandlerDependencies): CommandSpec[] {
   return [
     {
       id: 'survey',
-      words: { de: ['umfrage'], en: ['survey'] },
       describe: (m) => m.commands.survey,
       handle: async (turn) => {
         const runs = turn.user ? await surveys.openRunsFor(turn.user) : [];
@@ -113,14 +113,12 @@ export function surveyCommands(deps: SurveyHandlerDependencies): CommandSpec[] {
     },
     {
       id: 'startSurvey',
-      words: { de: ['umfrage starten'], en: ['start survey'] },
       describe: (m) => m.commands.startSurvey,
       officerOnly: true,
       handle: (turn) => sendCard(turn.context, runStartCard(turn, deps)),
     },
     {
       id: 'closeSurvey',
-      words: { de: ['umfrage beenden'], en: ['close survey'] },
       describe: (m) => m.commands.closeSurvey,
       officerOnly: true,
       handle: async (turn, args) => {
@@ -133,14 +131,12 @@ export function surveyCommands(deps: SurveyHandlerDependencies): CommandSpec[] {
     },
     {
       id: 'surveys',
-      words: { de: ['umfragen'], en: ['surveys'] },
       describe: (m) => m.commands.surveys,
       officerOnly: true,
       handle: async (turn) => sendCard(turn.context, await runsCard(turn, deps, {})),
     },
     {
       id: 'results',
-      words: { de: ['ergebnisse', 'ergebnis'], en: ['results', 'result'] },
       describe: (m) => m.commands.results,
       officerOnly: true,
       handle: async (turn, args) => {
@@ -244,7 +240,7 @@ export function surveyActions(deps: SurveyHandlerDependencies): ActionSpec[] {
             { title: r.recipients, value: `${result.recipients} (${audienceText(run, turn.locale)})` },
             { title: r.until, value: formatDate(run.closesAt, turn.locale) },
           ],
-          buttons: [{ title: r.listTitle, command: turn.locale === 'en' ? 'surveys' : 'umfragen' }],
+          buttons: [{ title: r.listTitle, command: commandWord('surveys', turn.locale) }],
         });
       },
     },
@@ -384,9 +380,7 @@ function closedAlreadyCard(turn: Turn, run: Run): AdaptiveCard {
     title: r.closedTitle,
     text: format(r.closedText, { runId: run.runId }),
     tone: 'good',
-    buttons: [
-      { title: r.results, command: `${turn.locale === 'en' ? 'results' : 'ergebnisse'} ${run.runId}` },
-    ],
+    buttons: [{ title: r.results, command: commandText('results', turn.locale, run.runId) }],
   });
 }
 

@@ -67,8 +67,10 @@ interface CardAction {
 export interface IdeaListItem {
   idea: Idea;
   actions: CardAction[];
-  /** The latest officer feedback, shown under the idea (own ideas). */
+  /** The latest officer feedback, shown under the idea and labelled as theirs (own ideas). */
   feedback?: string;
+  /** The viewer asked for news of this idea. */
+  following?: boolean;
 }
 
 export interface IdeaListOptions {
@@ -80,9 +82,15 @@ export interface IdeaListOptions {
   /** Filter inputs and their current values (browse view). */
   filters?: { sort: string; field: string; district: string };
   footer?: CardAction[];
+  /** Now: a status that changed within NEW_STATUS_DAYS is marked as new. */
+  now?: Date;
 }
 
-export function ideaMeta(idea: Idea, locale: Locale): string {
+/** How long a status change is shown as new on list cards. */
+export const NEW_STATUS_DAYS = 14;
+
+/** Field, district, supporters, submitter and date; the status too unless it has a line of its own. */
+export function ideaMeta(idea: Idea, locale: Locale, withStatus = true): string {
   const m = ideaMessages(locale);
   const who = idea.submitterGone
     ? m.list.formerEmployee
@@ -92,12 +100,24 @@ export function ideaMeta(idea: Idea, locale: Locale): string {
   return [
     m.fields[idea.field],
     idea.district ? messages(locale).districts[idea.district] : undefined,
-    m.statuses[idea.status],
+    withStatus ? m.statuses[idea.status] : undefined,
     format(plural(m.list.supporters, idea.supportCount, locale), { n: idea.supportCount }),
     `${who}, ${formatDate(idea.createdAt, locale)}`,
   ]
     .filter(Boolean)
     .join(' · ');
+}
+
+/** "Neu: angenommen (seit 24.11.2026)" for a recent change, else "Status: … (seit …)". */
+export function ideaStatusLine(idea: Idea, locale: Locale, now?: Date): { text: string; isNew: boolean } {
+  const m = ideaMessages(locale).list;
+  if (idea.status === 'submitted') return { text: m.statusSubmitted, isNew: false };
+  const values = {
+    status: ideaMessages(locale).statuses[idea.status],
+    date: formatDate(idea.updatedAt, locale),
+  };
+  const isNew = now !== undefined && now.getTime() - idea.updatedAt.getTime() < NEW_STATUS_DAYS * 86_400_000;
+  return { text: format(isNew ? m.statusNew : m.statusSince, values), isNew };
 }
 
 export function renderIdeaList(locale: Locale, options: IdeaListOptions): AdaptiveCard {
@@ -108,13 +128,22 @@ export function renderIdeaList(locale: Locale, options: IdeaListOptions): Adapti
     intro: options.intro ?? (options.items.length === 0 ? m.list.empty : ''),
     notice: options.notice ?? '',
     noticeStyle: options.noticeStyle ?? 'good',
-    ideas: options.items.map(({ idea, actions, feedback }) => ({
-      title: idea.title,
-      meta: ideaMeta(idea, locale),
-      excerpt: idea.description.length > 280 ? `${idea.description.slice(0, 277)}…` : idea.description,
-      feedback: feedback ?? '',
-      actions,
-    })),
+    ideas: options.items.map(({ idea, actions, feedback, following }) => {
+      const status = ideaStatusLine(idea, locale, options.now);
+      return {
+        title: idea.title,
+        // The word "Neu" says it; the colour only repeats it.
+        status: status.text,
+        statusWeight: status.isNew ? 'Bolder' : 'Default',
+        statusColor: status.isNew ? 'Accent' : 'Default',
+        meta: ideaMeta(idea, locale, false),
+        excerpt: idea.description.length > 280 ? `${idea.description.slice(0, 277)}…` : idea.description,
+        feedback: feedback ?? '',
+        feedbackLabel: m.list.feedbackLabel,
+        following: following ? m.list.following : '',
+        actions,
+      };
+    }),
     showFilters: options.filters !== undefined,
     sortLabel: m.list.sort,
     sort: options.filters?.sort ?? 'newest',

@@ -2,6 +2,7 @@
 // 1.5); the strings come from src/i18n, so every card exists in German and English.
 import { Template } from 'adaptivecards-templating';
 import { format, messages, type Locale } from '../src/i18n';
+import { commandWord } from '../src/i18n/command-words';
 import type { UserSettings } from '../src/storage/user-repository';
 import helpTemplate from './help.json';
 import noticeTemplate from './notice.json';
@@ -68,14 +69,11 @@ export function expandWithHoles(
   ) as AdaptiveCard;
 }
 
-/** The localised command words the navigation buttons post. */
+/** Buttons that post a command as the user (its word from the command table). */
 export function navigationButtons(locale: Locale, which: ('help' | 'settings' | 'privacy')[]): ButtonData[] {
   const s = messages(locale);
-  const words =
-    locale === 'en' ? { help: 'help', settings: 'settings', privacy: 'privacy' } : COMMAND_WORDS_DE;
-  return which.map((w) => ({ title: s.buttons[w], command: words[w] }));
+  return which.map((w) => ({ title: s.buttons[w], command: commandWord(w, locale) }));
 }
-const COMMAND_WORDS_DE = { help: 'hilfe', settings: 'einstellungen', privacy: 'datenschutz' };
 
 export function renderWelcome(locale: Locale): AdaptiveCard {
   const s = messages(locale).welcome;

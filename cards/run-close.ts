@@ -1,5 +1,6 @@
 // The officer's cards around the end of a run: "close now?" with what becomes final, and the card
 // that asks for the statement that goes back to the staff with the results.
+import { commandText } from '../src/i18n/command-words';
 import { format, messages, pick, type Locale } from '../src/i18n';
 import { plural } from '../src/i18n/results';
 import type { RunFigures } from '../src/privacy/disclosure';
@@ -81,7 +82,7 @@ export function renderResultsAsk(
       {
         type: 'Action.Submit',
         title: r.results,
-        data: { command: `${locale === 'en' ? 'results' : 'ergebnisse'} ${run.runId}` },
+        data: { command: commandText('results', locale, run.runId) },
       },
     ],
   };

@@ -1,4 +1,5 @@
 // Survey cards: the form an employee answers, the thank-you card, and the officers' run cards.
+import { commandText } from '../src/i18n/command-words';
 import { format, formatDate, messages, pick, type Locale } from '../src/i18n';
 import type { RunListEntry } from '../src/surveys/survey-service';
 import { integer, percent } from './format';
@@ -238,7 +239,6 @@ export interface RunsCardOptions {
 export function renderRuns(locale: Locale, options: RunsCardOptions): AdaptiveCard {
   const m = messages(locale);
   const r = m.runs;
-  const resultsWord = locale === 'en' ? 'results' : 'ergebnisse';
   return expand(runsTemplate, {
     title: r.listTitle,
     intro: options.intro ?? (options.items.length === 0 ? r.listEmpty : ''),
@@ -258,7 +258,7 @@ export function renderRuns(locale: Locale, options: RunsCardOptions): AdaptiveCa
         ...(p.responseRate === undefined ? [] : [{ title: r.rate, value: percent(p.responseRate, locale) }]),
       ],
       resultsLabel: r.results,
-      resultsCommand: `${resultsWord} ${run.runId}`,
+      resultsCommand: commandText('results', locale, run.runId),
       canClose: options.closable && open,
       closeVerb: closeVerb(run.runId),
       closeLabel: r.close,

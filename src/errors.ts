@@ -1,22 +1,10 @@
-// Domain errors: a code a program can branch on and a message key a user may read.
-
-export type ErrorCode =
-  'not_found' | 'conflict' | 'forbidden' | 'invalid_input' | 'closed' | 'storage_unavailable';
-
-export class DomainError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'DomainError';
-  }
-}
+// The one error the domain branches on. Everything else a service can foresee is a result (e.g.
+// `{ kind: 'stale' }`), and everything it cannot is rethrown for the caller to retry or report.
 
 /** An optimistic-concurrency conflict (ETag mismatch or an entity that already exists). */
-export class ConflictError extends DomainError {
+export class ConflictError extends Error {
   constructor(message = 'The record was changed by someone else.') {
-    super('conflict', message);
+    super(message);
     this.name = 'ConflictError';
   }
 }

@@ -67,8 +67,15 @@ const de = {
     allFields: 'alle Gestaltungsfelder',
     allDistricts: 'alle Bereiche',
     show: 'Anzeigen',
-    more: 'Weitere Ideen',
+    more: 'Weitere anzeigen',
     supporters: { one: '1 Unterstützung', other: '{n} Unterstützungen' },
+    statusNew: 'Neu: {status} (seit {date})',
+    statusSince: 'Status: {status} (seit {date})',
+    statusSubmitted: 'Status: eingereicht, noch nicht geprüft',
+    feedbackLabel: 'Rückmeldung der Digitalisierungsbeauftragten:',
+    follow: 'Bei Neuigkeiten benachrichtigen',
+    unfollow: 'Nicht mehr benachrichtigen',
+    following: 'Sie erfahren es hier, wenn sich der Status ändert.',
     anonymous: 'anonym',
     formerEmployee: 'ehemalige:r Mitarbeiter:in',
     support: 'Unterstützen',
@@ -77,6 +84,8 @@ const de = {
   },
   supported: {
     added: 'Sie unterstützen diese Idee.',
+    addedAsk:
+      'Sie unterstützen diese Idee. Wenn Sie erfahren möchten, was aus ihr wird, wählen Sie „Bei Neuigkeiten benachrichtigen“.',
     withdrawn: 'Sie unterstützen diese Idee nicht mehr.',
     own: 'Das ist Ihre eigene Idee – unterstützen können sie nur andere.',
     closed: 'Diese Idee ist abgeschlossen: Unterstützungen lassen sich nicht mehr ändern.',
@@ -104,6 +113,18 @@ const de = {
     title: 'Neuigkeiten zu Ihrer Idee',
     text: 'Ihre Idee „{title}“ ist jetzt: {status}.',
     feedback: 'Rückmeldung',
+  },
+  followed: {
+    on: 'Sie erfahren es hier, wenn sich der Status dieser Idee ändert.',
+    off: 'Sie bekommen zu dieser Idee keine Nachrichten mehr.',
+    notSupported:
+      'Benachrichtigen lassen können sich alle, die die Idee unterstützen. Bitte unterstützen Sie sie zuerst.',
+  },
+  news: {
+    title: 'Neuigkeiten zu einer Idee, die Sie unterstützen',
+    text: 'Die Idee „{title}“ ist jetzt: {status}.',
+    why: 'Sie bekommen diese Nachricht, weil Sie sich bei dieser Idee benachrichtigen lassen. Abbestellen können Sie das unter „{ideas}“ bei der Idee.',
+    final: 'Die Idee ist damit abgeschlossen; zu ihr kommen keine Nachrichten mehr.',
   },
 };
 
@@ -172,8 +193,15 @@ const en: IdeaMessages = {
     allFields: 'all fields of action',
     allDistricts: 'all organisations',
     show: 'Show',
-    more: 'More ideas',
+    more: 'Show more',
     supporters: { one: '1 supporter', other: '{n} supporters' },
+    statusNew: 'New: {status} (since {date})',
+    statusSince: 'Status: {status} (since {date})',
+    statusSubmitted: 'Status: submitted, not reviewed yet',
+    feedbackLabel: "The digitalisation officers' feedback:",
+    follow: 'Notify me of news',
+    unfollow: 'Stop notifying me',
+    following: 'You will hear here when its status changes.',
     anonymous: 'anonymous',
     formerEmployee: 'former employee',
     support: 'Support',
@@ -182,6 +210,7 @@ const en: IdeaMessages = {
   },
   supported: {
     added: 'You support this idea.',
+    addedAsk: 'You support this idea. To hear what becomes of it, choose "Notify me of news".',
     withdrawn: 'You no longer support this idea.',
     own: 'This is your own idea – only others can support it.',
     closed: 'This idea is closed: supports can no longer change.',
@@ -209,6 +238,17 @@ const en: IdeaMessages = {
     title: 'News about your idea',
     text: 'Your idea "{title}" is now: {status}.',
     feedback: 'Feedback',
+  },
+  followed: {
+    on: 'You will hear here when the status of this idea changes.',
+    off: 'You will get no more messages about this idea.',
+    notSupported: 'Everyone who supports the idea can be notified. Please support it first.',
+  },
+  news: {
+    title: 'News about an idea you support',
+    text: 'The idea "{title}" is now: {status}.',
+    why: 'You get this message because you asked to be notified about this idea. To stop, open "{ideas}" and choose it at the idea.',
+    final: 'The idea is closed now; there will be no more messages about it.',
   },
 };
 

@@ -4,7 +4,9 @@
 // Privacy: an idea's link to its submitter is the submitter's id sealed for that idea alone (a fresh
 // encryption each time, so two ideas of one person look unrelated); it is deleted when an anonymous
 // idea reaches a final status. Supports are rows under the idea's own pseudonyms, HMAC(idea secret,
-// user id); the secret is destroyed at the final status, and the supports become anonymous.
+// user id); the secret is destroyed at the final status, and the supports become anonymous. A
+// supporter may ask for news of the idea: their id, sealed for that idea, then sits on their support
+// row until the final status (see idea-news.ts).
 import { randomBytes } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { Clock } from '../clock';
@@ -132,9 +134,18 @@ export type SupportResult =
 export interface ViewerState {
   own: boolean;
   supported: boolean;
+  /** Supports it and asked to hear of its status changes. */
+  following: boolean;
   /** Final status: supports can no longer change. */
   closed: boolean;
 }
+
+export type FollowResult =
+  | { kind: 'not_found' }
+  | { kind: 'own'; idea: Idea }
+  | { kind: 'closed'; idea: Idea }
+  | { kind: 'not_supported'; idea: Idea }
+  | { kind: 'ok'; idea: Idea; following: boolean };
 
 export type SetStatusResult =
   | { kind: 'not_found' }
@@ -150,6 +161,8 @@ export interface IdeaServiceOptions {
   messenger: ProactiveMessenger;
   /** The message that tells the submitter about a status change, in their language. */
   renderStatusNotice(idea: Idea, entry: IdeaHistoryEntry, locale: Locale): Partial<Activity>;
+  /** Tells the supporters who asked for news of a status change (IdeaNews). */
+  news?: { statusChanged(ideaId: string, status: IdeaStatus): Promise<void> };
   clock: Clock;
   logger: Logger;
   defaultLocale: Locale;
@@ -226,18 +239,22 @@ export class IdeaService {
     return ideas.filter((i): i is Idea & { etag: string } => i !== undefined && i.status !== 'rejected');
   }
 
-  /** Loads every idea once, then only those changed since (other instances add ideas too). */
+  /**
+   * Loads every idea once, then only those changed since (other instances add ideas too), at most
+   * every INDEX_REFRESH_MS of the injected clock. What "changed since" means is storage's Timestamp,
+   * which follows the wall clock: lastSync alone is wall time.
+   */
   private async refreshIndex(): Promise<void> {
     this.indexLoaded ??= (async () => {
       const started = Date.now();
       for await (const idea of this.o.ideas.list()) this.indexIdea(idea);
       this.lastSync = started;
-      this.lastCheck = Date.now();
+      this.lastCheck = this.o.clock.now().getTime();
     })();
     await this.indexLoaded;
-    if (Date.now() - this.lastCheck < INDEX_REFRESH_MS) return;
+    if (this.o.clock.now().getTime() - this.lastCheck < INDEX_REFRESH_MS) return;
+    this.lastCheck = this.o.clock.now().getTime();
     const started = Date.now();
-    this.lastCheck = started;
     // A few seconds of overlap covers clock skew between this machine and storage.
     for await (const idea of this.o.ideas.list({}, new Date(this.lastSync - 5000))) this.indexIdea(idea);
     this.lastSync = started;
@@ -252,18 +269,35 @@ export class IdeaService {
     return this.o.ideas.get(ideaId);
   }
 
-  /** Whether the viewer submitted or supports the idea (list cards). */
+  /** Whether the viewer submitted, supports or follows the idea (list cards). */
   async viewerState(idea: Idea, userId: string): Promise<ViewerState> {
     const closed = isFinal(idea.status);
     const [owner, key] = await Promise.all([
       this.ownerOf(idea.ideaId),
       closed ? undefined : this.o.pseudonyms.of('idea', idea.ideaId, userId),
     ]);
+    const support = key === undefined ? undefined : await this.o.ideas.supportOf(idea.ideaId, key);
     return {
       own: owner === userId,
-      supported: key !== undefined && (await this.o.ideas.hasSupport(idea.ideaId, key)),
+      supported: support?.supported === true,
+      following: support?.following === true,
       closed: closed || key === undefined,
     };
+  }
+
+  /**
+   * A supporter asks for news of the idea's status changes (or stops): their id, sealed for this
+   * idea alone, is put on (or taken off) their own support row. Only supporters can follow.
+   */
+  async follow(ideaId: string, userId: string, want: boolean): Promise<FollowResult> {
+    const idea = await this.o.ideas.get(ideaId);
+    if (!idea) return { kind: 'not_found' };
+    if ((await this.ownerOf(ideaId)) === userId) return { kind: 'own', idea };
+    const key = isFinal(idea.status) ? undefined : await this.o.pseudonyms.of('idea', ideaId, userId);
+    if (key === undefined) return { kind: 'closed', idea };
+    const sealed = want ? this.o.keys.seal('idea-followers', userId, ideaId) : undefined;
+    if (!(await this.o.ideas.setFollower(ideaId, key, sealed))) return { kind: 'not_supported', idea };
+    return { kind: 'ok', idea, following: want };
   }
 
   /**
@@ -320,16 +354,33 @@ export class IdeaService {
    * else finds them). Anonymous ideas appear while they are open; named ones always.
    */
   async mine(userId: string): Promise<Idea[]> {
+    const ideas = await Promise.all((await this.myIdeaIds(userId)).map((id) => this.o.ideas.get(id)));
+    return ideas.filter((i): i is Idea & { etag: string } => i !== undefined);
+  }
+
+  /** A page of the user's ideas, newest first ("meine ideen"); `token` from the previous page. */
+  async myIdeas(
+    userId: string,
+    token: string | undefined,
+  ): Promise<{ ideas: Idea[]; next: string | undefined }> {
+    const ids = await this.myIdeaIds(userId);
+    const offset = Math.max(0, Number(/^o(\d{1,6})$/.exec(token ?? '')?.[1] ?? 0));
+    const ideas = await Promise.all(ids.slice(offset, offset + PAGE_SIZE).map((id) => this.o.ideas.get(id)));
+    return {
+      ideas: ideas.filter((i): i is Idea & { etag: string } => i !== undefined),
+      next: offset + PAGE_SIZE < ids.length ? `o${offset + PAGE_SIZE}` : undefined,
+    };
+  }
+
+  /** The ids of the user's ideas, newest first (an idea id starts with its inverted time). */
+  private async myIdeaIds(userId: string): Promise<string[]> {
     const ids: string[] = [];
     for await (const link of this.o.ideas.owners()) {
       if (this.o.keys.open('idea-owners', link.sealedUserId, link.ideaId)?.toString('utf8') === userId) {
         ids.push(link.ideaId);
       }
     }
-    const ideas = await Promise.all(ids.map((id) => this.o.ideas.get(id)));
-    return ideas
-      .filter((i): i is Idea & { etag: string } => i !== undefined)
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    return ids.sort();
   }
 
   async history(ideaId: string): Promise<IdeaHistoryEntry[]> {
@@ -382,6 +433,13 @@ export class IdeaService {
     const updated: Idea = { ...idea, status: to as IdeaStatus, updatedAt: now };
     if (updated.status === 'rejected') this.closedForSupport.add(ideaId);
     const notified = await this.notifySubmitter(updated, entry);
+    // The status is saved whatever happens here; a failure is logged loudly rather than shown as a
+    // failed review (the officer's retry would only meet a "stale" card).
+    await this.o.news
+      ?.statusChanged(ideaId, updated.status)
+      .catch((err: unknown) =>
+        this.o.logger.error({ err, ideaId, status: updated.status }, 'could not record the idea news'),
+      );
     // A final status ends supports: the idea's secret goes, and with it who supported.
     if (isFinal(updated.status)) await this.o.pseudonyms.destroy('idea', ideaId);
     this.o.logger.info({ ideaId, from: idea.status, to, notified }, 'idea status changed');

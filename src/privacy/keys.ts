@@ -1,11 +1,17 @@
 // Keys derived from PSEUDONYM_KEY, one per purpose (HKDF-SHA256), and authenticated encryption
 // with them (AES-256-GCM). PSEUDONYM_KEY itself never touches data: it only encrypts the random
-// per-run and per-idea secrets (which make the pseudonyms) and the idea owner links, and signs
-// export links. Whoever holds it can therefore link only what is still open: a destroyed secret
-// cannot be recovered with it.
+// per-run and per-idea secrets (which make the pseudonyms), the idea owner links and the links of
+// supporters who asked for news of an idea, and signs export links. Whoever holds it can therefore
+// link only what is still open: a destroyed secret cannot be recovered with it.
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
-export const KEY_PURPOSES = ['answers', 'supports', 'idea-owners', 'export-tokens'] as const;
+export const KEY_PURPOSES = [
+  'answers',
+  'supports',
+  'idea-owners',
+  'idea-followers',
+  'export-tokens',
+] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 
 const IV_BYTES = 12;

@@ -5,6 +5,7 @@
 // and every table — can tell whose pseudonym is whose. Secrets are kept in memory for a minute, so
 // an answer costs no extra storage read; a destroyed secret is never read again.
 import { randomBytes } from 'node:crypto';
+import { systemClock, type Clock } from '../clock';
 import type { SecretKind, SecretRepository } from '../storage/secret-repository';
 import { pseudonymOf, type KeyPurpose, type PrivacyKeys } from './keys';
 
@@ -18,6 +19,8 @@ export class Pseudonyms {
   constructor(
     private readonly keys: PrivacyKeys,
     private readonly secrets: SecretRepository,
+    /** The cache's minute is the injected clock's (the sealer's two minutes are too). */
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Creates the secret of a new run or idea (idempotent: an existing secret is kept). */
@@ -52,7 +55,7 @@ export class Pseudonyms {
   private async secretOf(kind: SecretKind, id: string): Promise<Buffer | undefined> {
     const key = `${kind}:${id}`;
     const cached = this.cache.get(key);
-    if (cached && cached.until > Date.now()) return cached.secret;
+    if (cached && cached.until > this.clock.now().getTime()) return cached.secret;
     this.cache.delete(key);
     const sealed = await this.secrets.get(kind, id);
     if (sealed === undefined) return undefined;
@@ -66,6 +69,6 @@ export class Pseudonyms {
   private remember(kind: SecretKind, id: string, secret: Buffer): void {
     // Bounded: open runs and ideas are few, but nothing should grow without limit.
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(`${kind}:${id}`, { secret, until: Date.now() + CACHE_MS });
+    this.cache.set(`${kind}:${id}`, { secret, until: this.clock.now().getTime() + CACHE_MS });
   }
 }

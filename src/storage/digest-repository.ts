@@ -1,12 +1,13 @@
 // The digests table holds coordination records that make scheduled work happen exactly once across
-// instances: one per ISO week (the digest) and one per reminder of a run. A task is claimed with an
+// instances: one per ISO week (the digest), one per reminder of a run and one per idea status change
+// (the news to its followers). A task is claimed with an
 // ETag-guarded write (or created), done by the claiming instance, and marked done after. A claim whose
 // instance died expires and is taken over; a done task is never done again. Only a conflict means
 // "someone else has it": any other storage error is thrown, so the caller retries or reports it.
 import { ConflictError } from '../errors';
-import { encodeKey, getOrUndefined, mapConflict, statusOf, type TableStore } from './tables';
+import { decodeKey, encodeKey, getOrUndefined, mapConflict, statusOf, type TableStore } from './tables';
 
-export type TaskKind = 'week' | 'reminder' | 'notice';
+export type TaskKind = 'week' | 'reminder' | 'notice' | 'ideanews';
 
 export interface TaskRecord {
   key: string;
@@ -110,6 +111,18 @@ export class DigestRepository {
         { etag },
       ),
     );
+  }
+
+  /** Keys of tasks that were claimed and never marked done, whose claim has run out (their instance died). */
+  async expiredClaims(kind: TaskKind, now: Date): Promise<string[]> {
+    const rows = this.store.client('digests').listEntities<TaskEntity>({
+      queryOptions: { filter: `PartitionKey eq '${kind}' and status eq 'claimed'` },
+    });
+    const keys: string[] = [];
+    for await (const e of rows) {
+      if (new Date(e.claimExpiresAt).getTime() <= now.getTime()) keys.push(decodeKey(e.rowKey));
+    }
+    return keys;
   }
 
   /** Retention: forgets the reminder records of a run. */

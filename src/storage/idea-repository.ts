@@ -1,6 +1,8 @@
 // The idea tables: ideas (newest first by row key), supports (one row per supporter under the idea's
-// own pseudonym), history (every status change), and owners (idea → submitter, encrypted, one row per
-// idea: nothing in any table ties two ideas of one person together).
+// own pseudonym; a supporter who asked for news also has their id there, sealed for that idea),
+// history (every status change), and owners (idea → submitter, encrypted, one row per idea: nothing
+// in any table ties two ideas of one person together).
+import type { TransactionAction } from '@azure/data-tables';
 import { IDEA_STATUSES, type Idea, type IdeaHistoryEntry, type IdeaStatus } from '../ideas/model';
 import { deleteIfExists, getOrUndefined, mapConflict, statusOf, type TableStore } from './tables';
 import { DISTRICTS, FIELDS_OF_ACTION, type District, type FieldOfAction } from '../domain/vocabulary';
@@ -23,6 +25,13 @@ interface IdeaEntity {
   supportCount: number;
   createdAt: Date;
   updatedAt: Date;
+}
+
+interface SupportEntity {
+  partitionKey: string;
+  rowKey: string;
+  /** The supporter's id sealed for this idea: set only while they want news of it. */
+  follower?: string;
 }
 
 interface HistoryEntity {
@@ -145,8 +154,63 @@ export class IdeaRepository {
   }
 
   async hasSupport(ideaId: string, supporterKey: string): Promise<boolean> {
-    const e = await getOrUndefined(() => this.store.client('ideasupports').getEntity(ideaId, supporterKey));
-    return e !== undefined;
+    return (await this.supportOf(ideaId, supporterKey)).supported;
+  }
+
+  /** Whether this supporter supports the idea, and whether they asked to hear of its status changes. */
+  async supportOf(ideaId: string, supporterKey: string): Promise<{ supported: boolean; following: boolean }> {
+    const e = await getOrUndefined(() =>
+      this.store.client('ideasupports').getEntity<SupportEntity>(ideaId, supporterKey),
+    );
+    return { supported: e !== undefined, following: typeof e?.follower === 'string' && e.follower !== '' };
+  }
+
+  /**
+   * Puts a supporter's sealed id on their support row (they hear of status changes), or with
+   * `undefined` takes it off again. False when there is no such support.
+   */
+  async setFollower(
+    ideaId: string,
+    supporterKey: string,
+    sealedUserId: string | undefined,
+  ): Promise<boolean> {
+    const client = this.store.client('ideasupports');
+    const keys = { partitionKey: ideaId, rowKey: supporterKey };
+    try {
+      // Replace without the column removes it: a Merge cannot delete a property.
+      if (sealedUserId === undefined) await client.updateEntity(keys, 'Replace');
+      else await client.updateEntity({ ...keys, follower: sealedUserId }, 'Merge');
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 404) return false;
+      throw err;
+    }
+  }
+
+  /** The sealed ids of the supporters who asked for news of an idea. */
+  async *followers(ideaId: string): AsyncGenerator<string> {
+    const rows = this.store.client('ideasupports').listEntities<SupportEntity>({
+      queryOptions: { filter: `PartitionKey eq '${ideaId}'`, select: ['RowKey', 'follower'] },
+    });
+    for await (const e of rows) if (typeof e.follower === 'string' && e.follower !== '') yield e.follower;
+  }
+
+  /** Takes every sealed id off an idea's support rows (the supports stay). Returns how many. */
+  async forgetFollowers(ideaId: string): Promise<number> {
+    const client = this.store.client('ideasupports');
+    const keys: string[] = [];
+    const rows = client.listEntities<SupportEntity>({
+      queryOptions: { filter: `PartitionKey eq '${ideaId}'`, select: ['RowKey', 'follower'] },
+    });
+    for await (const e of rows) if (e.follower) keys.push(e.rowKey);
+    for (let i = 0; i < keys.length; i += 100) {
+      await client.submitTransaction(
+        keys
+          .slice(i, i + 100)
+          .map((rowKey): TransactionAction => ['update', { partitionKey: ideaId, rowKey }, 'Replace']),
+      );
+    }
+    return keys.length;
   }
 
   async countSupports(ideaId: string): Promise<number> {

@@ -30,7 +30,11 @@ export type TableName = (typeof TABLE_NAMES)[number];
 
 /** How to reach the table service: a connection string, or an https endpoint and a token credential. */
 export type TableConnection =
-  | { readonly connectionString: string }
+  | {
+      readonly connectionString: string;
+      /** Pipeline options, e.g. fewer retries in tests that inject storage faults. */
+      readonly clientOptions?: TableServiceClientOptions;
+    }
   | {
       /** The table endpoint, e.g. https://<account>.table.core.windows.net. */
       readonly url: string;
@@ -63,6 +67,7 @@ export class TableStore {
       client =
         'connectionString' in o
           ? TableClient.fromConnectionString(o.connectionString, full, {
+              ...o.clientOptions,
               allowInsecureConnection: allowsHttp(o.connectionString),
             })
           : new TableClient(o.url, full, o.credential, o.clientOptions);
@@ -77,6 +82,7 @@ export class TableStore {
       this.service =
         'connectionString' in o
           ? TableServiceClient.fromConnectionString(o.connectionString, {
+              ...o.clientOptions,
               allowInsecureConnection: allowsHttp(o.connectionString),
             })
           : new TableServiceClient(o.url, o.credential, o.clientOptions);

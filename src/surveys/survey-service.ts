@@ -242,9 +242,9 @@ export class SurveyService {
 
   async getRun(runId: string): Promise<Run | undefined> {
     const cached = this.runCache.get(runId);
-    if (cached && cached.until > Date.now()) return cached.run;
+    if (cached && cached.until > this.o.clock.now().getTime()) return cached.run;
     const run = await this.o.runs.get(runId);
-    if (run) this.runCache.set(runId, { run, until: Date.now() + RUN_CACHE_MS });
+    if (run) this.runCache.set(runId, { run, until: this.o.clock.now().getTime() + RUN_CACHE_MS });
     return run;
   }
 

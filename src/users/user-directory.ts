@@ -9,6 +9,7 @@
 // change a few times a year. A row deleted elsewhere (the user removed the app) cannot show up in a
 // delta: every FULL_RELOAD_MS the whole map is replaced by a fresh read. Conversation references are
 // not kept here: proactive sends read them from storage.
+import { systemClock, type Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { UserProfile, UserRepository } from '../storage/user-repository';
 
@@ -22,6 +23,8 @@ export interface UserDirectoryOptions {
   logger: Logger;
   refreshMs?: number;
   fullReloadMs?: number;
+  /** When a full reload is due (the injected clock); the deltas follow storage's wall-clock Timestamps. */
+  clock?: Clock;
 }
 
 export class UserDirectory {
@@ -75,11 +78,13 @@ export class UserDirectory {
   }
 
   private async load(forceFull: boolean): Promise<void> {
+    // Compared with storage's Timestamps: wall-clock time.
     const started = new Date();
+    const now = (this.o.clock ?? systemClock).now();
     const full =
       forceFull ||
       !this.fullyLoadedAt ||
-      started.getTime() - this.fullyLoadedAt.getTime() >= (this.o.fullReloadMs ?? FULL_RELOAD_MS);
+      now.getTime() - this.fullyLoadedAt.getTime() >= (this.o.fullReloadMs ?? FULL_RELOAD_MS);
     const since = full ? undefined : new Date(this.refreshedAt!.getTime() - SKEW_MARGIN_MS);
     const changed = (this.changedDuringScan = new Set());
     try {
@@ -93,7 +98,7 @@ export class UserDirectory {
         // simply read again on their next turn).
         this.profiles.clear();
         for (const [userId, p] of read) this.profiles.set(userId, p);
-        this.fullyLoadedAt = started;
+        this.fullyLoadedAt = now;
       } else {
         for (const [userId, p] of read) this.profiles.set(userId, p);
       }

@@ -1,6 +1,6 @@
 // Innovation ideas end to end over HTTP: submit, similar ideas first, support, review, notify.
 import { TableClient } from '@azure/data-tables';
-import { cardOf, cardText } from '../support/connector';
+import { buttonData, cardOf, cardText } from '../support/connector';
 import { startHarness, type Harness } from '../support/harness';
 import { testConnectionString } from '../support/storage';
 import {
@@ -397,10 +397,9 @@ describe('ideas over HTTP', () => {
     const user = makeUser('Paula Pager');
     await install(user);
     const first = await invoke(user, 'idea.list', { sort: 'newest', field: 'all', district: 'all' });
-    const json = JSON.stringify(first);
-    const token = /"token":"([^"]+)"/.exec(json)?.[1];
-    expect(token).toBeDefined();
-    const second = await invoke(user, 'idea.list', { sort: 'newest', field: 'all', district: 'all', token });
+    const more = buttonData(first, 'Weitere anzeigen');
+    expect(more).toMatchObject({ verb: 'idea.list', v: 'browse', vPage: expect.any(String) });
+    const second = await invoke(user, 'idea.list', more);
     const titles = (card: unknown) =>
       [...JSON.stringify(card).matchAll(/"type":"TextRun","text":"([^"]+)","weight":"Bolder"/g)].map(
         (m) => m[1],

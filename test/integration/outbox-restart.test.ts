@@ -3,6 +3,7 @@ import { OutboxRepository } from '../../src/storage/outbox-repository';
 import { spawnTs } from '../support/processes';
 import { createTestStore, testConnectionString } from '../support/storage';
 import { simulatedRecipient, TeamsSimulator } from '../support/teams-simulator';
+import { waitUntil } from '../support/wait';
 
 const CONCURRENCY = 4;
 
@@ -30,9 +31,7 @@ describe('outbox engine across a crash', () => {
       };
       const first = worker(env);
       // Wait (polling, no fixed sleep) until it is well into the job, then kill it without warning.
-      const deadline = Date.now() + 60_000;
-      while (sim.acceptedTotal < 150 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(sim.acceptedTotal).toBeGreaterThanOrEqual(150);
+      await waitUntil(() => sim.acceptedTotal >= 150, 'the first worker to send 150 cards', 60_000);
       first.child.kill('SIGKILL');
       await first.exited;
       const atKill = sim.acceptedTotal;

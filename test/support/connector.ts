@@ -56,15 +56,6 @@ export class CaptureConnector {
     return this.calls.filter((c) => c.conversationId === conversationId && c.kind !== 'delete');
   }
 
-  /** Polls until the predicate holds (for proactive sends that finish after the turn). */
-  async waitFor(predicate: () => boolean, what: string, timeoutMs = 10000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://x');
@@ -145,4 +136,21 @@ export function cardText(card: unknown): string {
   };
   walk(card);
   return out.join('\n');
+}
+
+/** The data of the card's first Action.Execute button with this title (throws when there is none). */
+export function buttonData(card: unknown, title: string): Record<string, unknown> {
+  let found: Record<string, unknown> | undefined;
+  const walk = (node: unknown): void => {
+    if (found) return;
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (o.type === 'Action.Execute' && o.title === title) found = o.data as Record<string, unknown>;
+      else Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  if (!found) throw new Error(`No button "${title}" on the card`);
+  return found;
 }

@@ -57,4 +57,31 @@ describe('runDigestCsv', () => {
     expect(comment[10]).toBe('"zu wenige Freitexte"');
     expect(comment.slice(4, 10).every((c) => c === '')).toBe(true);
   });
+
+  it.each([
+    ['quotes and a semicolon', 'Sag "Hallo"; bitte', '"Sag ""Hallo""; bitte"'],
+    ['a line break', 'Zeile 1\nZeile 2', '"Zeile 1\nZeile 2"'],
+    ['a leading plus', '+49 40 123', `"'+49 40 123"`],
+    ['a leading minus', '-1 Punkt', `"'-1 Punkt"`],
+    ['a leading at sign', '@SUMME(A1)', `"'@SUMME(A1)"`],
+    ['a leading tab', '\t=1+1', `"'\t=1+1"`],
+  ])(
+    'when a question text has %s, then its cell keeps the text in one quoted, guarded field',
+    (_what, text, cell) => {
+      const survey = {
+        ...TEST_SURVEY,
+        questions: TEST_SURVEY.questions.map((q) =>
+          q.id === 'mode' ? { ...q, text: { de: text, en: text } } : q,
+        ),
+      };
+      const csv = runDigestCsv(runFigures(survey, rows), 'de');
+      expect(csv).toContain(`;${cell};`);
+      // The line break stays inside its quoted field: every record still has eleven fields.
+      const records = csv
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
+      expect(records.every((line) => line.replace(/"[^"]*"/g, '').split(';').length === 11)).toBe(true);
+    },
+  );
 });
