@@ -24,7 +24,11 @@ describe('run.start', () => {
   const clock = new ManualClock('2026-11-23T23:30:00Z');
   const bank = loadQuestionBank(defaultSurveysDir());
   const surveys = new SurveyService({ bank, clock } as unknown as SurveyServiceOptions);
-  const start = surveyActions({ surveys, clock, privacy: { kMin: 5 } } as unknown as SurveyHandlerDependencies).find((a) => a.verb === 'run.start')!;
+  const start = surveyActions({
+    surveys,
+    clock,
+    privacy: { kMin: 5 },
+  } as unknown as SurveyHandlerDependencies).find((a) => a.verb === 'run.start')!;
   const turn = {
     context: { activity: {} },
     userId: 'officer-1',
