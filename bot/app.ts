@@ -62,6 +62,11 @@ import { mountTab, tabAuthenticator } from './tab';
 import { TabBundle } from '../src/tab/bundle';
 import { ServiceTabDataSource } from '../src/tab/service-data-source';
 import { TurnLoader } from './turn';
+import type { TokenCredential } from '@azure/identity';
+import { createDirectory, type Directory } from '../src/directory';
+import { InstallingMessenger } from '../src/directory/installing-messenger';
+import { DirectoryRunAudiences } from '../src/directory/run-audience';
+import type { GraphLimits } from '../src/directory/rate-limit';
 
 export interface AppOptions {
   config: Config;
@@ -71,6 +76,10 @@ export interface AppOptions {
   clock?: Clock;
   /** Defaults to the surveys/ folder. */
   questionBank?: QuestionBank;
+  /** The directory's Graph credential; default the bot's identity (tests: a simulator token). */
+  graphCredential?: TokenCredential;
+  /** Graph limits to keep; default 90 % of Graph's documented ones (tests: a scaled simulator). */
+  graphLimits?: Partial<GraphLimits>;
 }
 
 export interface App {
@@ -109,6 +118,8 @@ export interface App {
   readonly sealer: RunSealer;
   /** Work started by turns that outlives them (survey delivery). */
   readonly background: BackgroundTasks;
+  /** Entra ID through Graph (sync, groups, audiences, installation); undefined when not configured. */
+  readonly directory: Directory | undefined;
   /** Creates the tables and listens; resolves with the bound port. */
   start(port?: number, host?: string): Promise<number>;
   /** Stops taking requests and finishes the turns in flight. */
@@ -149,9 +160,37 @@ export function createApp(options: AppOptions): App {
   const engineAdapter = createAdapter(authOptions, { proactiveRetries: false });
 
   const messenger = new AdapterMessenger(adapter, config.bot.appId);
+  const entra = createDirectory({
+    config,
+    store,
+    users,
+    clock,
+    logger,
+    instanceId,
+    credential: options.graphCredential,
+    graphLimits: options.graphLimits,
+  });
+  const runAudiences = entra
+    ? new DirectoryRunAudiences({
+        repository: entra.repository,
+        resolver: entra.audiences,
+        groups: entra.groups,
+        canInstall: entra.installer !== undefined,
+      })
+    : undefined;
+  const engineMessenger = new AdapterMessenger(engineAdapter, config.bot.appId);
   const delivery: OutboxDeliveryEngine = new OutboxDeliveryEngine({
     outbox: new OutboxRepository(store),
-    messenger: new AdapterMessenger(engineAdapter, config.bot.appId),
+    // Recipients frozen into a run without a conversation are installed for first (Graph), then sent.
+    messenger: entra?.installer
+      ? new InstallingMessenger({
+          inner: engineMessenger,
+          installer: entra.installer,
+          onReached: async (userId, reference) => {
+            await users.saveReference(userId, reference, undefined, clock.now());
+          },
+        })
+      : engineMessenger,
     // Sending runs on real time, whatever clock the domain uses.
     clock: systemClock,
     logger,
@@ -185,6 +224,7 @@ export function createApp(options: AppOptions): App {
         attachments: [CardFactory.adaptiveCard(progressCard(target.locale, run, progress))],
       }),
     background: (task) => background.run(task),
+    audiences: runAudiences,
   });
   const resultsBack: ResultsBackService = new ResultsBackService({
     render: resultsBackActivity,
@@ -308,12 +348,14 @@ export function createApp(options: AppOptions): App {
     config,
     users,
     installation,
+    directory: runAudiences,
     extra: [...surveyCommands(surveyDeps), ...ideaCommands({ ideas }), ...digestCommands(digestDeps)],
   });
   const actions = createActions({
     config,
     settings,
     erasure,
+    directory: runAudiences,
     extra: [...surveyActions(surveyDeps), ...ideaActions({ ideas }), ...digestActions(digestDeps)],
   });
   const directory = new UserDirectory({ users, logger });
@@ -395,6 +437,7 @@ export function createApp(options: AppOptions): App {
     reminders,
     sealer,
     background,
+    directory: entra,
     async start(port = config.port, host = config.host) {
       await store.ensureTables();
       // Builds the officers' tab when its bundle is missing or stale; the bot runs without it if that fails.
@@ -402,6 +445,7 @@ export function createApp(options: AppOptions): App {
         .ensure()
         .catch((err: unknown) => logger.error({ err }, 'building the tab bundle failed'));
       directory.start();
+      entra?.sync.start();
       return http.listen(port, host);
     },
     /** Picks up deliveries of open runs that a stopped or crashed instance left unfinished. */
@@ -412,6 +456,7 @@ export function createApp(options: AppOptions): App {
     },
     async stop() {
       directory.stop();
+      entra?.sync.stop();
       digestScheduler.stop();
       retention.stop();
       reminders.stop();

@@ -10,7 +10,9 @@ import {
   type AdaptiveCard,
 } from '../cards';
 import type { Config } from '../src/config';
-import { messages } from '../src/i18n';
+import type { RunAudiences } from '../src/directory/run-audience';
+import { format, formatDate, messages } from '../src/i18n';
+import { directoryMessages } from '../src/i18n/directory';
 import type { InstallationService } from '../src/installation/installation-service';
 import type { UserRepository } from '../src/storage/user-repository';
 import { DEFAULT_SETTINGS } from '../src/users/settings-service';
@@ -22,9 +24,13 @@ export async function sendCard(context: TurnContext, card: AdaptiveCard): Promis
 }
 
 export interface CommandDependencies {
-  config: Pick<Config, 'privacy' | 'privacyNotice'>;
+  config: Pick<Config, 'privacy' | 'privacyNotice'> & {
+    directory?: Pick<Config['directory'], 'districtSourceAttribute'>;
+  };
   users: UserRepository;
   installation: InstallationService;
+  /** The directory (Entra ID), when configured: districts, and reach for `status`. */
+  directory?: RunAudiences;
   /** Commands of the feature modules (surveys, ideas, …), after the core ones. */
   extra: CommandSpec[];
 }
@@ -41,12 +47,13 @@ export function createCommands(deps: CommandDependencies): CommandRouter {
       id: 'settings',
       words: { de: ['einstellungen', 'einstellung'], en: ['settings', 'setting'] },
       describe: (m) => m.commands.settings,
-      handle: (turn) =>
+      handle: async (turn) =>
         sendCard(
           turn.context,
           renderSettings(turn.locale, {
             settings: turn.user?.settings ?? DEFAULT_SETTINGS,
             kMin: deps.config.privacy.kMin,
+            directoryDistrict: await deps.directory?.districtOf(turn.userId),
           }),
         ),
     },
@@ -62,6 +69,7 @@ export function createCommands(deps: CommandDependencies): CommandRouter {
             kText: deps.config.privacy.kText,
             retentionMonths: deps.config.privacy.retentionMonths,
             notice: deps.config.privacyNotice,
+            directoryAttribute: deps.directory ? deps.config.directory?.districtSourceAttribute : undefined,
           }),
         ),
     },
@@ -78,7 +86,30 @@ export function createCommands(deps: CommandDependencies): CommandRouter {
       officerOnly: true,
       handle: async (turn) => {
         const m = messages(turn.locale);
-        const [count, channel] = await Promise.all([deps.users.count(), deps.installation.officersChannel()]);
+        const d = directoryMessages(turn.locale);
+        const [count, channel, directory] = await Promise.all([
+          deps.users.count(),
+          deps.installation.officersChannel(),
+          deps.directory?.status(),
+        ]);
+        // Reach made visible: "Alle Beschäftigten" against those Puls can reach.
+        const reach = !deps.directory
+          ? [{ title: d.statusDirectory, value: format(d.statusDirectoryOff, { installed: count }) }]
+          : !directory
+            ? [{ title: d.statusDirectory, value: d.statusDirectoryNotSynced }]
+            : [
+                {
+                  title: d.statusDirectory,
+                  value: format(d.statusDirectoryValue, {
+                    members: directory.members,
+                    installed: directory.installed,
+                    unreachable: directory.unreachable,
+                  }),
+                },
+                ...(directory.lastSyncAt
+                  ? [{ title: d.statusLastSync, value: formatDate(directory.lastSyncAt, turn.locale) }]
+                  : []),
+              ];
         await sendCard(
           turn.context,
           renderNotice({
@@ -86,6 +117,7 @@ export function createCommands(deps: CommandDependencies): CommandRouter {
             text: '',
             facts: [
               { title: m.status.users, value: String(count) },
+              ...reach,
               {
                 title: m.status.officersChannel,
                 value: channel ? (channel.teamName ?? channel.teamId) : m.status.notConfigured,

@@ -70,7 +70,12 @@ export class ServiceTabDataSource implements TabDataSource {
       officer.id,
     );
     if (!result.ok)
-      return { kind: 'invalid', field: result.error === 'closesAt' ? 'closesOn' : result.error };
+      return {
+        kind: 'invalid',
+        // The tab offers no groups (yet): a groups error cannot come from it, but is named as the audience.
+        field:
+          result.error === 'closesAt' ? 'closesOn' : result.error === 'groups' ? 'audience' : result.error,
+      };
     return { kind: 'started', run: this.summary(result.run), recipients: result.recipients };
   }
 
