@@ -13,6 +13,7 @@ import type { Config } from '../src/config';
 import type { RunAudiences } from '../src/directory/run-audience';
 import { format, formatDate, messages } from '../src/i18n';
 import { directoryMessages } from '../src/i18n/directory';
+import { integer } from '../cards/format';
 import type { InstallationService } from '../src/installation/installation-service';
 import type { UserRepository } from '../src/storage/user-repository';
 import { DEFAULT_SETTINGS } from '../src/users/settings-service';
@@ -94,16 +95,21 @@ export function createCommands(deps: CommandDependencies): CommandRouter {
         ]);
         // Reach made visible: "Alle Beschäftigten" against those Puls can reach.
         const reach = !deps.directory
-          ? [{ title: d.statusDirectory, value: format(d.statusDirectoryOff, { installed: count }) }]
+          ? [
+              {
+                title: d.statusDirectory,
+                value: format(d.statusDirectoryOff, { installed: integer(count, turn.locale) }),
+              },
+            ]
           : !directory
             ? [{ title: d.statusDirectory, value: d.statusDirectoryNotSynced }]
             : [
                 {
                   title: d.statusDirectory,
                   value: format(d.statusDirectoryValue, {
-                    members: directory.members,
-                    installed: directory.installed,
-                    unreachable: directory.unreachable,
+                    members: integer(directory.members, turn.locale),
+                    installed: integer(directory.installed, turn.locale),
+                    unreachable: integer(directory.unreachable, turn.locale),
                   }),
                 },
                 ...(directory.lastSyncAt
