@@ -84,12 +84,16 @@ describe('directory audiences through the bot', () => {
     return out;
   }
 
-  async function startRun(): Promise<{ runId: string; text: string }> {
+  async function startRun(
+    audience: { districts: string; groupIds?: string } = {
+      districts: districts.join(','),
+      groupIds: group.id,
+    },
+  ): Promise<{ runId: string; text: string }> {
     const card = await h.invoke(OFFICER, 'run.start', {
       surveyId: TEST_SURVEY.id,
       closesAt: '2026-12-07',
-      districts: districts.join(','),
-      groupIds: group.id,
+      ...audience,
       groupNames: JSON.stringify({ [group.id]: group.displayName }),
     });
     const text = cardText(card);
@@ -245,6 +249,12 @@ describe('directory audiences through the bot', () => {
 
   it('when a delta sync moves one person to another district, then the next run leaves them out and the running one keeps them', async () => {
     const expected = expectedAudience();
+    const altonaBefore = new Set(
+      graphSim
+        .allUsers()
+        .filter((u) => isMember(u) && districtOf(u) === 'altona')
+        .map((u) => u.id),
+    );
     const inGroup = graphSim.transitiveUserIds(group.id);
     const mover = [...expected].find(
       (id) => installedIds.has(id) && districtOf(byId.get(id)!) === 'altona' && !inGroup.has(id),
@@ -256,11 +266,13 @@ describe('directory audiences through the bot', () => {
       members: 1,
     });
 
+    // The next run (for Altona alone, to keep the test short) no longer includes the mover.
     h.connector.clear();
-    const { runId } = await startRun();
+    const { runId } = await startRun({ districts: 'altona' });
     const next = new Set<string>();
     for await (const d of h.app.repositories.deliveries.listByRun(runId)) next.add(d.userId.toLowerCase());
-    expect(next).toEqual(new Set([...expected].filter((id) => id !== mover)));
+    expect(altonaBefore.has(mover)).toBe(true);
+    expect(next).toEqual(new Set([...altonaBefore].filter((id) => id !== mover)));
     expect(surveySends(runId).has(personalConversationId(teamsUserOf(byId.get(mover)!)))).toBe(false);
 
     // The running audience stays as it was frozen: the mover may still answer the first run, not the second.
