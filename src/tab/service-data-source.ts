@@ -194,7 +194,7 @@ export class ServiceTabDataSource implements TabDataSource {
       surveyId: run.survey.id,
       surveyTitle: { ...run.survey.title },
       audience:
-        run.audience.kind === 'all'
+        run.audience.kind === 'all' || (run.audience.kind === 'directory' && run.audience.everyone)
           ? { kind: 'all' }
           : { kind: 'districts', districts: [...run.audience.districts] },
       startedAt: run.startedAt.toISOString(),
