@@ -36,8 +36,14 @@ export function needsInstallation(reference: Partial<ConversationReference>): bo
   return !reference.conversation?.id;
 }
 
+/** Chats remembered at most (about 500 bytes each). */
+const MAX_REMEMBERED = 10_000;
+
 export class InstallingMessenger implements ProactiveMessenger {
-  /** Conversations found in this process: a reminder or a retry does not install again. */
+  /**
+   * Conversations found in this process, so that a retry of the same row does not install again
+   * (bounded: later sends read the reference stored through onReached).
+   */
   private readonly reached = new Map<string, ChatReference>();
 
   constructor(private readonly o: InstallingMessengerOptions) {}
@@ -64,6 +70,7 @@ export class InstallingMessenger implements ProactiveMessenger {
       }
       if (outcome.kind === 'unreachable') throw new UnreachableError(outcome.reason);
       target = outcome.reference;
+      if (this.reached.size >= MAX_REMEMBERED) this.reached.clear();
       this.reached.set(userId, target);
       await this.o.onReached?.(userId, target);
     }
