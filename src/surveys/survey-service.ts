@@ -226,11 +226,6 @@ export class SurveyService {
     return { ok: true, run, recipients: recipients.length, reach };
   }
 
-  /** Whether audiences come from the directory (configured and synced at least once). */
-  async directoryReady(): Promise<boolean> {
-    return (await this.o.audiences?.ready()) === true;
-  }
-
   /** Whether groups can be chosen at all (the directory is configured). */
   get hasDirectory(): boolean {
     return this.o.audiences !== undefined;
