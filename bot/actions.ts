@@ -4,12 +4,15 @@ import { format, messages } from '../src/i18n';
 import type { ErasureService } from '../src/privacy/erasure';
 import type { Config } from '../src/config';
 import type { SettingsService } from '../src/users/settings-service';
+import type { RunAudiences } from '../src/directory/run-audience';
 import { ActionRouter, type ActionSpec } from './router';
 
 export interface ActionDependencies {
   config: Pick<Config, 'privacy'>;
   settings: SettingsService;
   erasure: ErasureService;
+  /** The directory, when configured: where it has a district, the person does not choose one. */
+  directory?: RunAudiences;
   /** Card actions of the feature modules. */
   extra: ActionSpec[];
 }
@@ -19,12 +22,16 @@ export function createActions(deps: ActionDependencies): ActionRouter {
     {
       verb: 'settings.save',
       handle: async (turn, data) => {
-        const result = await deps.settings.save(turn.userId, data, turn.user?.settings);
+        const directoryDistrict = await deps.directory?.districtOf(turn.userId);
+        const result = await deps.settings.save(turn.userId, data, turn.user?.settings, {
+          districtFromDirectory: directoryDistrict !== undefined,
+        });
         // The card speaks the newly chosen language at once.
         const locale = result.ok ? (result.settings.language ?? turn.locale) : turn.locale;
         return renderSettings(locale, {
           settings: result.settings,
           kMin: deps.config.privacy.kMin,
+          directoryDistrict,
           status: result.ok ? 'saved' : 'invalid',
         });
       },

@@ -63,6 +63,11 @@ import { mountTab, tabAuthenticator } from './tab';
 import { TabBundle } from '../src/tab/bundle';
 import { ServiceTabDataSource } from '../src/tab/service-data-source';
 import { TurnLoader } from './turn';
+import type { TokenCredential } from '@azure/identity';
+import { createDirectory, type Directory } from '../src/directory';
+import { InstallingMessenger } from '../src/directory/installing-messenger';
+import { DirectoryRunAudiences } from '../src/directory/run-audience';
+import type { GraphLimits } from '../src/directory/rate-limit';
 
 export interface AppOptions {
   config: Config;
@@ -72,6 +77,10 @@ export interface AppOptions {
   clock?: Clock;
   /** Defaults to the surveys/ folder. */
   questionBank?: QuestionBank;
+  /** The directory's Graph credential; default the bot's identity (tests: a simulator token). */
+  graphCredential?: TokenCredential;
+  /** Graph limits to keep; default 90 % of Graph's documented ones (tests: a scaled simulator). */
+  graphLimits?: Partial<GraphLimits>;
 }
 
 export interface App {
@@ -112,6 +121,8 @@ export interface App {
   readonly sealer: RunSealer;
   /** Work started by turns that outlives them (survey delivery). */
   readonly background: BackgroundTasks;
+  /** Entra ID through Graph (sync, groups, audiences, installation); undefined when not configured. */
+  readonly directory: Directory | undefined;
   /** Creates the tables and listens; resolves with the bound port. */
   start(port?: number, host?: string): Promise<number>;
   /** Stops taking requests and finishes the turns in flight. */
@@ -160,9 +171,37 @@ export function createApp(options: AppOptions): App {
     // Declared below; a job is only rendered once the app runs.
     renderResultsBack: (run): ReturnType<ResultsBackService['renderFor']> => resultsBack.renderFor(run),
   });
+  const entra = createDirectory({
+    config,
+    store,
+    users,
+    clock,
+    logger,
+    instanceId,
+    credential: options.graphCredential,
+    graphLimits: options.graphLimits,
+  });
+  const runAudiences = entra
+    ? new DirectoryRunAudiences({
+        repository: entra.repository,
+        resolver: entra.audiences,
+        groups: entra.groups,
+        canInstall: entra.installer !== undefined,
+      })
+    : undefined;
+  const engineMessenger = new AdapterMessenger(engineAdapter, config.bot.appId);
   const delivery: OutboxDeliveryEngine = new OutboxDeliveryEngine({
     outbox: new OutboxRepository(store),
-    messenger: new AdapterMessenger(engineAdapter, config.bot.appId),
+    // Recipients frozen into a run without a conversation are installed for first (Graph), then sent.
+    messenger: entra?.installer
+      ? new InstallingMessenger({
+          inner: engineMessenger,
+          installer: entra.installer,
+          onReached: async (userId, reference) => {
+            await users.saveReference(userId, reference, undefined, clock.now());
+          },
+        })
+      : engineMessenger,
     // Sending runs on real time, whatever clock the domain uses.
     clock: systemClock,
     logger,
@@ -190,6 +229,7 @@ export function createApp(options: AppOptions): App {
         attachments: [CardFactory.adaptiveCard(progressCard(target.locale, run, progress))],
       }),
     background: (task) => background.run(task),
+    audiences: runAudiences,
   });
   const resultsBack: ResultsBackService = new ResultsBackService({
     render: resultsBackActivity,
@@ -328,12 +368,14 @@ export function createApp(options: AppOptions): App {
     config,
     users,
     installation,
+    directory: runAudiences,
     extra: [...surveyCommands(surveyDeps), ...ideaCommands({ ideas, clock }), ...digestCommands(digestDeps)],
   });
   const actions = createActions({
     config,
     settings,
     erasure,
+    directory: runAudiences,
     extra: [...surveyActions(surveyDeps), ...ideaActions({ ideas, clock }), ...digestActions(digestDeps)],
   });
   const directory = new UserDirectory({ users, logger, clock });
@@ -416,6 +458,7 @@ export function createApp(options: AppOptions): App {
     reminders,
     sealer,
     background,
+    directory: entra,
     async start(port = config.port, host = config.host) {
       await store.ensureTables();
       // Builds the officers' tab when its bundle is missing or stale; the bot runs without it if that fails.
@@ -423,6 +466,7 @@ export function createApp(options: AppOptions): App {
         .ensure()
         .catch((err: unknown) => logger.error({ err }, 'building the tab bundle failed'));
       directory.start();
+      entra?.sync.start();
       return http.listen(port, host);
     },
     /** Picks up deliveries of open runs that a stopped or crashed instance left unfinished. */
@@ -437,6 +481,7 @@ export function createApp(options: AppOptions): App {
     },
     async stop() {
       directory.stop();
+      entra?.sync.stop();
       digestScheduler.stop();
       retention.stop();
       reminders.stop();

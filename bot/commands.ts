@@ -10,7 +10,10 @@ import {
   type AdaptiveCard,
 } from '../cards';
 import type { Config } from '../src/config';
-import { messages } from '../src/i18n';
+import type { RunAudiences } from '../src/directory/run-audience';
+import { format, formatDate, messages } from '../src/i18n';
+import { directoryMessages } from '../src/i18n/directory';
+import { integer } from '../cards/format';
 import type { InstallationService } from '../src/installation/installation-service';
 import type { UserRepository } from '../src/storage/user-repository';
 import { DEFAULT_SETTINGS } from '../src/users/settings-service';
@@ -22,9 +25,13 @@ export async function sendCard(context: TurnContext, card: AdaptiveCard): Promis
 }
 
 export interface CommandDependencies {
-  config: Pick<Config, 'privacy' | 'privacyNotice'>;
+  config: Pick<Config, 'privacy' | 'privacyNotice'> & {
+    directory?: Pick<Config['directory'], 'districtSourceAttribute'>;
+  };
   users: UserRepository;
   installation: InstallationService;
+  /** The directory (Entra ID), when configured: districts, and reach for `status`. */
+  directory?: RunAudiences;
   /** Commands of the feature modules (surveys, ideas, …), after the core ones. */
   extra: CommandSpec[];
 }
@@ -39,12 +46,13 @@ export function createCommands(deps: CommandDependencies): CommandRouter {
     {
       id: 'settings',
       describe: (m) => m.commands.settings,
-      handle: (turn) =>
+      handle: async (turn) =>
         sendCard(
           turn.context,
           renderSettings(turn.locale, {
             settings: turn.user?.settings ?? DEFAULT_SETTINGS,
             kMin: deps.config.privacy.kMin,
+            directoryDistrict: await deps.directory?.districtOf(turn.userId),
           }),
         ),
     },
@@ -59,6 +67,7 @@ export function createCommands(deps: CommandDependencies): CommandRouter {
             kText: deps.config.privacy.kText,
             retentionMonths: deps.config.privacy.retentionMonths,
             notice: deps.config.privacyNotice,
+            directoryAttribute: deps.directory ? deps.config.directory?.districtSourceAttribute : undefined,
           }),
         ),
     },
@@ -73,7 +82,35 @@ export function createCommands(deps: CommandDependencies): CommandRouter {
       officerOnly: true,
       handle: async (turn) => {
         const m = messages(turn.locale);
-        const [count, channel] = await Promise.all([deps.users.count(), deps.installation.officersChannel()]);
+        const d = directoryMessages(turn.locale);
+        const [count, channel, directory] = await Promise.all([
+          deps.users.count(),
+          deps.installation.officersChannel(),
+          deps.directory?.status(),
+        ]);
+        // Reach made visible: "Alle Beschäftigten" against those Puls can reach.
+        const reach = !deps.directory
+          ? [
+              {
+                title: d.statusDirectory,
+                value: format(d.statusDirectoryOff, { installed: integer(count, turn.locale) }),
+              },
+            ]
+          : !directory
+            ? [{ title: d.statusDirectory, value: d.statusDirectoryNotSynced }]
+            : [
+                {
+                  title: d.statusDirectory,
+                  value: format(d.statusDirectoryValue, {
+                    members: integer(directory.members, turn.locale),
+                    installed: integer(directory.installed, turn.locale),
+                    unreachable: integer(directory.unreachable, turn.locale),
+                  }),
+                },
+                ...(directory.lastSyncAt
+                  ? [{ title: d.statusLastSync, value: formatDate(directory.lastSyncAt, turn.locale) }]
+                  : []),
+              ];
         await sendCard(
           turn.context,
           renderNotice({
@@ -81,6 +118,7 @@ export function createCommands(deps: CommandDependencies): CommandRouter {
             text: '',
             facts: [
               { title: m.status.users, value: String(count) },
+              ...reach,
               {
                 title: m.status.officersChannel,
                 value: channel ? (channel.teamName ?? channel.teamId) : m.status.notConfigured,

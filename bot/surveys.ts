@@ -8,9 +8,13 @@ import type { ResultsService } from '../src/results/results-service';
 import type { ResultsBackService } from '../src/surveys/results-back';
 import type { RunFigures } from '../src/privacy/disclosure';
 import { resultsMessages } from '../src/i18n/results';
+import { directoryMessages } from '../src/i18n/directory';
+import { integer } from '../cards/format';
 import {
   audienceText,
+  reachText,
   renderRunStart,
+  type ReachPreview,
   renderRuns,
   renderSurveyForm,
   renderSurveyThanks,
@@ -115,7 +119,7 @@ export function surveyCommands(deps: SurveyHandlerDependencies): CommandSpec[] {
       id: 'startSurvey',
       describe: (m) => m.commands.startSurvey,
       officerOnly: true,
-      handle: (turn) => sendCard(turn.context, runStartCard(turn, deps)),
+      handle: async (turn) => sendCard(turn.context, await runStartCard(turn, deps)),
     },
     {
       id: 'closeSurvey',
@@ -221,15 +225,18 @@ export function surveyActions(deps: SurveyHandlerDependencies): ActionSpec[] {
               ? r.surveyRequired
               : result.error === 'districts'
                 ? r.districtsInvalid
-                : result.error === 'audience'
-                  ? format(r.audienceTooSmall, {
-                      count: result.recipients ?? 0,
-                      k: result.kMin ?? deps.privacy.kMin,
-                    })
-                  : r.closesAtRequired;
-          return runStartCard(turn, deps, { ...result.input, error });
+                : result.error === 'groups'
+                  ? directoryMessages(turn.locale).groupsInvalid
+                  : result.error === 'audience'
+                    ? format(r.audienceTooSmall, {
+                        count: result.recipients ?? 0,
+                        k: result.kMin ?? deps.privacy.kMin,
+                      })
+                    : r.closesAtRequired;
+          return runStartCard(turn, deps, { ...result.input, error, groupNames: data.groupNames });
         }
-        const { run } = result;
+        const { run, reach } = result;
+        const d = directoryMessages(turn.locale);
         return renderNotice({
           title: r.startedTitle,
           text: format(r.startedText, { count: result.recipients }),
@@ -238,9 +245,37 @@ export function surveyActions(deps: SurveyHandlerDependencies): ActionSpec[] {
             { title: r.survey, value: pick(run.survey.title, turn.locale) },
             { title: r.runId, value: run.runId },
             { title: r.recipients, value: `${result.recipients} (${audienceText(run, turn.locale)})` },
+            {
+              title: d.reachLabel,
+              value:
+                run.audience.kind === 'directory'
+                  ? format(d.startedReach, {
+                      installed: integer(reach.installed, turn.locale),
+                      audience: integer(reach.audience, turn.locale),
+                      installing: integer(reach.installing, turn.locale),
+                      unreachable: integer(reach.unreachable, turn.locale),
+                    })
+                  : format(d.startedInstalledOnly, { installed: integer(reach.installed, turn.locale) }),
+            },
             { title: r.until, value: formatDate(run.closesAt, turn.locale) },
           ],
           buttons: [{ title: r.listTitle, command: commandWord('surveys', turn.locale) }],
+        });
+      },
+    },
+    {
+      // The start card again, with the groups matching the search text and the reach of the selection.
+      verb: 'run.preview',
+      officerOnly: true,
+      handle: async (turn, data) => {
+        const text = typeof data.groupSearch === 'string' ? data.groupSearch.trim().slice(0, 100) : '';
+        return runStartCard(turn, deps, {
+          surveyId: typeof data.surveyId === 'string' ? data.surveyId : undefined,
+          closesAt: typeof data.closesAt === 'string' ? data.closesAt : undefined,
+          districts: listValue(data.districts),
+          groupIds: listValue(data.groupIds),
+          groupNames: data.groupNames,
+          groupSearch: text,
         });
       },
     },
@@ -299,22 +334,85 @@ export function surveyActions(deps: SurveyHandlerDependencies): ActionSpec[] {
   ];
 }
 
-function runStartCard(
+/**
+ * The start card: survey, closing date, districts and (with the directory) a group search, and how
+ * many people the selection reaches. The groups chosen so far stay offered with their names.
+ */
+async function runStartCard(
   turn: Turn,
   deps: SurveyHandlerDependencies,
-  previous: { surveyId?: string; closesAt?: string; districts?: string[]; error?: string } = {},
-): AdaptiveCard {
+  previous: {
+    surveyId?: string;
+    closesAt?: string;
+    districts?: string[];
+    groupIds?: string[];
+    groupNames?: unknown;
+    groupSearch?: string;
+    error?: string;
+  } = {},
+): Promise<AdaptiveCard> {
+  const { surveys } = deps;
   const now = deps.clock.now();
   const day = (offset: number) => berlinDate(now, offset);
+  const d = directoryMessages(turn.locale);
+  const known = namesOf(previous.groupNames);
+  const groupIds = previous.groupIds ?? [];
+  const choices = new Map<string, string>(groupIds.map((id) => [id, known[id] ?? id]));
+  let groupNote = '';
+  if (previous.groupSearch) {
+    const found = await surveys.searchGroups(previous.groupSearch).catch(() => undefined);
+    if (!found) groupNote = d.groupsSlow;
+    else if (found.length === 0) groupNote = format(d.groupsNone, { text: previous.groupSearch });
+    for (const g of found ?? []) if (!choices.has(g.id)) choices.set(g.id, g.name);
+  }
+  const preview: ReachPreview = await surveys
+    .previewReach({ districts: previous.districts, groupIds })
+    .then((p): ReachPreview =>
+      p.kind === 'installed' && surveys.hasDirectory ? { ...p, notSynced: true } : p,
+    )
+    .catch((): ReachPreview => ({ kind: 'pending' }));
   return renderRunStart(turn.locale, {
-    surveys: deps.surveys.listSurveys(),
+    surveys: surveys.listSurveys(),
     minDate: day(1),
     maxDate: day(MAX_RUN_DAYS - 1),
     closesAt: previous.closesAt || day(14),
     surveyId: previous.surveyId,
     districts: previous.districts,
     error: previous.error,
+    directory: surveys.hasDirectory,
+    groupSearch: previous.groupSearch,
+    groupChoices: [...choices].map(([id, name]) => ({ id, name })),
+    groupIds,
+    groupNote,
+    reach: reachText(turn.locale, preview),
   });
+}
+
+/** A card's comma-separated multi-select value. */
+function listValue(value: unknown): string[] {
+  return typeof value === 'string' && value.trim() !== ''
+    ? value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : [];
+}
+
+/** The group names the previous card carried (a JSON object of id → name). */
+function namesOf(value: unknown): Record<string, string> {
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return {};
+    }
+  }
+  const out: Record<string, string> = {};
+  if (parsed && typeof parsed === 'object')
+    for (const [id, name] of Object.entries(parsed as Record<string, unknown>))
+      if (typeof name === 'string') out[id] = name.slice(0, 120);
+  return out;
 }
 
 /** A page of the runs list: every run, the open ones (to close one), or a pick for `ergebnisse`. */

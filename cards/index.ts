@@ -10,6 +10,7 @@ import privacyTemplate from './privacy.json';
 import settingsTemplate from './settings.json';
 import welcomeTemplate from './welcome.json';
 import { DISTRICTS, type District } from '../src/domain/vocabulary';
+import { directoryMessages } from '../src/i18n/directory';
 
 /** An Adaptive Card as sent to Teams. */
 export interface AdaptiveCard {
@@ -114,12 +115,16 @@ export interface SettingsCardOptions {
   kMin: number;
   /** Shown above the form after a save attempt. */
   status?: 'saved' | 'invalid';
+  /** The district the directory (Entra ID) has for the person: shown, not chosen. */
+  directoryDistrict?: District;
 }
 
 export function renderSettings(locale: Locale, options: SettingsCardOptions): AdaptiveCard {
   const m = messages(locale);
   const s = m.settings;
   const status = options.status === 'saved' ? s.saved : options.status === 'invalid' ? s.invalid : '';
+  const d = directoryMessages(locale);
+  const fixed = options.directoryDistrict;
   return expand(settingsTemplate, {
     title: s.title,
     status,
@@ -132,7 +137,9 @@ export function renderSettings(locale: Locale, options: SettingsCardOptions): Ad
     districtPlaceholder: s.districtPlaceholder,
     district: options.settings.district ?? '',
     districts: DISTRICTS.map((value: District) => ({ value, title: m.districts[value] })),
-    districtHint: format(s.districtHint, { k: options.kMin }),
+    districtHint: format(fixed ? d.settingsDistrictFromDirectoryHint : s.districtHint, { k: options.kMin }),
+    districtFixedLabel: d.settingsDistrictFromDirectory,
+    districtFixed: fixed ? m.districts[fixed] : '',
     remindersLabel: s.reminders,
     reminders: options.settings.reminders ? 'true' : 'false',
     saveLabel: m.buttons.save,
@@ -150,6 +157,8 @@ export interface PrivacyCardOptions {
     legalBasis: string | undefined;
     contact: string | undefined;
   };
+  /** DISTRICT_SOURCE_ATTRIBUTE when the directory is used: the card names what is read from it. */
+  directoryAttribute?: 'companyName' | 'department' | 'officeLocation';
 }
 
 export function renderPrivacy(locale: Locale, options: PrivacyCardOptions): AdaptiveCard {
@@ -163,10 +172,19 @@ export function renderPrivacy(locale: Locale, options: PrivacyCardOptions): Adap
     legalBasis: options.notice.legalBasis ?? s.placeholders.legalBasis,
     contact: options.notice.contact ?? s.placeholders.contact,
   };
-  return expand(privacyTemplate, {
-    title: s.title,
-    sections: s.sections.map((section) => ({ heading: section.heading, text: format(section.text, values) })),
-  });
+  const sections = s.sections.map((section) => ({
+    heading: section.heading,
+    text: format(section.text, values),
+  }));
+  if (options.directoryAttribute) {
+    const d = directoryMessages(locale);
+    // After "what is stored": what comes from the directory.
+    sections.splice(2, 0, {
+      heading: d.privacyHeading,
+      text: format(d.privacyText, { attribute: d.attributes[options.directoryAttribute] }),
+    });
+  }
+  return expand(privacyTemplate, { title: s.title, sections });
 }
 
 /** "Delete your data?": what goes, what is already anonymous, and the two buttons. */

@@ -12,6 +12,7 @@ import runsTemplate from './runs.json';
 import surveyTemplate from './survey.json';
 import thanksTemplate from './survey-thanks.json';
 import { DISTRICTS } from '../src/domain/vocabulary';
+import { directoryMessages } from '../src/i18n/directory';
 
 export function answerVerb(runId: string): string {
   return `survey.answer:${runId}`;
@@ -199,11 +200,47 @@ export interface RunStartOptions {
   surveyId?: string;
   districts?: string[];
   error?: string;
+  /** Whether Entra groups can be searched (a directory is configured). */
+  directory?: boolean;
+  groupSearch?: string;
+  /** The groups to offer: the chosen ones and the latest search's matches. */
+  groupChoices?: { id: string; name: string }[];
+  groupIds?: string[];
+  /** Under the search: nothing found, or the directory too slow. */
+  groupNote?: string;
+  /** The reach preview, already worded (see reachText). */
+  reach?: string;
+}
+
+/** The reach preview of the start card. */
+export type ReachPreview =
+  | { kind: 'directory'; reach: { installed: number; installing: number; unreachable: number } }
+  | { kind: 'installed'; installed: number; notSynced?: boolean }
+  | { kind: 'pending' };
+
+export function reachText(locale: Locale, preview: ReachPreview): string {
+  const d = directoryMessages(locale);
+  switch (preview.kind) {
+    case 'directory':
+      return format(d.reach, {
+        installed: integer(preview.reach.installed, locale),
+        installing: integer(preview.reach.installing, locale),
+        unreachable: integer(preview.reach.unreachable, locale),
+      });
+    case 'installed':
+      return format(preview.notSynced ? d.reachNotSynced : d.reachInstalledOnly, {
+        installed: integer(preview.installed, locale),
+      });
+    case 'pending':
+      return d.reachPending;
+  }
 }
 
 export function renderRunStart(locale: Locale, options: RunStartOptions): AdaptiveCard {
   const m = messages(locale);
   const r = m.runs;
+  const d = directoryMessages(locale);
+  const groups = options.groupChoices ?? [];
   return expand(runStartTemplate, {
     title: r.startTitle,
     error: options.error ?? '',
@@ -222,7 +259,21 @@ export function renderRunStart(locale: Locale, options: RunStartOptions): Adapti
     audienceLabel: r.audience,
     districts: (options.districts ?? []).join(','),
     districtChoices: DISTRICTS.map((d) => ({ value: d, title: m.districts[d] })),
-    audienceHint: r.audienceHint,
+    audienceHint: options.directory ? d.audienceHint : r.audienceHint,
+    directory: options.directory ? 'yes' : 'no',
+    groupSearchLabel: d.groupSearchLabel,
+    groupSearchPlaceholder: d.groupSearchPlaceholder,
+    groupSearch: options.groupSearch ?? '',
+    search: d.search,
+    groupNote: options.groupNote ?? '',
+    groupsLabel: d.groupsLabel,
+    groupIds: (options.groupIds ?? []).join(','),
+    groupChoices: groups.map((g) => ({ value: g.id, title: g.name })),
+    // The names travel with the buttons, so that the run can name its groups without asking Graph.
+    groupNames: JSON.stringify(Object.fromEntries(groups.map((g) => [g.id, g.name]))),
+    reachLabel: d.reachLabel,
+    reach: options.reach ?? '',
+    reachCheck: d.reachCheck,
     start: r.start,
   });
 }
@@ -269,7 +320,10 @@ export function renderRuns(locale: Locale, options: RunsCardOptions): AdaptiveCa
 
 export function audienceText(run: Run, locale: Locale): string {
   const m = messages(locale);
-  return run.audience.kind === 'all'
-    ? m.runs.audienceAll
-    : run.audience.districts.map((d) => m.districts[d]).join(', ');
+  const a = run.audience;
+  if (a.kind === 'all' || (a.kind === 'directory' && a.everyone)) return m.runs.audienceAll;
+  const parts = a.districts.map((d) => m.districts[d]);
+  if (a.kind === 'directory' && a.groups.length > 0)
+    parts.push(`${directoryMessages(locale).groupsWord}: ${a.groups.map((g) => g.name).join(', ')}`);
+  return parts.join(', ');
 }

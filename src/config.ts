@@ -317,7 +317,7 @@ export interface Config {
   readonly publicBaseUrl: string;
   /** Entra ID through Microsoft Graph: directory sync, Entra groups, proactive installation. */
   readonly directory: {
-    /** GRAPH_ENABLED, else on with a MicrosoftAppId that can get a Graph token, or with a GRAPH_BASE_URL (simulator). */
+    /** GRAPH_ENABLED (an explicit opt-in with a MicrosoftAppId), else on with a GRAPH_BASE_URL (simulator). */
     readonly enabled: boolean;
     /** GRAPH_BASE_URL without a trailing slash; default https://graph.microsoft.com/v1.0. */
     readonly graphBaseUrl: string;
@@ -466,11 +466,12 @@ interface DirectoryEnv {
 }
 
 /**
- * Directory features: GRAPH_ENABLED when given; else on when the bot identity can get a Graph token
- * (a MicrosoftAppId with a managed identity or a known tenant), or when GRAPH_BASE_URL names a simulator.
+ * Directory features: GRAPH_ENABLED when given; else on only when GRAPH_BASE_URL names a simulator.
+ * With a MicrosoftAppId the directory is an explicit opt-in: it changes who "everyone" is and needs
+ * Graph permissions an administrator must grant first (docs/directory.md).
  */
 function directoryEnabled(e: DirectoryEnv): boolean {
-  return e.GRAPH_ENABLED ?? Boolean((e.MicrosoftAppId && hasGraphCredential(e)) || e.GRAPH_BASE_URL);
+  return e.GRAPH_ENABLED ?? Boolean(e.GRAPH_BASE_URL);
 }
 
 /** A managed identity needs no tenant; a client secret needs the directory's tenant. */

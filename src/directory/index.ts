@@ -46,9 +46,10 @@ export interface DirectoryOptions {
   graphLimits?: Partial<GraphLimits>;
 }
 
-/** The bot's own identity as a Graph credential. */
+/** The bot's own identity as a Graph credential; a placeholder token for a local simulator without one. */
 export function createGraphCredential(config: Config): TokenCredential {
   const { appId, appPassword, appType } = config.bot;
+  if (!appId && isLoopback(config.directory.graphBaseUrl)) return SIMULATOR_CREDENTIAL;
   if (appType === 'UserAssignedMSI') return new ManagedIdentityCredential({ clientId: appId });
   const tenantId = config.directory.tenantId;
   if (!appId || !appPassword || !tenantId)
@@ -114,4 +115,14 @@ export function serviceUrlFrom(users: {
     }
     return found;
   };
+}
+
+/** A local Graph simulator (GRAPH_BASE_URL on loopback, no bot identity) gets a placeholder token. */
+const SIMULATOR_CREDENTIAL: TokenCredential = {
+  getToken: () => Promise.resolve({ token: 'local-simulator', expiresOnTimestamp: Date.now() + 3_600_000 }),
+};
+
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
 }

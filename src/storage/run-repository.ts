@@ -128,15 +128,24 @@ function sharedOf(json: string): { statement: string; at: Date; by: string } {
   return { statement: v.statement, at: new Date(v.at), by: v.by };
 }
 
+function audienceOf(a: Audience): Audience {
+  if (a.kind === 'districts') return { kind: 'districts', districts: [...a.districts] as District[] };
+  if (a.kind === 'directory')
+    return {
+      kind: 'directory',
+      everyone: a.everyone === true,
+      districts: [...(a.districts ?? [])] as District[],
+      groups: (a.groups ?? []).map((g) => ({ id: String(g.id), name: String(g.name) })),
+    };
+  return { kind: 'all' };
+}
+
 function toRun(e: RunEntity): Run {
   const audience = JSON.parse(e.audience) as Audience;
   return {
     runId: decodeKey(e.rowKey),
     survey: surveySchema.parse(JSON.parse(e.definition)),
-    audience:
-      audience.kind === 'districts'
-        ? { kind: 'districts', districts: [...audience.districts] as District[] }
-        : { kind: 'all' },
+    audience: audienceOf(audience),
     startedAt: new Date(e.startedAt),
     closesAt: new Date(e.closesAt),
     closedAt: e.closedAt ? new Date(e.closedAt) : undefined,

@@ -4,8 +4,21 @@ import type { Locale } from '../i18n';
 import type { Survey } from './definition';
 import type { District } from '../domain/vocabulary';
 
-/** Who a run is for: everyone, or the staff of the listed districts. */
-export type Audience = { kind: 'all' } | { kind: 'districts'; districts: District[] };
+/**
+ * Who a run is for: everyone, or the staff of the listed districts (by their settings: runs started
+ * without a directory); or, with the directory, everyone or districts and Entra groups, resolved when
+ * the run started and frozen into its delivery job (membership is having been sent the run).
+ */
+export type Audience =
+  | { kind: 'all' }
+  | { kind: 'districts'; districts: District[] }
+  | { kind: 'directory'; everyone: boolean; districts: District[]; groups: AudienceGroup[] };
+
+/** An Entra group an audience was chosen by, with its name as the officer saw it. */
+export interface AudienceGroup {
+  id: string;
+  name: string;
+}
 
 export interface Run {
   runId: string;
@@ -58,7 +71,9 @@ export function isRunOpen(run: Run, now: Date): boolean {
   return run.closedAt === undefined && now.getTime() < run.closesAt.getTime();
 }
 
+/** For audiences by settings; a directory audience is decided by its frozen recipients. */
 export function isInAudience(audience: Audience, district: District | undefined): boolean {
+  if (audience.kind === 'directory') return false;
   return audience.kind === 'all' || (district !== undefined && audience.districts.includes(district));
 }
 

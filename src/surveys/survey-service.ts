@@ -11,6 +11,8 @@ import type { Locale } from '../i18n';
 import type { Logger } from '../logger';
 import { mayStartRun, type ParticipationFigures, type RunFigures } from '../privacy/disclosure';
 import type { Pseudonyms } from '../privacy/pseudonyms';
+import type { RunAudiences } from '../directory/run-audience';
+import { installReference } from '../directory/installing-messenger';
 import type { ResultsService } from '../results/results-service';
 import type { DeliveryCounts, DeliveryRepository } from '../storage/delivery-repository';
 import type { ResponseRepository } from '../storage/response-repository';
@@ -25,6 +27,7 @@ import {
   isRunOpen,
   type Answers,
   type Audience,
+  type AudienceGroup,
   type ProgressCardTarget,
   type Run,
 } from './model';
@@ -54,15 +57,41 @@ export interface SurveyServiceOptions {
   renderSurveyCard(run: Run, locale: Locale): Partial<Activity>;
   /** Runs a background task (delivery) so that shutdown can wait for it. */
   background(task: Promise<unknown>): void;
+  /**
+   * The directory (Entra ID), when configured: audiences of districts and groups are resolved there
+   * and frozen into the run; without it, audiences are the installed users by their settings.
+   */
+  audiences?: RunAudiences;
 }
 
-export type StartRunInput = { surveyId?: unknown; closesAt?: unknown; districts?: unknown };
+export type StartRunInput = {
+  surveyId?: unknown;
+  closesAt?: unknown;
+  districts?: unknown;
+  /** Entra group ids: a comma-separated string (an Input.ChoiceSet) or an array. */
+  groupIds?: unknown;
+  /** The groups' names as the officer's card listed them (id → name), to show the audience. */
+  groupNames?: unknown;
+};
+
+/** How many of a run's audience Puls reaches: what the start confirmation and `status` show. */
+export interface RunReach {
+  /** Everyone in the audience the officer chose. */
+  audience: number;
+  /** Puls has a conversation with them. */
+  installed: number;
+  /** Puls installs itself for them through Graph, then sends. */
+  installing: number;
+  /** Cannot be reached: recorded as unreachable, or not installed while Puls cannot install. */
+  unreachable: number;
+}
+
 export type StartRunResult =
-  | { ok: true; run: Run; recipients: number }
+  | { ok: true; run: Run; recipients: number; reach: RunReach }
   | {
       ok: false;
-      error: 'survey' | 'closesAt' | 'districts' | 'audience';
-      input: { surveyId: string; closesAt: string; districts: string[] };
+      error: 'survey' | 'closesAt' | 'districts' | 'groups' | 'audience';
+      input: { surveyId: string; closesAt: string; districts: string[]; groupIds: string[] };
       /** 'audience': how many people the chosen audience has, and the smallest allowed. */
       recipients?: number;
       kMin?: number;
@@ -112,11 +141,9 @@ export class SurveyService {
     const now = this.o.clock.now();
     const surveyId = typeof input.surveyId === 'string' ? input.surveyId : '';
     const closesAtText = typeof input.closesAt === 'string' ? input.closesAt : '';
-    const districtList =
-      typeof input.districts === 'string' && input.districts.trim() !== ''
-        ? input.districts.split(',').map((d) => d.trim())
-        : [];
-    const echo = { surveyId, closesAt: closesAtText, districts: districtList };
+    const districtList = listOf(input.districts);
+    const groupIds = listOf(input.groupIds).filter((id) => GROUP_ID.test(id));
+    const echo = { surveyId, closesAt: closesAtText, districts: districtList, groupIds };
 
     const survey = this.o.bank.get(surveyId);
     if (!survey) return { ok: false, error: 'survey', input: echo };
@@ -129,21 +156,40 @@ export class SurveyService {
       return { ok: false, error: 'closesAt', input: echo };
     }
     if (!districtList.every(isDistrict)) return { ok: false, error: 'districts', input: echo };
-    const audience: Audience =
-      districtList.length === 0
-        ? { kind: 'all' }
-        : { kind: 'districts', districts: [...new Set(districtList)] as District[] };
+    if (listOf(input.groupIds).length !== groupIds.length) return { ok: false, error: 'groups', input: echo };
+    const districts = [...new Set(districtList)] as District[];
+    const directory = (await this.o.audiences?.ready()) ? this.o.audiences : undefined;
+    // Groups need the directory; without it (or before its first sync) they cannot be resolved.
+    if (groupIds.length > 0 && !directory) return { ok: false, error: 'groups', input: echo };
 
-    const recipients: Recipient[] = [];
-    for await (const user of this.o.users.list()) {
-      if (isInAudience(audience, user.settings.district)) recipients.push(this.recipientOf(user));
+    let audience: Audience;
+    let recipients: Recipient[];
+    let reach: RunReach;
+    if (directory) {
+      const groups = groupsOf(groupIds, input.groupNames);
+      audience = {
+        kind: 'directory',
+        everyone: districts.length === 0 && groups.length === 0,
+        districts,
+        groups,
+      };
+      ({ recipients, reach } = await this.directoryRecipients(directory, audience));
+    } else {
+      audience = districts.length === 0 ? { kind: 'all' } : { kind: 'districts', districts };
+      recipients = [];
+      for await (const user of this.o.users.list()) {
+        if (isInAudience(audience, user.settings.district)) recipients.push(this.recipientOf(user));
+      }
+      reach = { audience: recipients.length, installed: recipients.length, installing: 0, unreachable: 0 };
     }
-    if (!mayStartRun(recipients.length, this.o.privacy.kMin)) {
+    // The privacy threshold counts the people the run can reach.
+    const reachable = reach.installed + reach.installing;
+    if (!mayStartRun(reachable, this.o.privacy.kMin)) {
       return {
         ok: false,
         error: 'audience',
         input: echo,
-        recipients: recipients.length,
+        recipients: reachable,
         kMin: effectiveK(this.o.privacy.kMin),
       };
     }
@@ -164,7 +210,7 @@ export class SurveyService {
     await this.o.pseudonyms.create('run', run.runId);
     await this.o.runs.create(run);
     this.o.logger.info(
-      { runId: run.runId, surveyId: survey.id, recipients: recipients.length },
+      { runId: run.runId, surveyId: survey.id, recipients: recipients.length, ...reach },
       'survey run started',
     );
     this.o.background(
@@ -177,7 +223,109 @@ export class SurveyService {
         })
         .catch((err: unknown) => this.o.logger.error({ err, runId: run.runId }, 'survey delivery failed')),
     );
-    return { ok: true, run, recipients: recipients.length };
+    return { ok: true, run, recipients: recipients.length, reach };
+  }
+
+  /** Whether groups can be chosen at all (the directory is configured). */
+  get hasDirectory(): boolean {
+    return this.o.audiences !== undefined;
+  }
+
+  /**
+   * What the start card says before the officer starts: how many of the chosen audience Puls reaches.
+   * Bounded (an invoke must answer within seconds): 'pending' when the directory is slower than that.
+   */
+  async previewReach(
+    input: { districts?: unknown; groupIds?: unknown },
+    timeoutMs = PREVIEW_TIMEOUT_MS,
+  ): Promise<
+    { kind: 'directory'; reach: RunReach } | { kind: 'installed'; installed: number } | { kind: 'pending' }
+  > {
+    const districts = listOf(input.districts).filter(isDistrict);
+    const groupIds = listOf(input.groupIds).filter((id) => GROUP_ID.test(id));
+    const directory = (await this.o.audiences?.ready()) ? this.o.audiences : undefined;
+    const work = async () => {
+      if (!directory) {
+        const audience: Audience =
+          districts.length === 0 ? { kind: 'all' } : { kind: 'districts', districts };
+        let installed = 0;
+        for await (const p of this.o.users.profiles())
+          if (isInAudience(audience, p.settings.district)) installed++;
+        return { kind: 'installed' as const, installed };
+      }
+      const e = await directory.estimate({
+        everyone: districts.length === 0 && groupIds.length === 0,
+        districts,
+        groupIds,
+      });
+      const installing = directory.canInstall ? e.installable : 0;
+      return {
+        kind: 'directory' as const,
+        reach: {
+          audience: e.total,
+          installed: e.installed,
+          installing,
+          unreachable: e.total - e.installed - installing,
+        },
+      };
+    };
+    return withTimeout(work(), timeoutMs, { kind: 'pending' as const });
+  }
+
+  /** Entra groups by name for the start card's picker; none without a directory or when Graph is slow. */
+  async searchGroups(
+    text: string,
+    timeoutMs = PREVIEW_TIMEOUT_MS,
+  ): Promise<{ id: string; name: string }[] | undefined> {
+    if (!this.o.audiences || !text.trim()) return [];
+    const found = await withTimeout(this.o.audiences.searchGroups(text), timeoutMs, undefined);
+    return found?.map((g) => ({ id: g.id.toLowerCase(), name: g.displayName }));
+  }
+
+  /**
+   * The directory audience resolved now and frozen: people Puls has a conversation with get their
+   * stored reference; the others (if Puls may install itself) a reference with only the user, which the
+   * installing messenger completes. People recorded as unreachable are tried again (a licence may have
+   * been granted since) but counted as unreachable up front.
+   */
+  private async directoryRecipients(
+    directory: RunAudiences,
+    audience: Extract<Audience, { kind: 'directory' }>,
+  ): Promise<{ recipients: Recipient[]; reach: RunReach }> {
+    const [ids, unreachable] = await Promise.all([
+      directory.resolve({
+        everyone: audience.everyone,
+        districts: audience.districts,
+        groupIds: audience.groups.map((g) => g.id),
+      }),
+      directory.unreachable(),
+    ]);
+    const recipients: Recipient[] = [];
+    const installed = new Set<string>();
+    // One pass over the users (references), not a read per person.
+    for await (const user of this.o.users.list()) {
+      const id = user.userId.toLowerCase();
+      if (!ids.has(id) || installed.has(id)) continue;
+      installed.add(id);
+      recipients.push(this.recipientOf(user));
+    }
+    let installing = 0;
+    let known = 0;
+    for (const id of ids) {
+      if (installed.has(id)) continue;
+      if (unreachable.has(id)) known++;
+      else if (directory.canInstall) installing++;
+      if (directory.canInstall)
+        recipients.push({ userId: id, reference: installReference(id), locale: this.o.defaultLocale });
+    }
+    const reach: RunReach = {
+      audience: ids.size,
+      installed: installed.size,
+      installing,
+      unreachable: ids.size - installed.size - installing,
+    };
+    if (known > 0) this.o.logger.info({ known }, 'audience members recorded as unreachable are tried again');
+    return { recipients, reach };
   }
 
   /**
@@ -293,9 +441,9 @@ export class SurveyService {
 
   /** Open runs this user belongs to and has not answered yet. */
   async openRunsFor(user: UserProfile): Promise<Run[]> {
-    const open = (await this.o.runs.list()).filter(
-      (run) => this.isOpen(run) && isInAudience(run.audience, user.settings.district),
-    );
+    const candidates = (await this.o.runs.list()).filter((run) => this.isOpen(run));
+    const member = await Promise.all(candidates.map((run) => this.isMember(run, user.userId, user)));
+    const open = candidates.filter((_, i) => member[i]);
     const answered = await Promise.all(
       open.map(async (run) => (await this.ownAnswers(run, user.userId)) !== undefined),
     );
@@ -307,7 +455,7 @@ export class SurveyService {
     const run = runId ? await this.getRun(runId) : undefined;
     if (!run) return { kind: 'not_found' };
     if (!this.isOpen(run)) return { kind: 'closed', run };
-    if (!isInAudience(run.audience, user?.settings.district)) return { kind: 'outsider', run };
+    if (!(await this.isMember(run, userId, user))) return { kind: 'outsider', run };
     const pseudonym = await this.o.pseudonyms.of('run', run.runId, userId);
     // The secret is gone: the run was closed (and sealed) by another instance a moment ago.
     if (pseudonym === undefined) return { kind: 'closed', run };
@@ -315,8 +463,25 @@ export class SurveyService {
   }
 
   /**
+   * Whether the person belongs to the run's audience: a directory audience is who was sent the run
+   * (frozen at start; a later move in the directory does not change it), otherwise by the settings.
+   */
+  private async isMember(run: Run, userId: string, user: UserProfile | undefined): Promise<boolean> {
+    if (run.audience.kind !== 'directory') return isInAudience(run.audience, user?.settings.district);
+    if ((await this.o.deliveries.get(run.runId, userId)) !== undefined) return true;
+    const lower = userId.toLowerCase();
+    return lower !== userId && (await this.o.deliveries.get(run.runId, lower)) !== undefined;
+  }
+
+  /** The district an answer is counted under: the directory's (cached), else the person's setting. */
+  async districtOf(userId: string, user: UserProfile | undefined): Promise<District | undefined> {
+    const fromDirectory = await this.o.audiences?.districtOf(userId);
+    return fromDirectory ?? user?.settings.district;
+  }
+
+  /**
    * Validates and stores an answer: one row per respondent per run under the run's pseudonym, with
-   * the district from the user's settings. Nothing else is written — no flag, no time, nothing that
+   * the district from the directory, else from the user's settings. Nothing else is written — no flag, no time, nothing that
    * names the person — and nothing at all unless all of it is valid.
    */
   async submit(
@@ -333,7 +498,7 @@ export class SurveyService {
     await this.o.responses.put({
       pseudonym,
       runId: run.runId,
-      district: user?.settings.district,
+      district: await this.districtOf(userId, user),
       answers: validation.answers,
     });
     return { kind: 'saved', run, answers: validation.answers };
@@ -345,6 +510,50 @@ export class SurveyService {
     if (pseudonym === undefined) return undefined;
     return (await this.o.responses.get(run.runId, pseudonym))?.answers;
   }
+}
+
+/** How long the start card waits for a reach preview or a group search (Teams gives up at 10–15 s). */
+const PREVIEW_TIMEOUT_MS = 4_000;
+
+/** The value, or `fallback` when it takes longer than `ms` (the work goes on and its result is dropped). */
+async function withTimeout<T, F>(work: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<F>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+    timer.unref();
+  });
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Entra object ids (GUIDs); anything else in the card's data is refused. */
+const GROUP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A comma-separated card value or an array, as trimmed non-empty strings. */
+function listOf(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+  return items.map((v) => (typeof v === 'string' ? v.trim() : '')).filter((v) => v !== '');
+}
+
+/** The chosen groups with the names the officer's card showed (the id where it showed none). */
+function groupsOf(ids: readonly string[], names: unknown): AudienceGroup[] {
+  let parsed: unknown = names;
+  if (typeof names === 'string') {
+    try {
+      parsed = JSON.parse(names);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  const known = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  return [...new Set(ids.map((id) => id.toLowerCase()))].map((id) => {
+    const name = known[id];
+    return { id, name: typeof name === 'string' && name.trim() ? name.trim().slice(0, 120) : id };
+  });
 }
 
 /** A short id an officer can type: "kulturwandel-2611-x7q2". */

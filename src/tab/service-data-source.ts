@@ -70,7 +70,12 @@ export class ServiceTabDataSource implements TabDataSource {
       officer.id,
     );
     if (!result.ok)
-      return { kind: 'invalid', field: result.error === 'closesAt' ? 'closesOn' : result.error };
+      return {
+        kind: 'invalid',
+        // The tab offers no groups (yet): a groups error cannot come from it, but is named as the audience.
+        field:
+          result.error === 'closesAt' ? 'closesOn' : result.error === 'groups' ? 'audience' : result.error,
+      };
     return { kind: 'started', run: this.summary(result.run), recipients: result.recipients };
   }
 
@@ -189,7 +194,7 @@ export class ServiceTabDataSource implements TabDataSource {
       surveyId: run.survey.id,
       surveyTitle: { ...run.survey.title },
       audience:
-        run.audience.kind === 'all'
+        run.audience.kind === 'all' || (run.audience.kind === 'directory' && run.audience.everyone)
           ? { kind: 'all' }
           : { kind: 'districts', districts: [...run.audience.districts] },
       startedAt: run.startedAt.toISOString(),

@@ -27,20 +27,24 @@ export class SettingsService {
 
   /** Validates the card's inputs; stores nothing unless every field is valid. */
   /** `current`: the settings already loaded for this turn (saves a read). */
+  /** `districtFromDirectory`: the directory gives the district; the stored choice is kept as it is. */
   async save(
     userId: string,
     input: Record<string, unknown>,
     current?: UserSettings,
+    options: { districtFromDirectory?: boolean } = {},
   ): Promise<SaveSettingsResult> {
     current ??= await this.get(userId);
-    const parsed = settingsInput.safeParse(input);
+    const parsed = (
+      options.districtFromDirectory ? settingsInput.partial({ district: true }) : settingsInput
+    ).safeParse(options.districtFromDirectory ? { ...input, district: current.district } : input);
     if (!parsed.success) {
       const field = String(parsed.error.issues[0]?.path[0] ?? 'district') as 'language' | 'district';
       return { ok: false, field, settings: current };
     }
     const settings: UserSettings = {
       language: parsed.data.language,
-      district: parsed.data.district,
+      district: parsed.data.district ?? undefined,
       reminders: parsed.data.reminders === true || parsed.data.reminders === 'true',
     };
     const saved = await this.users.saveSettings(userId, settings);

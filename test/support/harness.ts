@@ -2,7 +2,7 @@
 // prefix, with a CaptureConnector as the Teams service. Tests post activities as Teams does.
 import type { Activity } from 'botbuilder';
 import { Writable } from 'node:stream';
-import { createApp, type App } from '../../bot/app';
+import { createApp, type App, type AppOptions } from '../../bot/app';
 import { ManualClock, type Clock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
 import type { QuestionBank } from '../../src/surveys/question-bank';
@@ -16,6 +16,8 @@ export interface HarnessOptions {
   clock?: Clock;
   connector?: ConnectorOptions;
   questionBank?: QuestionBank;
+  /** Further app options (e.g. the Graph limits of a scaled simulator). */
+  app?: Pick<AppOptions, 'graphCredential' | 'graphLimits'>;
 }
 
 export interface Harness {
@@ -68,6 +70,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger,
     clock,
     questionBank: options.questionBank,
+    ...options.app,
   });
   const port = await app.start(0, '127.0.0.1');
   const botUrl = `http://127.0.0.1:${port}`;

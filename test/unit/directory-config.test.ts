@@ -26,14 +26,16 @@ describe('directory configuration', () => {
     });
   });
 
-  it('when the bot has an identity (its tenant is always configured now), then the directory is on; GRAPH_ENABLED=false turns it off', () => {
+  it('when the bot has an identity, then the directory stays off until GRAPH_ENABLED=true opts in', () => {
     const single = loadConfig({ ...bot, MicrosoftAppType: 'SingleTenant' });
-    expect(single.directory).toMatchObject({ enabled: true, tenantId: 'tenant-1' });
+    expect(single.directory).toMatchObject({ enabled: false, tenantId: 'tenant-1' });
+    expect(loadConfig({ ...bot, GRAPH_ENABLED: 'true' }).directory.enabled).toBe(true);
     const msi = loadConfig({
       ...bot,
       MicrosoftAppId: '00000000-1111-4222-8333-444444444444',
       MicrosoftAppPassword: '',
       MicrosoftAppType: 'UserAssignedMSI',
+      GRAPH_ENABLED: 'true',
     });
     expect(msi.directory.enabled).toBe(true);
     expect(loadConfig({ ...bot, GRAPH_ENABLED: 'false' }).directory.enabled).toBe(false);
