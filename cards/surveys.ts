@@ -33,19 +33,18 @@ export function closeVerb(runId: string): string {
   return `run.close:${runId}`;
 }
 
-function likertChoices(q: Extract<Question, { type: 'likert5' }>, locale: Locale) {
+/** "4 von 5", "1 von 5 – trifft gar nicht zu": a scale value as the tiles and the summary say it. */
+function scaleText(value: number, max: number, ends: Record<number, string>, locale: Locale): string {
   const s = messages(locale).survey;
-  const choices = [1, 2, 3, 4, 5].map((n) => ({
-    value: String(n),
-    title:
-      n === 1
-        ? `1 – ${pick(q.labels.low, locale)}`
-        : n === 5
-          ? `5 – ${pick(q.labels.high, locale)}`
-          : String(n),
-  }));
-  if (q.allowNoAnswer) choices.push({ value: String(NO_ANSWER), title: s.likertNoAnswer });
-  return choices;
+  return format(ends[value] ? s.tileEnd : s.tile, { value, max, label: ends[value] ?? '' });
+}
+
+function likertEnds(q: Extract<Question, { type: 'likert5' }>, locale: Locale): Record<number, string> {
+  return { 1: pick(q.labels.low, locale), 5: pick(q.labels.high, locale) };
+}
+
+function npsEnds(q: Extract<Question, { type: 'nps' }>, locale: Locale): Record<number, string> {
+  return q.labels ? { 0: pick(q.labels.low, locale), 10: pick(q.labels.high, locale) } : {};
 }
 
 /** One choice on a step card: pressing it answers the question and goes on. */
@@ -124,9 +123,8 @@ export function renderSurveyStep(locale: Locale, options: SurveyStepOptions): Ad
   let choices: { title: string; value: string }[] = [];
   switch (q.type) {
     case 'likert5': {
-      const ends: Record<number, string> = { 1: pick(q.labels.low, locale), 5: pick(q.labels.high, locale) };
-      const label = (v: number) =>
-        format(ends[v] ? s.tileEnd : s.tile, { value: v, max: 5, label: ends[v] ?? '' });
+      const ends = likertEnds(q, locale);
+      const label = (v: number) => scaleText(v, 5, ends, locale);
       rows = [
         { tiles: [1, 2, 3, 4, 5].map((v) => tile(String(v), String(v), label(v), 'stretch', 'Center')) },
       ];
@@ -143,17 +141,9 @@ export function renderSurveyStep(locale: Locale, options: SurveyStepOptions): Ad
       break;
     }
     case 'nps': {
-      const ends: Record<number, string> = q.labels
-        ? { 0: pick(q.labels.low, locale), 10: pick(q.labels.high, locale) }
-        : {};
+      const ends = npsEnds(q, locale);
       const npsTile = (v: number) =>
-        tile(
-          String(v),
-          String(v),
-          format(ends[v] ? s.tileEnd : s.tile, { value: v, max: 10, label: ends[v] ?? '' }),
-          'stretch',
-          'Center',
-        );
+        tile(String(v), String(v), scaleText(v, 10, ends, locale), 'stretch', 'Center');
       rows = [
         { tiles: [0, 1, 2, 3, 4, 5].map(npsTile) },
         { tiles: [...[6, 7, 8, 9, 10].map(npsTile), { ...SPACER, width: 'stretch' as const }] },
@@ -297,9 +287,9 @@ export function describeAnswer(q: Question, value: Answers[string] | undefined, 
     case 'likert5':
       return value === NO_ANSWER
         ? s.likertNoAnswer
-        : (likertChoices(q, locale).find((c) => c.value === String(value))?.title ?? String(value));
+        : scaleText(Number(value), 5, likertEnds(q, locale), locale);
     case 'nps':
-      return String(value);
+      return scaleText(Number(value), 10, npsEnds(q, locale), locale);
     case 'single':
       return pick(
         q.choices.find((c) => c.id === value)?.label ?? { de: String(value), en: String(value) },

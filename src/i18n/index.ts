@@ -183,14 +183,13 @@ const de = {
     backToSummary: 'Zurück zur Übersicht',
     scaleEnd: '{value} = {label}',
     tile: '{value} von {max}',
-    tileEnd: '{value} von {max}: {label}',
+    tileEnd: '{value} von {max} – {label}',
     selected: '(gewählt)',
     summaryTitle: 'Bitte prüfen Sie Ihre Antworten',
     summaryText:
       'Gespeichert wird erst, wenn Sie „{submit}“ wählen. Um eine Antwort zu ändern, tippen Sie auf sie.',
     editTitle: 'Ihre gespeicherte Antwort',
-    editText:
-      'Tippen Sie auf eine Antwort, um sie zu ändern, und dann auf „{submit}“. Das geht bis {date}.',
+    editText: 'Tippen Sie auf eine Antwort, um sie zu ändern, und dann auf „{submit}“. Das geht bis {date}.',
     changeOne: 'Ändern',
     changeOneLabel: 'Antwort auf Frage {n} ändern',
     tampered:
@@ -423,7 +422,7 @@ const en: Messages = {
     backToSummary: 'Back to the summary',
     scaleEnd: '{value} = {label}',
     tile: '{value} of {max}',
-    tileEnd: '{value} of {max}: {label}',
+    tileEnd: '{value} of {max} – {label}',
     selected: '(selected)',
     summaryTitle: 'Please check your answers',
     summaryText: 'Nothing is saved until you choose "{submit}". To change an answer, tap it.',

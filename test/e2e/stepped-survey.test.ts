@@ -276,7 +276,7 @@ describe('the stepped survey card over HTTP, with every survey in surveys/', () 
     const q2 = survey.questions[1]!;
     card = await press(user, card, /^1 von 5\b/);
     expect(cardText(card)).toContain('Bitte prüfen Sie Ihre Antworten');
-    expect(cardText(card)).toContain('1 – trifft gar nicht zu');
+    expect(cardText(card)).toContain('1 von 5 – trifft gar nicht zu');
     expect(await storedAnswers(runId)).toEqual([stored]);
     const confirm = pressData(card, 'Antwort senden');
     await h.invoke(user, confirm.verb, confirm.data);
@@ -405,7 +405,7 @@ describe('the stepped survey card over HTTP, with every survey in surveys/', () 
     expect(text).toContain('Diese Umfrage ist beendet');
     expect(text).toContain('Ihre gespeicherte Antwort gilt weiter');
     expect(text).toContain(survey.questions[0]!.text.de);
-    expect(text).toContain('1 – trifft gar nicht zu'); // question 2 as changed above
+    expect(text).toContain('1 von 5 – trifft gar nicht zu'); // question 2 as changed above
     expect(closed.actions ?? []).toEqual([]);
 
     const late = await press(staff[2]!, halfway, /^2 von 5\b/);

@@ -129,7 +129,7 @@ describe('pulse surveys over HTTP', () => {
       answerData({ q_tools: '5', q_recommend: '10' }),
     );
     expect(cardText(thanks)).toContain('Danke – Ihre Antwort ist gespeichert');
-    expect(cardText(thanks)).toContain('5 – trifft voll zu');
+    expect(cardText(thanks)).toContain('5 von 5 – trifft voll zu');
     expect(JSON.stringify(thanks)).toContain(`"verb":"survey.edit:${runId}"`);
 
     await invoke(a2, `survey.answer:${runId}`, answerData({ q_tools: '4', q_recommend: '8' }));
