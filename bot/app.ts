@@ -38,12 +38,21 @@ import { RunExport } from '../src/digest/run-export';
 import { DigestScheduler } from '../src/digest/scheduler';
 import { DigestRepository } from '../src/storage/digest-repository';
 import { createActions } from './actions';
-import { createDigestPoster, digestCommands } from './digest';
+import { createDigestPoster, digestActions, digestCommands } from './digest';
 import { ChannelPoster } from './proactive';
 import { ideaActions, ideaCommands, ideaStatusActivity } from './ideas';
 import { createAdapter } from './auth';
 import { AdapterMessenger } from './proactive';
-import { progressCard, reminderActivity, surveyActions, surveyCardActivity, surveyCommands } from './surveys';
+import {
+  progressCard,
+  reminderActivity,
+  resultsAskActivity,
+  resultsBackActivity,
+  surveyActions,
+  surveyCardActivity,
+  surveyCommands,
+} from './surveys';
+import { ResultsBackService } from '../src/surveys/results-back';
 import { ReminderService } from '../src/surveys/reminders';
 import { createJobRenderer } from '../src/surveys/jobs';
 import { createCommands } from './commands';
@@ -140,7 +149,7 @@ export function createApp(options: AppOptions): App {
   const engineAdapter = createAdapter(authOptions, { proactiveRetries: false });
 
   const messenger = new AdapterMessenger(adapter, config.bot.appId);
-  const delivery = new OutboxDeliveryEngine({
+  const delivery: OutboxDeliveryEngine = new OutboxDeliveryEngine({
     outbox: new OutboxRepository(store),
     messenger: new AdapterMessenger(engineAdapter, config.bot.appId),
     // Sending runs on real time, whatever clock the domain uses.
@@ -153,6 +162,8 @@ export function createApp(options: AppOptions): App {
       isOpen: (run) => isRunOpen(run, clock.now()),
       renderSurveyCard: surveyCardActivity,
       renderReminder: reminderActivity,
+      // Declared below; a job is only rendered once the app runs.
+      renderResultsBack: (run): ReturnType<ResultsBackService['renderFor']> => resultsBack.renderFor(run),
     }),
   });
   const surveys = new SurveyService({
@@ -175,7 +186,25 @@ export function createApp(options: AppOptions): App {
       }),
     background: (task) => background.run(task),
   });
+  const resultsBack: ResultsBackService = new ResultsBackService({
+    render: resultsBackActivity,
+    renderAsk: resultsAskActivity,
+    messenger,
+    claims: digests,
+    instanceId,
+    runs,
+    deliveries,
+    users,
+    results,
+    delivery,
+    clock,
+    logger,
+    defaultLocale: config.defaultLocale,
+    background: (task) => background.run(task),
+  });
   const surveyDeps = {
+    results,
+    resultsBack,
     surveys,
     clock,
     privacy: config.privacy,
@@ -198,7 +227,15 @@ export function createApp(options: AppOptions): App {
     defaultLocale: config.defaultLocale,
     renderReminder: reminderActivity,
   });
-  const sealer = new RunSealer({ runs, responses, deliveries, pseudonyms, clock, logger });
+  const sealer = new RunSealer({
+    runs,
+    responses,
+    deliveries,
+    pseudonyms,
+    clock,
+    logger,
+    onSealed: (run) => resultsBack.askOfficer(run),
+  });
   const retention = new RetentionService({
     runs,
     responses,
@@ -261,26 +298,23 @@ export function createApp(options: AppOptions): App {
     // Undefined while Puls is not in the officers' team: the scheduler warns once and tries later.
     post: postDigest,
   });
+  const digestDeps = {
+    digest: digestService,
+    surveys,
+    exports,
+    sendNow: (again: boolean) => digestScheduler.sendNow(again),
+  };
   const commands = createCommands({
     config,
     users,
     installation,
-    extra: [
-      ...surveyCommands(surveyDeps),
-      ...ideaCommands({ ideas }),
-      ...digestCommands({
-        digest: digestService,
-        surveys,
-        exports,
-        postNow: postDigest,
-      }),
-    ],
+    extra: [...surveyCommands(surveyDeps), ...ideaCommands({ ideas }), ...digestCommands(digestDeps)],
   });
   const actions = createActions({
     config,
     settings,
     erasure,
-    extra: [...surveyActions(surveyDeps), ...ideaActions({ ideas })],
+    extra: [...surveyActions(surveyDeps), ...ideaActions({ ideas }), ...digestActions(digestDeps)],
   });
   const directory = new UserDirectory({ users, logger });
   const turns = new TurnLoader({

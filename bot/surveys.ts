@@ -2,7 +2,12 @@
 import { CardFactory, type Activity } from 'botbuilder';
 import type { DeliveryProgress } from '../src/delivery/delivery';
 import { navigationButtons, renderNotice, type AdaptiveCard } from '../cards';
-import { renderResults } from '../cards/results';
+import { renderResults, renderResultsBack } from '../cards/results';
+import { renderCloseConfirm, renderResultsAsk } from '../cards/run-close';
+import type { ResultsService } from '../src/results/results-service';
+import type { ResultsBackService } from '../src/surveys/results-back';
+import type { RunFigures } from '../src/privacy/disclosure';
+import { resultsMessages } from '../src/i18n/results';
 import {
   audienceText,
   renderRunStart,
@@ -23,6 +28,8 @@ import { referenceOf, type Turn } from './turn';
 
 export interface SurveyHandlerDependencies {
   surveys: SurveyService;
+  results: ResultsService;
+  resultsBack: ResultsBackService;
   clock: Clock;
   privacy: { kMin: number };
 }
@@ -63,6 +70,22 @@ export function reminderActivity(run: Run, locale: Locale): Partial<Activity> {
   };
 }
 
+/** The card every member of a closed run's audience gets with its results. */
+export function resultsBackActivity(run: Run, figures: RunFigures, locale: Locale): Partial<Activity> {
+  const title = format(resultsMessages(locale).back.title, { title: pick(run.survey.title, locale) });
+  return {
+    attachments: [
+      CardFactory.adaptiveCard(renderResultsBack(locale, figures, run.resultsShared?.statement ?? '')),
+    ],
+    summary: title,
+  };
+}
+
+/** The officer who started a run is asked for the statement once it has closed. */
+export function resultsAskActivity(run: Run, figures: RunFigures, locale: Locale): Partial<Activity> {
+  return { attachments: [CardFactory.adaptiveCard(renderResultsAsk(locale, run, figures))] };
+}
+
 export function surveyCommands(deps: SurveyHandlerDependencies): CommandSpec[] {
   const { surveys } = deps;
   return [
@@ -78,6 +101,10 @@ export function surveyCommands(deps: SurveyHandlerDependencies): CommandSpec[] {
             turn.context,
             renderNotice({ title: s.noneOpenTitle, text: s.noneOpenText, tone: 'good' }),
           );
+          // What came of the surveys this person was sent: the latest shared results.
+          for (const { run, figures } of await pastResults(turn, deps)) {
+            await turn.context.sendActivity(resultsBackActivity(run, figures, turn.locale));
+          }
           return;
         }
         // Nothing is recorded about fetching a card: a write now would tell when this person
@@ -100,7 +127,7 @@ export function surveyCommands(deps: SurveyHandlerDependencies): CommandSpec[] {
       officerOnly: true,
       handle: async (turn, args) => {
         if (args) {
-          await sendCard(turn.context, await closeRunCard(turn, args, deps));
+          await sendCard(turn.context, await closeConfirmCard(turn, args, deps));
           return;
         }
         await sendCard(turn.context, await runsCard(turn, deps, { openOnly: true }));
@@ -296,7 +323,54 @@ export function surveyActions(deps: SurveyHandlerDependencies): ActionSpec[] {
     {
       verb: 'run.close',
       officerOnly: true,
-      handle: (turn, _data, runId) => closeRunCard(turn, runId ?? '', deps),
+      handle: (turn, data, runId) =>
+        data.confirm === 'yes'
+          ? closeRunCard(turn, runId ?? '', deps)
+          : data.confirm === 'no'
+            ? Promise.resolve(
+                renderNotice({
+                  title: messages(turn.locale).runs.listTitle,
+                  text: messages(turn.locale).runs.closeCancelled,
+                }),
+              )
+            : closeConfirmCard(turn, runId ?? '', deps),
+    },
+    {
+      verb: 'run.share',
+      officerOnly: true,
+      handle: async (turn, data, runId) => {
+        const r = messages(turn.locale).runs;
+        const result = await deps.resultsBack.share(runId ?? '', data.statement, turn.userId);
+        switch (result.kind) {
+          case 'not_found':
+            return runNotFoundCard(turn.locale, runId ?? '');
+          case 'open':
+            return renderNotice({ title: r.listTitle, text: r.stillOpen, tone: 'warning' });
+          case 'no_results':
+            return renderNotice({ title: r.listTitle, text: r.noResultsToShare, tone: 'warning' });
+          case 'already':
+            return renderNotice({ title: r.listTitle, text: r.alreadyShared, tone: 'warning' });
+          case 'invalid': {
+            const error =
+              result.problem === 'empty'
+                ? r.statementRequired
+                : result.problem === 'too_long'
+                  ? r.statementTooLong
+                  : r.statementMarkup;
+            const figures = await deps.results.figures(result.run);
+            return renderResultsAsk(turn.locale, result.run, figures, {
+              statement: typeof data.statement === 'string' ? data.statement.slice(0, 2000) : '',
+              error,
+            });
+          }
+          case 'sent':
+            return renderNotice({
+              title: r.sharedTitle,
+              text: format(r.sharedText, { count: result.recipients }),
+              tone: 'good',
+            });
+        }
+      },
     },
   ];
 }
@@ -348,6 +422,19 @@ async function runsCard(
   });
 }
 
+/** "Close now?": how many answers become final (as far as participation may be shown). */
+async function closeConfirmCard(
+  turn: Turn,
+  runId: string,
+  deps: SurveyHandlerDependencies,
+): Promise<AdaptiveCard> {
+  const run = await deps.surveys.getRun(runId);
+  if (!run) return runNotFoundCard(turn.locale, runId);
+  if (!deps.surveys.isOpen(run)) return closedAlreadyCard(turn, run);
+  const { participation } = await deps.results.participation(run);
+  return renderCloseConfirm(turn.locale, run, participation.respondents);
+}
+
 async function closeRunCard(
   turn: Turn,
   runId: string,
@@ -355,6 +442,15 @@ async function closeRunCard(
 ): Promise<AdaptiveCard> {
   const run = await deps.surveys.closeRun(runId);
   if (!run) return runNotFoundCard(turn.locale, runId);
+  // With final results, the officer is asked at once for the statement that goes back to the staff.
+  if (!run.resultsShared) {
+    const figures = await deps.results.figures(run);
+    if (figures.results === 'final') return renderResultsAsk(turn.locale, run, figures);
+  }
+  return closedAlreadyCard(turn, run);
+}
+
+function closedAlreadyCard(turn: Turn, run: Run): AdaptiveCard {
   const r = messages(turn.locale).runs;
   return renderNotice({
     title: r.closedTitle,
@@ -364,6 +460,24 @@ async function closeRunCard(
       { title: r.results, command: `${turn.locale === 'en' ? 'results' : 'ergebnisse'} ${run.runId}` },
     ],
   });
+}
+
+/** Shared results of the latest closed runs this person was sent (at most two). */
+async function pastResults(
+  turn: Turn,
+  deps: SurveyHandlerDependencies,
+): Promise<{ run: Run; figures: RunFigures }[]> {
+  const out: { run: Run; figures: RunFigures }[] = [];
+  const closed = (await deps.surveys.listAllRuns()).filter(
+    (run) => !deps.surveys.isOpen(run) && run.resultsShared,
+  );
+  for (const run of closed) {
+    if (out.length >= 2) break;
+    if (!(await deps.resultsBack.wasInvited(run, turn.userId))) continue;
+    const figures = await deps.results.figures(run);
+    if (figures.results === 'final') out.push({ run, figures });
+  }
+  return out;
 }
 
 function runNotFoundCard(locale: Locale, runId: string): AdaptiveCard {

@@ -11,6 +11,8 @@ import type { QuestionFigures, RunFigures } from '../src/privacy/disclosure';
 import { decimal, figureIds, integer, NPS_GROUPS, percent, shareOf, signed } from './format';
 import { expand, type AdaptiveCard } from './index';
 import resultsTemplate from './run-results.json';
+import resultsBackTemplate from './results-back.json';
+import { highlightsOf } from '../src/surveys/results-back';
 
 /** Teams drops cards over ~28 KB on some clients; this leaves room for the activity around it. */
 export const RESULTS_CARD_BUDGET_BYTES = 27 * 1024;
@@ -266,4 +268,44 @@ function districtTable(locale: Locale, f: RunFigures) {
     districtRows,
     districtFootnote: hidden ? format(s.hiddenFootnote, { kMin: f.kMin }) : '',
   };
+}
+
+/**
+ * The card every member of a closed run's audience gets: participation, the two or three clearest
+ * results and the officer's statement. Final figures only (the disclosure module's).
+ */
+export function renderResultsBack(locale: Locale, figures: RunFigures, statement: string): AdaptiveCard {
+  const s = resultsMessages(locale).back;
+  const p = figures.participation;
+  const participation: { id: string; text: string }[] = [];
+  if (p.respondents !== undefined) {
+    participation.push({
+      id: figureIds.participation('', 'respondents'),
+      text: format(plural(s.respondents, p.respondents, locale), { n: integer(p.respondents, locale) }),
+    });
+  }
+  if (p.responseRate !== undefined) {
+    participation.push({
+      id: figureIds.participation('', 'rate'),
+      text: format(s.rate, { rate: percent(p.responseRate, locale) }),
+    });
+  }
+  return expand(resultsBackTemplate, {
+    title: format(s.title, { title: pick(figures.title, locale) }),
+    intro: s.intro,
+    participation,
+    highlightsTitle: s.highlightsTitle,
+    highlights: highlightsOf(figures).map((h) => ({
+      label: s[h.kind],
+      question: locale === 'en' ? `“${pick(h.question.text, locale)}”` : `„${pick(h.question.text, locale)}“`,
+      id: figureIds.stat('', h.question.questionId, h.kind === 'nps' ? 'nps' : 'mean'),
+      figure:
+        h.kind === 'nps'
+          ? format(s.npsValue, { value: signed(h.question.npsScore!, locale) })
+          : format(s.meanOf5, { value: decimal(h.question.mean!, locale) }),
+    })),
+    statementTitle: s.statementTitle,
+    statement,
+    privacyNote: format(s.privacyNote, { kMin: figures.kMin }),
+  });
 }

@@ -8,10 +8,8 @@ import type { RunRepository } from '../storage/run-repository';
 import { isRunOpen } from '../surveys/model';
 import type { RunFigures } from '../privacy/disclosure';
 import type { ResultsService } from '../results/results-service';
-import { isoWeekOf } from '../domain/berlin-time';
+import { isoWeekOf, type IsoWeek } from '../domain/berlin-time';
 import type { FieldOfAction } from '../domain/vocabulary';
-
-const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface DigestViewData {
   weekLabel: string;
@@ -33,14 +31,21 @@ export interface DigestServiceOptions {
 export class DigestService {
   constructor(private readonly o: DigestServiceOptions) {}
 
-  /** The digest of the week up to now: open runs and runs that closed in the last seven days. */
+  /**
+   * The digest of the last complete ISO week (Monday–Sunday, Hamburg time) — what Monday's post
+   * covers, and what a preview or "digest senden" shows during the week after: the runs open now or
+   * closed in that week, the ideas of that week and the status changes in it.
+   */
   async build(locale: Locale): Promise<DigestViewData> {
     const now = this.o.clock.now();
-    const since = new Date(now.getTime() - WEEK_MS);
+    const week = coveredWeek(now);
+    const since = week.start;
+    const until = week.end;
     const all = await this.o.runs.list();
-    const current = all.filter(
-      (r) => isRunOpen(r, now) || (r.closedAt ?? r.closesAt).getTime() >= since.getTime(),
-    );
+    const current = all.filter((r) => {
+      const ended = (r.closedAt ?? r.closesAt).getTime();
+      return isRunOpen(r, now) || (ended >= since.getTime() && ended < until.getTime());
+    });
     const runs: RunFigures[] = [];
     for (const run of current) runs.push(await this.o.results.figures(run));
 
@@ -55,7 +60,7 @@ export class DigestService {
     const titles = new Map<string, string>();
     for await (const idea of this.o.ideas.list()) {
       titles.set(idea.ideaId, idea.title);
-      if (idea.createdAt.getTime() >= since.getTime())
+      if (idea.createdAt.getTime() >= since.getTime() && idea.createdAt.getTime() < until.getTime())
         newByField.set(idea.field, (newByField.get(idea.field) ?? 0) + 1);
       ideas.push({
         ideaId: idea.ideaId,
@@ -72,11 +77,12 @@ export class DigestService {
       .map(({ title, supportCount, status }) => ({ title, supportCount, status }));
     const statusChanges: DigestViewData['ideas']['statusChanges'] = [];
     for await (const { ideaId, entry } of this.o.ideas.statusChangesSince(since)) {
+      if (entry.at.getTime() >= until.getTime()) continue;
       statusChanges.push({ title: titles.get(ideaId) ?? '–', from: entry.from, to: entry.to });
     }
 
-    const week = isoWeekOf(now);
-    const weekLabel = `${locale === 'en' ? 'Week' : 'KW'} ${week.week} · ${formatDate(since, locale)} – ${formatDate(now, locale)}`;
+    const sunday = new Date(until.getTime() - 1);
+    const weekLabel = `${locale === 'en' ? 'Week' : 'KW'} ${week.week} · ${formatDate(since, locale)} – ${formatDate(sunday, locale)}`;
     return {
       weekLabel,
       runs,
@@ -89,4 +95,9 @@ export class DigestService {
       },
     };
   }
+}
+
+/** The last complete ISO week before the one that contains `now`. */
+export function coveredWeek(now: Date): IsoWeek {
+  return isoWeekOf(new Date(isoWeekOf(now).start.getTime() - 1));
 }

@@ -48,6 +48,24 @@ const de = {
   hiddenCell: '–',
   hiddenFootnote: '– ausgeblendet: weniger als {kMin} Antworten, oder sonst aus der Gesamtzahl errechenbar',
   fieldsTitle: 'Gestaltungsfelder (Index 0–100)',
+  back: {
+    title: 'Ergebnisse: {title}',
+    intro: 'Die Umfrage ist beendet. Danke an alle, die mitgemacht haben – hier ist, was dabei herauskam.',
+    respondents: {
+      one: '1 Person hat teilgenommen',
+      other: '{n} Personen haben teilgenommen',
+    } satisfies Plural,
+    rate: 'Beteiligung: {rate}',
+    highlightsTitle: 'Die deutlichsten Ergebnisse',
+    highest: 'Am meisten Zustimmung: ',
+    lowest: 'Am wenigsten Zustimmung: ',
+    nps: 'Weiterempfehlung: ',
+    meanOf5: 'Durchschnitt {value} von 5',
+    npsValue: 'NPS {value} (von −100 bis +100)',
+    statementTitle: 'Was wir daraus machen',
+    privacyNote:
+      'Alle Zahlen sind zusammengefasst; gezeigt wird nur, was mindestens {kMin} Personen beantwortet haben. Die Antworten sind jetzt anonym.',
+  },
 };
 
 export type ResultsMessages = typeof de;
@@ -91,6 +109,21 @@ const en: ResultsMessages = {
   hiddenCell: '–',
   hiddenFootnote: '– hidden: fewer than {kMin} answers, or computable from the total otherwise',
   fieldsTitle: 'Fields of action (index 0–100)',
+  back: {
+    title: 'Results: {title}',
+    intro: 'The survey has closed. Thank you to everyone who took part – here is what came of it.',
+    respondents: { one: '1 person took part', other: '{n} people took part' },
+    rate: 'Response rate: {rate}',
+    highlightsTitle: 'The clearest results',
+    highest: 'Most agreement: ',
+    lowest: 'Least agreement: ',
+    nps: 'Would recommend: ',
+    meanOf5: 'average {value} of 5',
+    npsValue: 'NPS {value} (from −100 to +100)',
+    statementTitle: 'What we make of it',
+    privacyNote:
+      'All figures are aggregated; only what at least {kMin} people answered is shown. The answers are anonymous now.',
+  },
 };
 
 const catalogues: Record<Locale, ResultsMessages> = { de, en };

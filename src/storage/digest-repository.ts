@@ -6,7 +6,7 @@
 import { ConflictError } from '../errors';
 import { encodeKey, getOrUndefined, mapConflict, statusOf, type TableStore } from './tables';
 
-export type TaskKind = 'week' | 'reminder';
+export type TaskKind = 'week' | 'reminder' | 'notice';
 
 export interface TaskRecord {
   key: string;
@@ -15,6 +15,8 @@ export interface TaskRecord {
   claimExpiresAt: Date;
   /** The digest's Teams id (weeks). */
   activityId: string | undefined;
+  /** When it was done. */
+  doneAt: Date | undefined;
   etag: string;
 }
 
@@ -43,6 +45,7 @@ export class DigestRepository {
           claimedBy: e.claimedBy,
           claimExpiresAt: new Date(e.claimExpiresAt),
           activityId: e.activityId || undefined,
+          doneAt: e.doneAt ? new Date(e.doneAt) : undefined,
           etag: e.etag,
         }
       : undefined;

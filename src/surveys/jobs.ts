@@ -1,5 +1,5 @@
-// Delivery jobs of survey runs: the survey card itself (job id = run id) and its reminders (run id +
-// "~reminder-<slot>"). One place knows the naming, so the engine can re-create any job's message
+// Delivery jobs of survey runs: the survey card itself (job id = run id), its reminders (run id +
+// "~reminder-<slot>") and its results going back to the staff (run id + "~results"). One place knows the naming, so the engine can re-create any job's message
 // after a restart.
 import type { Activity } from 'botbuilder';
 import type { Recipient } from '../delivery/delivery';
@@ -11,9 +11,17 @@ export const REMINDER_SLOTS = ['half', 'last'] as const;
 export type ReminderSlot = (typeof REMINDER_SLOTS)[number];
 
 const REMINDER_MARK = '~reminder-';
+const RESULTS_MARK = '~results';
 
 export type SurveyJob =
-  { kind: 'survey'; runId: string } | { kind: 'reminder'; runId: string; slot: ReminderSlot };
+  | { kind: 'survey'; runId: string }
+  | { kind: 'reminder'; runId: string; slot: ReminderSlot }
+  | { kind: 'results'; runId: string };
+
+/** The job that takes a closed run's results back to its audience. */
+export function resultsJobId(runId: string): string {
+  return `${runId}${RESULTS_MARK}`;
+}
 
 export function reminderJobId(runId: string, slot: ReminderSlot): string {
   return `${runId}${REMINDER_MARK}${slot}`;
@@ -25,6 +33,7 @@ export function reminderJobIds(runId: string): string[] {
 }
 
 export function parseJobId(jobId: string): SurveyJob {
+  if (jobId.endsWith(RESULTS_MARK)) return { kind: 'results', runId: jobId.slice(0, -RESULTS_MARK.length) };
   const at = jobId.lastIndexOf(REMINDER_MARK);
   const slot = at === -1 ? undefined : jobId.slice(at + REMINDER_MARK.length);
   return slot === 'half' || slot === 'last'
@@ -38,14 +47,25 @@ export interface JobRendererOptions {
   isOpen(run: Run): boolean;
   renderSurveyCard(run: Run, locale: Locale): Partial<Activity>;
   renderReminder(run: Run, locale: Locale): Partial<Activity>;
+  /** The results card of a closed run whose results were shared; undefined when there are none. */
+  renderResultsBack(run: Run): Promise<((locale: Locale) => Partial<Activity>) | undefined>;
 }
 
-/** Re-creates the message of a job from storage; undefined when its run is gone or closed. */
+/**
+ * Re-creates the message of a job from storage; undefined when it must not go out any more (its run
+ * is gone; a survey card or reminder of a closed run; results that were never shared).
+ */
 export function createJobRenderer(o: JobRendererOptions) {
   return async (jobId: string): Promise<((r: Recipient) => Partial<Activity>) | undefined> => {
     const job = parseJobId(jobId);
     const run = await o.getRun(job.runId);
-    if (!run || !o.isOpen(run)) return undefined;
+    if (!run) return undefined;
+    if (job.kind === 'results') {
+      if (o.isOpen(run) || !run.resultsShared) return undefined;
+      const render = await o.renderResultsBack(run);
+      return render && ((r) => render(r.locale));
+    }
+    if (!o.isOpen(run)) return undefined;
     return (r) =>
       job.kind === 'reminder' ? o.renderReminder(run, r.locale) : o.renderSurveyCard(run, r.locale);
   };

@@ -25,6 +25,8 @@ export interface Run {
   audienceSize?: number;
   /** When the run's secret was destroyed and its responses rewritten (see RunSealer). */
   sealedAt?: Date;
+  /** The officer's statement that went back to the staff with the results (once per run). */
+  resultsShared?: { statement: string; at: Date; by: string };
   /** When retention deleted its responses and delivery records. */
   purgedAt?: Date;
   /** The officer's card that shows the delivery's progress, kept so that a restart goes on updating it. */

@@ -23,6 +23,8 @@ export interface RunSealerOptions {
   logger: Logger;
   /** How long after its close a run is sealed (default 2 minutes: longer than any instance's run cache). */
   graceMs?: number;
+  /** After a seal: e.g. ask the officer for the statement that goes back to the staff. */
+  onSealed?(run: Run): Promise<unknown>;
 }
 
 export class RunSealer {
@@ -61,6 +63,14 @@ export class RunSealer {
       { runId: run.runId, responses },
       'run sealed: its secret is destroyed, its answers anonymous',
     );
+    await this.o
+      .onSealed?.(run)
+      .catch((err: unknown) =>
+        this.o.logger.warn(
+          { err, runId: run.runId },
+          'after sealing: the officer could not be asked for a statement',
+        ),
+      );
   }
 
   /** Every minute. */

@@ -281,6 +281,11 @@ export class SurveyService {
     return { items, next: offset + limit < all.length ? offset + limit : undefined, total: all.length };
   }
 
+  /** Every run, newest first. */
+  async listAllRuns(): Promise<Run[]> {
+    return this.o.runs.list();
+  }
+
   /** What of a run may be shown now (the disclosure module decides). */
   async results(run: Run): Promise<RunFigures> {
     return this.o.results.figures(run);

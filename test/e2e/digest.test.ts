@@ -84,6 +84,7 @@ describe('weekly digest', () => {
     const text = cardText(cardOf(post));
     expect(text).toContain('Testumfrage');
     expect(text).toContain('Wochenübersicht');
+    expect(text).toContain('KW 47 · 16.11.2026 – 22.11.2026');
 
     // Later ticks of either instance, and an instance started anew the same week, post nothing.
     clock.set('2026-11-25T12:00:00Z');
@@ -124,13 +125,28 @@ describe('weekly digest', () => {
     expect(before).toBeGreaterThan(0);
   });
 
-  it('when an officer says "digest senden", then it is posted to the channel now', async () => {
+  it('when an officer says "digest senden" after this week\'s was posted, then Puls asks first and posts only on confirmation', async () => {
+    a.connector.clear();
+    await a.send(message(officer, 'digest senden', a.serviceUrl));
+    expect(channelPosts()).toHaveLength(0);
+    const asked = cardOf(a.connector.messagesIn(personalConversationId(officer)).at(-1));
+    expect(cardText(asked)).toMatch(/Schon gesendet[\s\S]*seit 23\.11\.2026/);
+    expect(cardText(await invoke(a, officer, 'digest.send', { again: 'yes' }))).toContain('gesendet');
+    expect(channelPosts()).toHaveLength(1);
+  });
+
+  it("when an officer sends the digest before Monday 08:00, then it counts as that week's and the schedule skips the week", async () => {
+    clock.set('2026-12-14T06:00:00Z'); // Monday 07:00 in Hamburg
     a.connector.clear();
     await a.send(message(officer, 'digest senden', a.serviceUrl));
     expect(channelPosts()).toHaveLength(1);
-    expect(cardText(cardOf(a.connector.messagesIn(personalConversationId(officer)).at(-1)))).toContain(
-      'gesendet',
-    );
+    // The digest covers exactly the last ISO week, Monday to Sunday.
+    expect(cardText(cardOf(channelPosts()[0]))).toContain('KW 50 · 07.12.2026 – 13.12.2026');
+    clock.set('2026-12-14T07:00:05Z');
+    expect(await a.app.digestScheduler.tick()).toBe('already_posted');
+    expect(await b.app.digestScheduler.tick()).toBe('already_posted');
+    expect(channelPosts()).toHaveLength(1);
+    clock.set('2026-11-25T12:00:00Z');
   });
 
   it('when a non-officer asks for the digest or an export, then a polite refusal answers', async () => {
@@ -156,7 +172,7 @@ describe('weekly digest', () => {
     await a.app.background.idle();
     for (const [i, u] of staff.entries())
       await invoke(a, u, `survey.answer:${fresh}`, answerData({ q_tools: String((i % 5) + 1) }));
-    await a.send(message(officer, `umfrage beenden ${fresh}`, a.serviceUrl));
+    await a.invoke(officer, `run.close:${fresh}`, { confirm: 'yes' });
 
     const exportPath = async (id: string) => {
       a.connector.clear();
@@ -180,7 +196,7 @@ describe('weekly digest', () => {
 
     // The first run was shown in the digest while it was open: once closed, its final figures come
     // out all the same — a view of an open run shows participation only, so nothing is withheld.
-    await a.send(message(officer, `umfrage beenden ${runId}`, a.serviceUrl));
+    await a.invoke(officer, `run.close:${runId}`, { confirm: 'yes' });
     const final = await (await fetch(`${a.botUrl}${await exportPath(runId)}`)).text();
     expect(final).toContain('Ich habe die Werkzeuge');
     expect(final).toMatch(/"likert5";"gesamt";\d+;\d/);

@@ -394,7 +394,7 @@ describe('the stepped survey card over HTTP, with every survey in surveys/', () 
       pressData(await h.invoke(user, `survey.edit:${runId}`, {}), 'Antwort senden').data,
     );
     const halfway = await press(staff[2]!, deliveredCard(staff[2]!, runId), /^2 von 5\b/);
-    await h.send(message(officer, `umfrage beenden ${runId}`, h.serviceUrl));
+    await h.invoke(officer, `run.close:${runId}`, { confirm: 'yes' });
     clock.advance(5 * 60_000);
     await h.app.sealer.sealDue();
     const before = await everything();

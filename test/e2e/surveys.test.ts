@@ -200,7 +200,7 @@ describe('pulse surveys over HTTP', () => {
     const small = await startRun('altona,harburg');
     for (const u of [...altona.slice(0, 2), ...harburg])
       await invoke(u, `survey.answer:${small}`, answerData());
-    await h.send(message(OFFICER, `umfrage beenden ${small}`, h.serviceUrl));
+    await h.invoke(OFFICER, `run.close:${small}`, { confirm: 'yes' });
     h.connector.clear();
     await h.send(message(OFFICER, `ergebnisse ${small}`, h.serviceUrl));
     const card = lastCard(OFFICER);
@@ -368,7 +368,15 @@ describe('pulse surveys over HTTP', () => {
     it('when the run is closed early, then answers and replays get the closed card and nothing changes', async () => {
       h.connector.clear();
       await h.send(message(OFFICER, `umfrage beenden ${runId}`, h.serviceUrl));
-      expect(cardText(lastCard(OFFICER))).toContain('Umfrage beendet');
+      // First the question, with what becomes final; then the officer confirms.
+      expect(cardText(lastCard(OFFICER))).toMatch(
+        /Umfrage jetzt beenden\?[\s\S]*Die 5 Antworten werden damit endgültig/,
+      );
+      expect(await h.app.surveys.getRun(runId).then((r) => h.app.surveys.isOpen(r!))).toBe(true);
+      // With final results the officer is asked at once for the statement that goes back to the staff.
+      expect(cardText(await h.invoke(OFFICER, `run.close:${runId}`, { confirm: 'yes' }))).toContain(
+        'Beendet: Testumfrage',
+      );
       clock.advance(5 * 60_000);
       await h.app.sealer.sealDue();
       const before = await snapshot();

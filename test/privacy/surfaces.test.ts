@@ -206,6 +206,10 @@ describe('one disclosure, every surface', () => {
     const preview = await ask('digest');
     h.connector.clear();
     await h.send(message(officer, 'digest senden', h.serviceUrl));
+    // After the week's first post, Puls asks before posting again: confirm.
+    if (!h.connector.calls.some((c) => c.kind === 'createConversation')) {
+      await h.invoke(officer, 'digest.send', { again: 'yes' });
+    }
     const posted = h.connector.calls.find((c) => c.kind === 'createConversation');
     const exportCard = await ask(`export ${runId}`);
     const url = /"url":"([^"]+)"/.exec(JSON.stringify(exportCard))![1]!;
@@ -270,7 +274,8 @@ describe('one disclosure, every surface', () => {
       clock.set('2026-11-27T09:00:00Z');
       runId = await startRun('2026-11-28');
       for (let i = 0; i < staff.length; i++) await answer(i, runId);
-      clock.set('2026-11-29T09:00:00Z');
+      // Monday: the digest covers last week (Monday to Sunday), when these runs closed.
+      clock.set('2026-11-30T09:00:00Z');
       await h.app.sealer.sealDue();
       views = await surfaces(runId);
     }, 120_000);

@@ -24,7 +24,7 @@ import {
 import thanksTemplate from '../../cards/survey-thanks.json';
 import { renderDigest } from '../../cards/digest';
 import { renderIdeaForm, renderIdeaList, renderIdeaReview } from '../../cards/ideas';
-import { renderResults } from '../../cards/results';
+import { renderResultsBack, renderResults } from '../../cards/results';
 import type { Idea } from '../../src/ideas/model';
 import type { Locale } from '../../src/i18n';
 import type { Run } from '../../src/surveys/model';
@@ -181,6 +181,12 @@ const fixtures: Record<string, (locale: Locale) => AdaptiveCard> = {
       districts: ['altona'],
       error: 'Fehler',
     }),
+  'results-back': (l) =>
+    renderResultsBack(
+      l,
+      runFigures(TEST_SURVEY, sampleRows(12, ['altona', 'wandsbek']), { runId: run.runId, delivered: 20 }),
+      'Wir setzen das um – **kein Markdown**, [kein Link](https://x.example)',
+    ),
   'run-results': (l) =>
     renderResults(
       l,

@@ -137,7 +137,13 @@ describe('Teams app manifest', () => {
       users: undefined as never,
       installation: undefined as never,
       extra: [
-        ...surveyCommands({ surveys: undefined as never, clock: undefined as never, privacy: { kMin: 5 } }),
+        ...surveyCommands({
+          surveys: undefined as never,
+          results: undefined as never,
+          resultsBack: undefined as never,
+          clock: undefined as never,
+          privacy: { kMin: 5 },
+        }),
         ...ideaCommands({ ideas: undefined as never }),
       ],
     });
