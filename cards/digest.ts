@@ -191,6 +191,7 @@ function questionView(
     chart: false,
     chartType: 'Chart.VerticalBar',
     chartTitle: '',
+    chartAlt: '',
     bars: [] as { x: string; y: number }[],
     lines: [] as { id: string; text: string }[],
     figures: [] as { id: string; text: string }[],
@@ -216,7 +217,7 @@ function questionView(
         const end = ends?.[d.key as '1' | '5'];
         return {
           key: d.key,
-          label: end ? `${d.key} – ${truncate(end, DIGEST_LIMITS.optionChars)}` : d.key,
+          label: end ? `${d.key} – ${end}` : d.key,
           count: d.count,
         };
       });
@@ -251,7 +252,7 @@ function questionView(
       const shown = q.distribution.slice(0, DIGEST_LIMITS.optionsPerQuestion);
       bars = shown.map((d) => ({
         key: d.key,
-        label: truncate(d.label ? pick(d.label, locale) : d.key, DIGEST_LIMITS.optionChars),
+        label: d.label ? pick(d.label, locale) : d.key,
         count: d.count,
       }));
       if (q.distribution.length > shown.length)
@@ -274,16 +275,24 @@ function questionView(
   view.figures.push(answers);
   if (!level.distributions || bars.length === 0) return view;
   view.chart = level.charts;
-  view.chartTitle = text;
-  // Likert axes show the values only; the lines beside the chart name the scale's ends.
+  // The bars are shares: the title says so; the alt text reads out every bar as the lines beside do.
+  view.chartTitle = `${text} (%)`;
+  // Likert axes show the values only; the lines beside the chart name the scale's ends. Axis labels
+  // are cut to fit; the lines beside and the alt text carry every label in full.
   view.bars = bars.map((b) => ({
-    x: q.type === 'likert5' ? (b.key === '0' ? s.noAnswer : b.key) : b.label,
+    x:
+      q.type === 'likert5'
+        ? b.key === '0'
+          ? s.noAnswer
+          : b.key
+        : truncate(b.label, DIGEST_LIMITS.optionChars),
     y: answered > 0 ? Math.round((100 * b.count) / answered) : 0,
   }));
   view.lines = bars.map((b) => ({
     id: figureIds.count(prefix, q.questionId, b.key),
     text: `${b.label}: ${integer(b.count, locale)} (${shareOf(b.count, answered, locale)})`,
   }));
+  view.chartAlt = `${text}: ${view.lines.map((l) => l.text).join('; ')}`;
   return view;
 }
 
