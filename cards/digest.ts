@@ -99,11 +99,23 @@ function cardData(locale: Locale, view: DigestView, level: Level) {
               .join(' · ')
       }`,
     })),
-    runs: runs.map((r, i) => runView(r, `r${i}.`, locale, s, level)),
+    runs: explainFieldsOnce(
+      runs.map((r, i) => runView(r, `r${i}.`, locale, s, level)),
+      s.fieldsHint,
+    ),
     changeHint: anyChange ? s.changeHint : '',
     ideas: ideasView(view.ideas, locale, s),
     privacyNote: format(s.privacyNote, { k: Number.isFinite(kMin) ? kMin : 5 }),
   };
+}
+
+/** "Gestaltungsfeld" is explained once: under the first run's field indexes. */
+function explainFieldsOnce<T extends { fields: unknown[]; fieldsHint: string }>(
+  runs: T[],
+  hint: string,
+): T[] {
+  const first = runs.findIndex((r) => r.fields.length > 0);
+  return runs.map((r, i) => (i === first ? { ...r, fieldsHint: hint } : r));
 }
 
 /** "12 Teilnehmende", "40 % Beteiligung (12 von 30)": what may be shown of participation. */
@@ -154,9 +166,13 @@ function runView(r: RunFigures, prefix: string, locale: Locale, s: DigestMessage
     questions: shownQuestions.map((q, i) => questionView(q, i, r, prefix, locale, s, level)),
     more:
       hiddenQuestionCount > 0 && final
-        ? format(s.moreQuestions, { n: hiddenQuestionCount, runId: r.runId })
+        ? format(plural(s.moreQuestions, hiddenQuestionCount, locale), {
+            n: hiddenQuestionCount,
+            runId: r.runId,
+          })
         : '',
     fieldsTitle: s.fieldsTitle,
+    fieldsHint: '',
     fields: final
       ? r.fields.map((f) => ({
           id: figureIds.field(prefix, f.field),
@@ -256,7 +272,9 @@ function questionView(
         count: d.count,
       }));
       if (q.distribution.length > shown.length)
-        view.note = format(s.moreOptions, { n: q.distribution.length - shown.length });
+        view.note = format(plural(s.moreOptions, q.distribution.length - shown.length, locale), {
+          n: q.distribution.length - shown.length,
+        });
       break;
     }
     case 'text':
