@@ -310,7 +310,7 @@ function questionView(
     id: figureIds.count(prefix, q.questionId, b.key),
     text: `${b.label}: ${integer(b.count, locale)} (${shareOf(b.count, answered, locale)})`,
   }));
-  view.chartAlt = `${text}: ${view.lines.map((l) => l.text).join('; ')}`;
+  view.chartAlt = `${text}${/[.?!:]$/.test(text) ? '' : ':'} ${view.lines.map((l) => l.text).join('; ')}`;
   return view;
 }
 

@@ -61,19 +61,18 @@ export function runOf(survey: Survey, open = true): Run {
 export function answersOf(survey: Survey, i: number): Answers {
   const answers: Answers = {};
   survey.questions.forEach((q, n) => {
-    const k = i * 7 + n * 3;
     switch (q.type) {
       case 'likert5':
-        answers[q.id] = ((k * 5 + (i % 3)) % 5) + 1;
+        answers[q.id] = ((i * 3 + n * 2 + (i >> 2)) % 5) + 1;
         break;
       case 'nps':
-        answers[q.id] = (k * 3) % 11;
+        answers[q.id] = (i * 4 + n) % 11;
         break;
       case 'single':
-        answers[q.id] = q.choices[k % q.choices.length]!.id;
+        answers[q.id] = q.choices[(i + n) % q.choices.length]!.id;
         break;
       case 'multi':
-        answers[q.id] = [...new Set([k % q.choices.length, (k + 2) % q.choices.length])]
+        answers[q.id] = [...new Set([(i + n) % q.choices.length, (i * 3 + 1) % q.choices.length])]
           .slice(0, q.max ?? q.choices.length)
           .map((c) => q.choices[c]!.id);
         break;
