@@ -39,6 +39,8 @@ interface Options {
   out: string;
   width: number;
   height: number;
+  /** Render these card examples (test/support/card-examples.ts) instead of driving the Playground. */
+  examples: string[];
 }
 
 function parseArgs(argv: string[]): Options {
@@ -48,6 +50,7 @@ function parseArgs(argv: string[]): Options {
     out: path.join(ROOT, 'build', 'stepped'),
     width: 1400,
     height: 1000,
+    examples: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -61,6 +64,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--out') o.out = path.resolve(next());
     else if (arg === '--playground') o.playground = next();
     else if (arg === '--bot') o.bot = next();
+    else if (arg === '--examples') o.examples = next().split(',');
     else throw new Error(`unknown option ${arg}`);
   }
   for (const url of [o.playground, o.bot]) {
@@ -123,6 +127,7 @@ interface SurveyFigure {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  if (o.examples.length > 0) return renderExamples(o);
   const res = await fetch(`${o.playground}/_internal/v1/config`, { signal: AbortSignal.timeout(5_000) });
   if (!res.ok) throw new Error('The Playground does not answer: start it with npm run playground');
   const config = ((await res.json()) as { config: PlaygroundConfig }).config;
@@ -211,6 +216,57 @@ function cardBytesOf(body: Buffer | undefined | null): number {
     return card ? Buffer.byteLength(JSON.stringify(card), 'utf8') : 0;
   } catch {
     return 0;
+  }
+}
+
+/**
+ * Cards the Playground cannot be made to show by one person (the results that go back to the staff
+ * need K people to answer; the digest goes to a channel): rendered with the adaptivecards library in
+ * the same Chromium, 446 px wide as the Playground draws cards, German. The library does not know
+ * Teams' Chart.* elements: they are dropped (their fallback), as on clients without charts.
+ */
+async function renderExamples(o: Options): Promise<void> {
+  // Loaded here only: the examples pull in the test fixtures.
+  const { CARD_EXAMPLES } = await import('../test/support/card-examples');
+  mkdirSync(o.out, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_FLAGS,
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 600, height: 1000 } });
+    await page.route('**/*', (route) => route.abort('blockedbyclient'));
+    await page.setContent(
+      '<html><body style="margin:0;font-family:sans-serif"><div id="card" style="width:446px"></div></body></html>',
+    );
+    await page.addStyleTag({ path: require.resolve('adaptivecards/dist/adaptivecards.css') });
+    await page.addScriptTag({ path: require.resolve('adaptivecards/dist/adaptivecards.js') });
+    for (const name of o.examples) {
+      const example = CARD_EXAMPLES.find((e) => e.name === name);
+      if (!example) throw new Error(`no card example ${name}`);
+      const card = example.card('de');
+      await page.evaluate((json) => {
+        const AC = (globalThis as unknown as { AdaptiveCards: typeof import('adaptivecards') }).AdaptiveCards;
+        const ac = new AC.AdaptiveCard();
+        ac.parse(json);
+        // Runs in the page (no DOM types in this project's compile).
+        const doc = (
+          globalThis as unknown as {
+            document: { getElementById(id: string): { replaceChildren(n: unknown): void } };
+          }
+        ).document;
+        doc.getElementById('card').replaceChildren(ac.render());
+      }, card as object);
+      const box = page.locator('#card');
+      const file = path.join(o.out, `${name.replace(/\//g, '-')}-ac.png`);
+      await box.screenshot({ path: file });
+      const height = Math.round((await box.boundingBox())?.height ?? 0);
+      console.log(
+        `${name.padEnd(40)} ${String(height).padStart(5)} px  card ${Buffer.byteLength(JSON.stringify(card))} B  ${path.relative(process.cwd(), file)}`,
+      );
+    }
+  } finally {
+    await browser.close();
   }
 }
 
