@@ -16,13 +16,15 @@ import {
   renderRunStart,
   type ReachPreview,
   renderRuns,
-  renderSurveyForm,
+  renderSurveyStep,
+  renderSurveySummary,
   renderSurveyThanks,
 } from '../cards/surveys';
 import type { Clock } from '../src/clock';
 import { berlinDate } from '../src/domain/berlin-time';
 import { format, formatDate, messages, pick, type Locale } from '../src/i18n';
 import { commandText, commandWord } from '../src/i18n/command-words';
+import { carryAnswers, parseCarried, validateStep, type CarriedAnswers } from '../src/surveys/answers';
 import type { Run } from '../src/surveys/model';
 import { MAX_RUN_DAYS, type SurveyService } from '../src/surveys/survey-service';
 import { sendCard } from './commands';
@@ -58,7 +60,7 @@ export function progressCard(locale: Locale, run: Run, p: DeliveryProgress): Ada
 
 export function surveyCardActivity(run: Run, locale: Locale): Partial<Activity> {
   return {
-    attachments: [CardFactory.adaptiveCard(renderSurveyForm(locale, { run }))],
+    attachments: [CardFactory.adaptiveCard(renderSurveyStep(locale, { run, step: 0, answers: {} }))],
     summary: pick(run.survey.title, locale),
   };
 }
@@ -68,7 +70,7 @@ export function reminderActivity(run: Run, locale: Locale): Partial<Activity> {
   const s = messages(locale).survey;
   const notice = format(s.reminder, { date: formatDate(run.closesAt, locale), minutes: run.survey.minutes });
   return {
-    attachments: [CardFactory.adaptiveCard(renderSurveyForm(locale, { run, notice }))],
+    attachments: [CardFactory.adaptiveCard(renderSurveyStep(locale, { run, step: 0, answers: {}, notice }))],
     summary: pick(run.survey.title, locale),
   };
 }
@@ -163,6 +165,8 @@ export function surveyActions(deps: SurveyHandlerDependencies): ActionSpec[] {
   const { surveys } = deps;
   return [
     {
+      // The last step's "Antwort senden" (and the whole-form cards sent before the stepped card):
+      // the only action that stores, through SurveyService.submit.
       verb: 'survey.answer',
       handle: async (turn, data, runId) => {
         const result = await surveys.submit(runId ?? '', turn.userId, turn.user, data);
@@ -174,15 +178,75 @@ export function surveyActions(deps: SurveyHandlerDependencies): ActionSpec[] {
               answers: result.answers,
               kMin: deps.privacy.kMin,
             });
-          case 'invalid':
-            return renderSurveyForm(turn.locale, {
-              run: result.run,
-              entered: result.validation.entered,
-              errors: result.validation.errors,
-              notice: result.validation.unknownFields.length > 0 ? s.unknownFields : s.invalidSummary,
+          case 'invalid': {
+            const { run, validation } = result;
+            if (validation.unknownFields.length > 0)
+              return renderSurveyStep(turn.locale, { run, step: 0, answers: {}, notice: s.unknownFields });
+            // Back to the first question that is not right; the valid answers stay on the card.
+            const answers = parseCarried(
+              run.survey,
+              Object.fromEntries(
+                run.survey.questions
+                  .filter(
+                    (q) => validation.errors[q.id] === undefined && validation.entered[q.id] !== undefined,
+                  )
+                  .map((q) => [q.id, validation.entered[q.id]!]),
+              ),
+            );
+            const step = Math.max(
+              0,
+              run.survey.questions.findIndex((q) => validation.errors[q.id] !== undefined),
+            );
+            const q = run.survey.questions[step]!;
+            return renderSurveyStep(turn.locale, {
+              run,
+              step,
+              answers: answers ?? {},
+              error: validation.errors[q.id],
+              entered: validation.entered[q.id],
+              notice: s.invalidSummary,
             });
+          }
           default:
             return accessCard(turn.locale, result);
+        }
+      },
+    },
+    {
+      // Back, next, a choice pressed, or a jump from the summary: validates the step and renders the
+      // next one. Stores nothing: the answers so far travel in the card.
+      verb: 'survey.step',
+      handle: async (turn, data, runId) => {
+        const access = await surveys.access(runId ?? '', turn.userId, turn.user);
+        if (access.kind !== 'ok') return accessCard(turn.locale, access);
+        const { run } = access;
+        const step = validateStep(run.survey, data);
+        switch (step.kind) {
+          case 'tampered':
+            return renderSurveyStep(turn.locale, {
+              run,
+              step: 0,
+              answers: {},
+              notice: messages(turn.locale).survey.tampered,
+            });
+          case 'invalid':
+            return renderSurveyStep(turn.locale, {
+              run,
+              step: step.at,
+              answers: step.answers,
+              review: step.review,
+              error: step.error,
+              entered: step.entered,
+            });
+          case 'ok':
+            return step.to === run.survey.questions.length
+              ? renderSurveySummary(turn.locale, { run, answers: step.answers, mode: 'confirm' })
+              : renderSurveyStep(turn.locale, {
+                  run,
+                  step: step.to,
+                  answers: step.answers,
+                  review: step.review,
+                });
         }
       },
     },
@@ -198,11 +262,19 @@ export function surveyActions(deps: SurveyHandlerDependencies): ActionSpec[] {
     },
     {
       verb: 'survey.edit',
-      handle: async (turn, _data, runId) => {
+      handle: async (turn, data, runId) => {
         const access = await surveys.access(runId ?? '', turn.userId, turn.user);
+        if (access.kind === 'closed') {
+          // The run has ended: the saved answer stands. Its secret is gone, so the summary comes
+          // from the card (the answer as it was saved), checked like any card data.
+          const carried = parseCarried(access.run.survey, data.answers);
+          return closedEditCard(turn.locale, access.run, carried);
+        }
         if (access.kind !== 'ok') return accessCard(turn.locale, access);
-        const answers = await surveys.ownAnswers(access.run, turn.userId);
-        return renderSurveyForm(turn.locale, { run: access.run, answers });
+        const answers = carryAnswers(access.run.survey, await surveys.ownAnswers(access.run, turn.userId));
+        if (Object.keys(answers).length === 0)
+          return renderSurveyStep(turn.locale, { run: access.run, step: 0, answers });
+        return renderSurveySummary(turn.locale, { run: access.run, answers, mode: 'edit' });
       },
     },
     {
@@ -505,6 +577,18 @@ function runNotFoundCard(locale: Locale, runId: string): AdaptiveCard {
   return renderNotice({
     title: r.listTitle,
     text: format(r.notFound, { runId: runId.slice(0, 60) }),
+    tone: 'warning',
+  });
+}
+
+/** "Antwort ändern" after the run has ended: it says so, and that the saved answer stands. */
+function closedEditCard(locale: Locale, run: Run, carried: CarriedAnswers | undefined): AdaptiveCard {
+  if (carried && Object.keys(carried).length > 0)
+    return renderSurveySummary(locale, { run, answers: carried, mode: 'closed' });
+  const s = messages(locale).survey;
+  return renderNotice({
+    title: s.closedTitle,
+    text: format(s.closedEditText, { date: formatDate(run.closedAt ?? run.closesAt, locale) }),
     tone: 'warning',
   });
 }

@@ -99,11 +99,23 @@ function cardData(locale: Locale, view: DigestView, level: Level) {
               .join(' · ')
       }`,
     })),
-    runs: runs.map((r, i) => runView(r, `r${i}.`, locale, s, level)),
+    runs: explainFieldsOnce(
+      runs.map((r, i) => runView(r, `r${i}.`, locale, s, level)),
+      s.fieldsHint,
+    ),
     changeHint: anyChange ? s.changeHint : '',
     ideas: ideasView(view.ideas, locale, s),
     privacyNote: format(s.privacyNote, { k: Number.isFinite(kMin) ? kMin : 5 }),
   };
+}
+
+/** "Gestaltungsfeld" is explained once: under the first run's field indexes. */
+function explainFieldsOnce<T extends { fields: unknown[]; fieldsHint: string }>(
+  runs: T[],
+  hint: string,
+): T[] {
+  const first = runs.findIndex((r) => r.fields.length > 0);
+  return runs.map((r, i) => (i === first ? { ...r, fieldsHint: hint } : r));
 }
 
 /** "12 Teilnehmende", "40 % Beteiligung (12 von 30)": what may be shown of participation. */
@@ -154,9 +166,13 @@ function runView(r: RunFigures, prefix: string, locale: Locale, s: DigestMessage
     questions: shownQuestions.map((q, i) => questionView(q, i, r, prefix, locale, s, level)),
     more:
       hiddenQuestionCount > 0 && final
-        ? format(s.moreQuestions, { n: hiddenQuestionCount, runId: r.runId })
+        ? format(plural(s.moreQuestions, hiddenQuestionCount, locale), {
+            n: hiddenQuestionCount,
+            runId: r.runId,
+          })
         : '',
     fieldsTitle: s.fieldsTitle,
+    fieldsHint: '',
     fields: final
       ? r.fields.map((f) => ({
           id: figureIds.field(prefix, f.field),
@@ -191,6 +207,7 @@ function questionView(
     chart: false,
     chartType: 'Chart.VerticalBar',
     chartTitle: '',
+    chartAlt: '',
     bars: [] as { x: string; y: number }[],
     lines: [] as { id: string; text: string }[],
     figures: [] as { id: string; text: string }[],
@@ -216,7 +233,7 @@ function questionView(
         const end = ends?.[d.key as '1' | '5'];
         return {
           key: d.key,
-          label: end ? `${d.key} – ${truncate(end, DIGEST_LIMITS.optionChars)}` : d.key,
+          label: end ? `${d.key} – ${end}` : d.key,
           count: d.count,
         };
       });
@@ -251,11 +268,13 @@ function questionView(
       const shown = q.distribution.slice(0, DIGEST_LIMITS.optionsPerQuestion);
       bars = shown.map((d) => ({
         key: d.key,
-        label: truncate(d.label ? pick(d.label, locale) : d.key, DIGEST_LIMITS.optionChars),
+        label: d.label ? pick(d.label, locale) : d.key,
         count: d.count,
       }));
       if (q.distribution.length > shown.length)
-        view.note = format(s.moreOptions, { n: q.distribution.length - shown.length });
+        view.note = format(plural(s.moreOptions, q.distribution.length - shown.length, locale), {
+          n: q.distribution.length - shown.length,
+        });
       break;
     }
     case 'text':
@@ -274,16 +293,24 @@ function questionView(
   view.figures.push(answers);
   if (!level.distributions || bars.length === 0) return view;
   view.chart = level.charts;
-  view.chartTitle = text;
-  // Likert axes show the values only; the lines beside the chart name the scale's ends.
+  // The bars are shares: the title says so; the alt text reads out every bar as the lines beside do.
+  view.chartTitle = `${text} (%)`;
+  // Likert axes show the values only; the lines beside the chart name the scale's ends. Axis labels
+  // are cut to fit; the lines beside and the alt text carry every label in full.
   view.bars = bars.map((b) => ({
-    x: q.type === 'likert5' ? (b.key === '0' ? s.noAnswer : b.key) : b.label,
+    x:
+      q.type === 'likert5'
+        ? b.key === '0'
+          ? s.noAnswer
+          : b.key
+        : truncate(b.label, DIGEST_LIMITS.optionChars),
     y: answered > 0 ? Math.round((100 * b.count) / answered) : 0,
   }));
   view.lines = bars.map((b) => ({
     id: figureIds.count(prefix, q.questionId, b.key),
     text: `${b.label}: ${integer(b.count, locale)} (${shareOf(b.count, answered, locale)})`,
   }));
+  view.chartAlt = `${text}${/[.?!:]$/.test(text) ? '' : ':'} ${view.lines.map((l) => l.text).join('; ')}`;
   return view;
 }
 

@@ -91,6 +91,7 @@ function cardData(locale: Locale, f: RunFigures, limit: { count: number; chars: 
     shareColumn: s.shareColumn,
     questions: f.questions.map((q, i) => questionView(q, i, locale, f, limit)),
     fieldsTitle: s.fieldsTitle,
+    fieldsHint: s.fieldsHint,
     fields: f.fields
       .filter((field) => field.index !== undefined)
       .map((field) => ({
@@ -142,7 +143,10 @@ function questionView(
       const shown = texts.slice(0, limit.count);
       view.hint = format(plural(s.textsShown, answered, locale), { n: integer(answered, locale) });
       view.texts = shown.map((text) => ({ text: truncate(text, limit.chars) }));
-      if (texts.length > shown.length) view.note = format(s.textsMore, { n: texts.length - shown.length });
+      if (texts.length > shown.length)
+        view.note = format(plural(s.textsMore, texts.length - shown.length, locale), {
+          n: texts.length - shown.length,
+        });
       return view;
     }
     case 'likert5': {

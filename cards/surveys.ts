@@ -1,21 +1,32 @@
-// Survey cards: the form an employee answers, the thank-you card, and the officers' run cards.
+// Survey cards: the stepped card an employee answers (one question per step, then a summary to
+// confirm), the thank-you card, and the officers' run cards.
 import { commandText } from '../src/i18n/command-words';
 import { format, formatDate, messages, pick, type Locale } from '../src/i18n';
 import type { RunListEntry } from '../src/surveys/survey-service';
 import { integer, percent } from './format';
-import { inputId, type AnswerError } from '../src/surveys/answers';
+import {
+  carryAnswers,
+  formData,
+  inputId,
+  type AnswerError,
+  type CarriedAnswers,
+} from '../src/surveys/answers';
 import type { Question, Survey } from '../src/surveys/definition';
 import { NO_ANSWER, type Answers, type Run } from '../src/surveys/model';
 import { expand, expandWithHoles, hole, type AdaptiveCard } from './index';
 import runStartTemplate from './run-start.json';
 import runsTemplate from './runs.json';
 import surveyTemplate from './survey.json';
+import summaryTemplate from './survey-summary.json';
 import thanksTemplate from './survey-thanks.json';
 import { DISTRICTS } from '../src/domain/vocabulary';
 import { directoryMessages } from '../src/i18n/directory';
 
 export function answerVerb(runId: string): string {
   return `survey.answer:${runId}`;
+}
+export function stepVerb(runId: string): string {
+  return `survey.step:${runId}`;
 }
 export function editVerb(runId: string): string {
   return `survey.edit:${runId}`;
@@ -24,109 +35,228 @@ export function closeVerb(runId: string): string {
   return `run.close:${runId}`;
 }
 
-function likertChoices(q: Extract<Question, { type: 'likert5' }>, locale: Locale) {
+/** "4 von 5", "1 von 5 – trifft gar nicht zu": a scale value as the tiles and the summary say it. */
+function scaleText(value: number, max: number, ends: Record<number, string>, locale: Locale): string {
   const s = messages(locale).survey;
-  const choices = [1, 2, 3, 4, 5].map((n) => ({
-    value: String(n),
-    title:
-      n === 1
-        ? `1 – ${pick(q.labels.low, locale)}`
-        : n === 5
-          ? `5 – ${pick(q.labels.high, locale)}`
-          : String(n),
-  }));
-  if (q.allowNoAnswer) choices.push({ value: String(NO_ANSWER), title: s.likertNoAnswer });
-  return choices;
+  return format(ends[value] ? s.tileEnd : s.tile, { value, max, label: ends[value] ?? '' });
 }
 
-function npsChoices(q: Extract<Question, { type: 'nps' }>, locale: Locale) {
-  return Array.from({ length: 11 }, (_, n) => ({
-    value: String(n),
-    title:
-      n === 0 && q.labels
-        ? `0 – ${pick(q.labels.low, locale)}`
-        : n === 10 && q.labels
-          ? `10 – ${pick(q.labels.high, locale)}`
-          : String(n),
-  }));
+function likertEnds(q: Extract<Question, { type: 'likert5' }>, locale: Locale): Record<number, string> {
+  return { 1: pick(q.labels.low, locale), 5: pick(q.labels.high, locale) };
 }
 
-/** What a question's current value is in the form (as the card input expects it). */
-function formValue(q: Question, answers: Answers | undefined, entered: Record<string, string>): string {
-  if (entered[q.id] !== undefined) return entered[q.id]!;
-  const v = answers?.[q.id];
-  if (v === undefined) return '';
-  return Array.isArray(v) ? v.join(',') : String(v);
+function npsEnds(q: Extract<Question, { type: 'nps' }>, locale: Locale): Record<number, string> {
+  return q.labels ? { 0: pick(q.labels.low, locale), 10: pick(q.labels.high, locale) } : {};
 }
 
-export interface SurveyFormOptions {
+/** One choice on a step card: pressing it answers the question and goes on. */
+interface Tile {
+  text: string;
+  /** What a screen reader announces (the action's title). */
+  label: string;
+  width: number | 'stretch';
+  style: 'emphasis' | 'accent';
+  align: 'Center' | 'Left';
+  weight: 'Default' | 'Bolder';
+  verb: string;
+  data: Record<string, unknown>;
+}
+/** An empty cell that keeps the tiles of a shorter row as wide as those above. */
+const SPACER: { text: ''; width: Tile['width'] } = { text: '', width: 1 };
+
+export interface SurveyStepOptions {
   run: Run;
-  /** Pre-fills the form (changing an answer). */
-  answers?: Answers;
-  /** Values the user entered in a rejected submission. */
-  entered?: Record<string, string>;
-  errors?: Record<string, AnswerError>;
-  /** A message above the questions (invalid submission, unknown fields). */
+  /** The question shown, 0-based. */
+  step: number;
+  /** The answers so far (card form); carried in every action of the card. */
+  answers: CarriedAnswers;
+  /** The user came from the summary: "next" and "back" return to it. */
+  review?: boolean;
+  error?: AnswerError;
+  /** What the user entered in a rejected step (re-fills an input). */
+  entered?: string;
+  /** A message above the question (reminder, refused card). */
   notice?: string;
 }
 
-export function renderSurveyForm(locale: Locale, options: SurveyFormOptions): AdaptiveCard {
-  const m = messages(locale);
-  const s = m.survey;
-  const { run } = options;
+/**
+ * One step of the survey card: "Frage 2 von 8", the question, and its answers as a compact row of
+ * choices (likert, NPS, single choice: one press answers and goes on) or an input (multiple choice,
+ * free text) with "Weiter". Every action carries the answers so far, so the card needs no storage.
+ */
+export function renderSurveyStep(locale: Locale, options: SurveyStepOptions): AdaptiveCard {
+  const s = messages(locale).survey;
+  const { run, answers } = options;
   const survey = run.survey;
-  const entered = options.entered ?? {};
-  const questions = survey.questions.map((q, i) => {
-    const error = options.errors?.[q.id];
-    const base = {
-      inputId: inputId(q.id),
-      label: `${i + 1}. ${pick(q.text, locale)}`,
-      required: q.required,
-      requiredMessage: s.errors.required,
-      value: formValue(q, options.answers, entered),
-      error: error ? errorText(q, error, locale) : '',
-    };
-    switch (q.type) {
-      case 'text':
-        return { ...base, kind: 'text', maxLength: q.maxLength, placeholder: s.textPlaceholder };
-      case 'likert5':
-        return {
-          ...base,
-          kind: 'choice',
-          style: 'expanded',
-          multi: false,
-          placeholder: s.choose,
-          choices: likertChoices(q, locale),
-        };
-      case 'nps':
-        return {
-          ...base,
-          kind: 'choice',
-          style: 'compact',
-          multi: false,
-          placeholder: s.choose,
-          choices: npsChoices(q, locale),
-        };
-      case 'single':
-      case 'multi':
-        return {
-          ...base,
-          kind: 'choice',
-          style: 'expanded',
-          multi: q.type === 'multi',
-          placeholder: s.choose,
-          choices: q.choices.map((c) => ({ value: c.id, title: pick(c.label, locale) })),
-        };
-    }
+  const n = survey.questions.length;
+  const step = Math.min(Math.max(0, options.step), n - 1);
+  const q = survey.questions[step]!;
+  const review = options.review === true;
+  const verb = stepVerb(run.runId);
+  const nav = (to: number, extra: Record<string, string> = {}) => ({
+    verb,
+    at: step,
+    to,
+    answers,
+    ...(review ? { review: true } : {}),
+    ...extra,
   });
+  const nextTarget = review ? n : step + 1;
+  const current = answers[q.id];
+  const question = `${step + 1}. ${pick(q.text, locale)}`;
+  const tile = (value: string, text: string, label: string, width: Tile['width'], align: Tile['align']) => {
+    const chosen = current === value;
+    return {
+      text: chosen ? `✓ ${text}` : text,
+      label: chosen ? `${label} ${s.selected}` : label,
+      width,
+      style: chosen ? 'accent' : 'emphasis',
+      align,
+      weight: chosen ? 'Bolder' : 'Default',
+      verb,
+      data: nav(nextTarget, { [inputId(q.id)]: value }),
+    } satisfies Tile;
+  };
+
+  let kind: 'tiles' | 'choice' | 'text' = 'tiles';
+  let rows: { tiles: (Tile | typeof SPACER)[] }[] = [];
+  let legendLow = '';
+  let legendHigh = '';
+  let choices: { title: string; value: string }[] = [];
+  switch (q.type) {
+    case 'likert5': {
+      const ends = likertEnds(q, locale);
+      const label = (v: number) => scaleText(v, 5, ends, locale);
+      rows = [
+        { tiles: [1, 2, 3, 4, 5].map((v) => tile(String(v), String(v), label(v), 'stretch', 'Center')) },
+      ];
+      if (q.allowNoAnswer) {
+        rows.push({
+          tiles: [
+            tile(String(NO_ANSWER), s.likertNoAnswer, s.likertNoAnswer, 2, 'Center'),
+            { ...SPACER, width: 3 },
+          ],
+        });
+      }
+      legendLow = format(s.scaleEnd, { value: 1, label: ends[1]! });
+      legendHigh = format(s.scaleEnd, { value: 5, label: ends[5]! });
+      break;
+    }
+    case 'nps': {
+      const ends = npsEnds(q, locale);
+      const npsTile = (v: number) =>
+        tile(String(v), String(v), scaleText(v, 10, ends, locale), 'stretch', 'Center');
+      rows = [
+        { tiles: [0, 1, 2, 3, 4, 5].map(npsTile) },
+        { tiles: [...[6, 7, 8, 9, 10].map(npsTile), { ...SPACER, width: 'stretch' as const }] },
+      ];
+      if (q.labels) {
+        legendLow = format(s.scaleEnd, { value: 0, label: ends[0]! });
+        legendHigh = format(s.scaleEnd, { value: 10, label: ends[10]! });
+      }
+      break;
+    }
+    case 'single':
+      rows = q.choices.map((c) => {
+        const label = pick(c.label, locale);
+        return { tiles: [tile(c.id, label, label, 'stretch', 'Left')] };
+      });
+      break;
+    case 'multi':
+      kind = 'choice';
+      choices = q.choices.map((c) => ({ value: c.id, title: pick(c.label, locale) }));
+      break;
+    case 'text':
+      kind = 'text';
+      break;
+  }
+
+  const actions: { title: string; style: string; inputs: string; data: object; verb: string }[] = [];
+  if (review) actions.push({ title: s.backToSummary, style: 'default', inputs: 'none', verb, data: nav(n) });
+  else if (step > 0)
+    actions.push({ title: s.back, style: 'default', inputs: 'none', verb, data: nav(step - 1) });
+  // Choices answer by being pressed; "Weiter" keeps an answer already given or skips an optional question.
+  if (kind !== 'tiles' || current !== undefined || !q.required)
+    actions.push({ title: s.next, style: 'positive', inputs: 'auto', verb, data: nav(nextTarget) });
+
+  const error = options.error ? errorText(q, options.error, locale) : '';
+  const first = step === 0 && !review;
+  const progress = format(s.progress, { n: step + 1, total: n });
   return expand(surveyTemplate, {
     title: pick(survey.title, locale),
-    intro: pick(survey.intro, locale),
-    meta: format(s.meta, { minutes: survey.minutes, date: formatDate(run.closesAt, locale) }),
+    progress: first
+      ? `${progress} · ${format(s.meta, { minutes: survey.minutes, date: formatDate(run.closesAt, locale) })}`
+      : progress,
+    intro: first ? pick(survey.intro, locale) : '',
     notice: options.notice ?? '',
-    questions,
-    verb: answerVerb(run.runId),
-    submit: s.submit,
+    kind,
+    question,
+    rows,
+    legendLow,
+    legendHigh,
+    inputId: inputId(q.id),
+    required: q.required,
+    requiredMessage: s.errors.required,
+    value: options.error && options.entered !== undefined ? options.entered : (current ?? ''),
+    choices,
+    maxLength: q.type === 'text' ? q.maxLength : 0,
+    placeholder: s.textPlaceholder,
+    error,
+    actions,
+  });
+}
+
+export interface SurveySummaryOptions {
+  run: Run;
+  answers: CarriedAnswers;
+  /**
+   * confirm: the last step, before anything is stored; edit: the saved answer, to change;
+   * closed: the saved answer of a run that has ended (nothing to press).
+   */
+  mode: 'confirm' | 'edit' | 'closed';
+  notice?: string;
+}
+
+/** The summary of the answers: to confirm (the only action that stores), to change, or to read. */
+export function renderSurveySummary(locale: Locale, options: SurveySummaryOptions): AdaptiveCard {
+  const s = messages(locale).survey;
+  const { run, answers, mode } = options;
+  const survey = run.survey;
+  const n = survey.questions.length;
+  const verb = stepVerb(run.runId);
+  const tappable = mode !== 'closed';
+  const rows = survey.questions.map((q, i) => ({
+    tappable,
+    question: `${i + 1}. ${pick(q.text, locale)}`,
+    answer: describeCarried(q, answers[q.id], locale),
+    change: s.changeOne,
+    changeLabel: format(s.changeOneLabel, { n: i + 1 }),
+    verb,
+    data: tappable ? { verb, at: n, to: i, review: true, answers } : {},
+  }));
+  const date = formatDate(run.closesAt, locale);
+  const submit = { verb: answerVerb(run.runId), ...formData(survey, answers) };
+  const actions =
+    mode === 'closed'
+      ? []
+      : [
+          { title: s.submit, style: 'positive', verb: answerVerb(run.runId), data: submit },
+          ...(mode === 'confirm'
+            ? [{ title: s.back, style: 'default', verb, data: { verb, at: n, to: n - 1, answers } }]
+            : []),
+        ];
+  return expand(summaryTemplate, {
+    title: mode === 'closed' ? s.closedTitle : pick(survey.title, locale),
+    subtitle: mode === 'closed' ? pick(survey.title, locale) : mode === 'edit' ? s.editTitle : s.summaryTitle,
+    notice: options.notice ?? '',
+    noticeStyle: mode === 'closed' ? 'warning' : 'attention',
+    text:
+      mode === 'closed'
+        ? format(s.closedEditText, { date: formatDate(run.closedAt ?? run.closesAt, locale) })
+        : format(mode === 'edit' ? s.editText : s.summaryText, { submit: s.submit, date }),
+    rows,
+    note: '',
+    actions,
   });
 }
 
@@ -137,6 +267,20 @@ function errorText(q: Question, error: AnswerError, locale: Locale): string {
   return format(text, { max, min });
 }
 
+/** A readable form of one carried answer (card form), in the user's language. */
+function describeCarried(q: Question, value: string | undefined, locale: Locale): string {
+  if (value === undefined || value === '') return describeAnswer(q, undefined, locale);
+  switch (q.type) {
+    case 'likert5':
+    case 'nps':
+      return describeAnswer(q, Number(value), locale);
+    case 'multi':
+      return describeAnswer(q, value.split(','), locale);
+    default:
+      return describeAnswer(q, value, locale);
+  }
+}
+
 /** A readable form of one stored answer, in the user's language. */
 export function describeAnswer(q: Question, value: Answers[string] | undefined, locale: Locale): string {
   const s = messages(locale).survey;
@@ -145,9 +289,9 @@ export function describeAnswer(q: Question, value: Answers[string] | undefined, 
     case 'likert5':
       return value === NO_ANSWER
         ? s.likertNoAnswer
-        : likertChoices(q, locale).find((c) => c.value === String(value))!.title;
+        : scaleText(Number(value), 5, likertEnds(q, locale), locale);
     case 'nps':
-      return String(value);
+      return scaleText(Number(value), 10, npsEnds(q, locale), locale);
     case 'single':
       return pick(
         q.choices.find((c) => c.id === value)?.label ?? { de: String(value), en: String(value) },
@@ -170,8 +314,12 @@ export function renderSurveyThanks(
   const { run } = options;
   // Everything but the answers is the same for every respondent of a run: expanded once.
   const questions = run.survey.questions;
-  const answers = Object.fromEntries(
-    questions.map((q, i) => [`a${i}`, describeAnswer(q, options.answers[q.id], locale)]),
+  const carried = carryAnswers(run.survey, options.answers);
+  const values = Object.fromEntries(
+    questions.flatMap((q, i) => [
+      [`a${i}`, describeAnswer(q, options.answers[q.id], locale)],
+      [`c${i}`, carried[q.id] ?? ''],
+    ]),
   );
   return expandWithHoles(
     thanksTemplate,
@@ -186,8 +334,11 @@ export function renderSurveyThanks(
       note: format(s.thanksText, { date: formatDate(run.closesAt, locale), kMin: options.kMin }),
       change: s.change,
       verb: editVerb(run.runId),
+      // The saved answer travels with "Antwort ändern": once the run has closed its secret is gone
+      // and storage can no longer tell which answer was this person's.
+      answers: Object.fromEntries(questions.map((q, i) => [q.id, hole(`c${i}`)])),
     }),
-    answers,
+    values,
   );
 }
 

@@ -26,9 +26,14 @@ const de = {
   texts: { one: '1 Freitextantwort', other: '{n} Freitextantworten' } satisfies Plural,
   textsHidden: 'Freitexte: weniger als {k}',
   textsWhere: 'Freitexte: {n}, zu lesen mit „ergebnisse {runId}“',
-  moreOptions: '+{n} weitere Optionen',
-  moreQuestions: '+{n} weitere Fragen – vollständig mit „ergebnisse {runId}“',
+  moreOptions: { one: '+1 weitere Option', other: '+{n} weitere Optionen' } satisfies Plural,
+  moreQuestions: {
+    one: '+1 weitere Frage – vollständig mit „ergebnisse {runId}“',
+    other: '+{n} weitere Fragen – vollständig mit „ergebnisse {runId}“',
+  } satisfies Plural,
   fieldsTitle: 'Gestaltungsfelder (Index 0–100)',
+  fieldsHint:
+    'Gestaltungsfelder sind die Themen der Digitalstrategie, nach denen die Fragen geordnet sind. Der Index fasst die Zustimmungsfragen eines Feldes zusammen: 0 = niedrigste, 100 = höchste Zustimmung.',
   districtsTitle: 'Nach Bereichen',
   districtColumn: 'Bereich',
   countColumn: 'n',
@@ -96,9 +101,14 @@ const en: DigestMessages = {
   texts: { one: '1 free-text answer', other: '{n} free-text answers' },
   textsHidden: 'Free texts: fewer than {k}',
   textsWhere: 'Free texts: {n}, to read with “results {runId}”',
-  moreOptions: '+{n} more options',
-  moreQuestions: '+{n} more questions – all of them with “results {runId}”',
+  moreOptions: { one: '+1 more option', other: '+{n} more options' },
+  moreQuestions: {
+    one: '+1 more question – all of them with “results {runId}”',
+    other: '+{n} more questions – all of them with “results {runId}”',
+  },
   fieldsTitle: 'Fields of action (index 0–100)',
+  fieldsHint:
+    'Fields of action (Gestaltungsfelder) are the topics of the digital strategy that the questions are grouped by. The index sums up the agreement questions of a field: 0 = lowest, 100 = highest agreement.',
   districtsTitle: 'By organisation',
   districtColumn: 'Organisation',
   countColumn: 'n',

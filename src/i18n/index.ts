@@ -163,7 +163,7 @@ const de = {
     thanksText:
       'Sie können Ihre Antwort bis {date} ändern. Ausgewertet wird nur zusammengefasst, ab {kMin} Antworten.',
     change: 'Antwort ändern',
-    notAnswered: '–',
+    notAnswered: 'nicht beantwortet',
     closedTitle: 'Diese Umfrage ist beendet',
     closedText:
       'Antworten waren bis {date} möglich. Diese Antwort wurde nicht gespeichert. Danke für Ihr Interesse!',
@@ -177,6 +177,25 @@ const de = {
       'Erinnerung: Diese Umfrage läuft nur noch bis {date}. Sie dauert etwa {minutes} Minuten – danke fürs Mitmachen!',
     noneOpenTitle: 'Keine offenen Umfragen',
     noneOpenText: 'Für Sie ist gerade keine Umfrage offen, oder Sie haben schon alle beantwortet. Danke!',
+    progress: 'Frage {n} von {total}',
+    next: 'Weiter',
+    back: 'Zurück',
+    backToSummary: 'Zurück zur Übersicht',
+    scaleEnd: '{value} = {label}',
+    tile: '{value} von {max}',
+    tileEnd: '{value} von {max} – {label}',
+    selected: '(gewählt)',
+    summaryTitle: 'Bitte prüfen Sie Ihre Antworten',
+    summaryText:
+      'Gespeichert wird erst, wenn Sie „{submit}“ wählen. Um eine Antwort zu ändern, tippen Sie auf sie.',
+    editTitle: 'Ihre gespeicherte Antwort',
+    editText: 'Tippen Sie auf eine Antwort, um sie zu ändern, und dann auf „{submit}“. Das geht bis {date}.',
+    changeOne: 'Ändern',
+    changeOneLabel: 'Antwort auf Frage {n} ändern',
+    tampered:
+      'Diese Karte enthielt Angaben, die nicht zu dieser Umfrage passen. Es wurde nichts gespeichert – bitte beginnen Sie hier neu.',
+    closedEditText:
+      'Die Umfrage lief bis {date}. Ihre gespeicherte Antwort gilt weiter – ändern lässt sie sich nicht mehr.',
   },
   runs: {
     startTitle: 'Umfrage starten',
@@ -410,7 +429,7 @@ const en: Messages = {
     thanksText:
       'You can change your answer until {date}. Results are only reported in aggregate, from {kMin} answers.',
     change: 'Change answer',
-    notAnswered: '–',
+    notAnswered: 'not answered',
     closedTitle: 'This survey has closed',
     closedText: 'Answers were possible until {date}. This answer was not saved. Thank you for your interest!',
     notFoundTitle: 'This survey does not exist',
@@ -422,6 +441,23 @@ const en: Messages = {
       'Reminder: this survey is open only until {date}. It takes about {minutes} minutes – thank you for taking part!',
     noneOpenTitle: 'No open surveys',
     noneOpenText: 'There is no survey open for you right now, or you have answered them all. Thank you!',
+    progress: 'Question {n} of {total}',
+    next: 'Next',
+    back: 'Back',
+    backToSummary: 'Back to the summary',
+    scaleEnd: '{value} = {label}',
+    tile: '{value} of {max}',
+    tileEnd: '{value} of {max} – {label}',
+    selected: '(selected)',
+    summaryTitle: 'Please check your answers',
+    summaryText: 'Nothing is saved until you choose "{submit}". To change an answer, tap it.',
+    editTitle: 'Your saved answer',
+    editText: 'Tap an answer to change it, then "{submit}". You can do this until {date}.',
+    changeOne: 'Change',
+    changeOneLabel: 'Change the answer to question {n}',
+    tampered:
+      'This card held entries that do not fit this survey. Nothing was saved – please start again here.',
+    closedEditText: 'The survey ran until {date}. Your saved answer stands – it can no longer be changed.',
   },
   runs: {
     startTitle: 'Start a survey',

@@ -42,12 +42,17 @@ const de = {
     other: '{n} Freitextantworten, in zufälliger Reihenfolge',
   } satisfies Plural,
   textsHidden: 'Freitexte werden erst ab {kText} Antworten gezeigt.',
-  textsMore: '+{n} weitere Freitexte (auf dieser Karte ist nur begrenzt Platz)',
+  textsMore: {
+    one: '+1 weiterer Freitext (auf dieser Karte ist nur begrenzt Platz)',
+    other: '+{n} weitere Freitexte (auf dieser Karte ist nur begrenzt Platz)',
+  } satisfies Plural,
   districtsTitle: 'Nach Bereichen',
   districtColumn: 'Bereich',
   hiddenCell: '–',
   hiddenFootnote: '– ausgeblendet: weniger als {kMin} Antworten, oder sonst aus der Gesamtzahl errechenbar',
   fieldsTitle: 'Gestaltungsfelder (Index 0–100)',
+  fieldsHint:
+    'Gestaltungsfelder sind die Themen der Digitalstrategie, nach denen die Fragen geordnet sind. Der Index fasst die Zustimmungsfragen eines Feldes zusammen: 0 = niedrigste, 100 = höchste Zustimmung.',
   back: {
     title: 'Ergebnisse: {title}',
     intro: 'Die Umfrage ist beendet. Danke an alle, die mitgemacht haben – hier ist, was dabei herauskam.',
@@ -103,12 +108,17 @@ const en: ResultsMessages = {
     other: '{n} free-text answers, in random order',
   },
   textsHidden: 'Free texts are shown from {kText} answers.',
-  textsMore: '+{n} more free texts (this card has limited room)',
+  textsMore: {
+    one: '+1 more free text (this card has limited room)',
+    other: '+{n} more free texts (this card has limited room)',
+  },
   districtsTitle: 'By organisation',
   districtColumn: 'Organisation',
   hiddenCell: '–',
   hiddenFootnote: '– hidden: fewer than {kMin} answers, or computable from the total otherwise',
   fieldsTitle: 'Fields of action (index 0–100)',
+  fieldsHint:
+    'Fields of action (Gestaltungsfelder) are the topics of the digital strategy that the questions are grouped by. The index sums up the agreement questions of a field: 0 = lowest, 100 = highest agreement.',
   back: {
     title: 'Results: {title}',
     intro: 'The survey has closed. Thank you to everyone who took part – here is what came of it.',

@@ -17,7 +17,8 @@ import {
   describeAnswer,
   renderRunStart,
   renderRuns,
-  renderSurveyForm,
+  renderSurveyStep,
+  renderSurveySummary,
   renderSurveyThanks,
 } from '../../cards/surveys';
 import thanksTemplate from '../../cards/survey-thanks.json';
@@ -155,11 +156,19 @@ const fixtures: Record<string, (locale: Locale) => AdaptiveCard> = {
       noticeStyle: 'attention',
     }),
   survey: (l) =>
-    renderSurveyForm(l, {
+    renderSurveyStep(l, {
       run,
-      entered: { tools: '7', comment: 'Text' },
-      errors: { tools: 'range', formats: 'too_many' },
+      step: 2,
+      answers: { tools: '0', mode: 'mobile', comment: 'Text' },
+      error: 'too_many',
+      entered: 'chat,wiki,video',
       notice: 'Bitte prüfen',
+    }),
+  'survey-summary': (l) =>
+    renderSurveySummary(l, {
+      run,
+      answers: { tools: '0', mode: 'mobile', formats: 'chat,video', recommend: '9', comment: '**fett**' },
+      mode: 'confirm',
     }),
   'survey-thanks': (l) => renderSurveyThanks(l, { run, answers, kMin: 5 }),
   'run-start': (l) =>
@@ -276,13 +285,50 @@ describe('card templates', () => {
     expect(cardText(card)).not.toContain('Gespeichert');
   });
 
-  it('when a survey form is rendered empty, then every question has an input and the answer verb names the run', () => {
-    const card = renderSurveyForm('de', { run });
+  it('when the survey card starts, then it shows question 1 of 5 with its choices, and every choice carries the run and the step', () => {
+    const card = renderSurveyStep('de', { run, step: 0, answers: {} });
+    const text = cardText(card);
+    expect(text).toContain('Frage 1 von 5');
+    expect(text).toContain('Ich habe die Werkzeuge, die ich brauche.');
     const json = JSON.stringify(card);
-    for (const q of TEST_SURVEY.questions) expect(json).toContain(`"id":"q_${q.id}"`);
-    expect(json).toContain('"verb":"survey.answer:testumfrage-2311-ab12"');
-    expect(cardText(card)).not.toContain('Bitte prüfen');
+    expect(json).toContain('"verb":"survey.step:testumfrage-2311-ab12"');
+    // Pressing "4" answers question 1 and goes to step 2; nothing else to press yet but the choices.
+    expect(json).toContain(
+      '"data":{"verb":"survey.step:testumfrage-2311-ab12","at":0,"to":1,"answers":{},"q_tools":"4"}',
+    );
+    expect(card.actions).toEqual([]);
     expect(validateCard(card)).toEqual([]);
+  });
+
+  it('when a step is shown again, then the carried answers sit in every action and the chosen value is marked in words', () => {
+    const answers = { tools: '4', mode: 'office' };
+    const card = renderSurveyStep('de', { run, step: 1, answers });
+    const json = JSON.stringify(card);
+    expect(json.match(/"answers":\{"tools":"4","mode":"office"\}/g)?.length).toBe(
+      // three choices, "Zurück" and "Weiter" (the question is answered), each with a fallback
+      (3 + 2) * 2,
+    );
+    expect(json).toContain('"title":"im Büro (gewählt)"');
+    expect(cardText(card)).toContain('✓ im Büro');
+  });
+
+  it('when the summary is rendered, then "Antwort senden" carries exactly the whole-form payload', () => {
+    const card = renderSurveySummary('de', {
+      run,
+      answers: { tools: '0', mode: 'mobile', formats: 'chat,video', recommend: '9' },
+      mode: 'confirm',
+    });
+    const submit = (card.actions as { title: string; data: Record<string, unknown> }[]).find(
+      (a) => a.title === 'Antwort senden',
+    );
+    expect(submit?.data).toEqual({
+      verb: 'survey.answer:testumfrage-2311-ab12',
+      q_tools: '0',
+      q_mode: 'mobile',
+      q_formats: 'chat,video',
+      q_recommend: '9',
+    });
+    expect(cardText(card)).toContain('nicht beantwortet');
   });
 
   it('when answers are summarised, then free text sits in a TextRun, never in markdown', () => {
@@ -316,6 +362,7 @@ describe('card templates', () => {
         note: (first.body.at(-1) as { text: string }).text,
         change: 'Antwort ändern',
         verb: `survey.edit:${r.runId}`,
+        answers: { tools: '0', mode: 'mobile', formats: 'chat,video', recommend: '9', comment },
       });
       expect(again).toEqual(full);
       expect(first).toEqual(full);

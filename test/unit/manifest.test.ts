@@ -159,6 +159,43 @@ describe('Teams app manifest', () => {
     }
   });
 
+  it('when the English localization is read, then every command has an English title the bot understands, in the order of the German list', () => {
+    const router = createCommands({
+      config: {
+        privacy: { kMin: 5, kText: 10, retentionMonths: 24 },
+        privacyNotice: {
+          controller: undefined,
+          dpoContact: undefined,
+          legalBasis: undefined,
+          contact: undefined,
+        },
+      },
+      users: undefined as never,
+      installation: undefined as never,
+      extra: [
+        ...surveyCommands({
+          surveys: undefined as never,
+          results: undefined as never,
+          resultsBack: undefined as never,
+          clock: undefined as never,
+          privacy: { kMin: 5 },
+        }),
+        ...ideaCommands({ ideas: undefined as never }),
+      ],
+    });
+    const en = JSON.parse(readFileSync(manifestFile('en.json'), 'utf8')) as Record<string, string>;
+    (bot().commandLists ?? []).forEach((list, l) => {
+      list.commands.forEach((command, c) => {
+        const title = en[`bots[0].commandLists[${l}].commands[${c}].title`];
+        expect({ de: command.title, en: title }).toEqual({ de: command.title, en: expect.any(String) });
+        // The same command: the English word reaches the handler the German one does.
+        expect(router.match(title!)?.spec).toBeDefined();
+        expect(router.match(title!)?.spec).toBe(router.match(command.title)?.spec);
+        expect(en[`bots[0].commandLists[${l}].commands[${c}].description`]).toEqual(expect.any(String));
+      });
+    });
+  });
+
   it('when the manifest is read, then it is German by default with an English localization file', () => {
     const manifest = loadManifest(BOT_ID, DOMAIN) as {
       localizationInfo?: {
