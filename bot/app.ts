@@ -53,6 +53,7 @@ import { mountTab, tabAuthenticator } from './tab';
 import { TabBundle } from '../src/tab/bundle';
 import { ServiceTabDataSource } from '../src/tab/service-data-source';
 import { TurnLoader } from './turn';
+import { countingAnswers, meteredMessenger, noTelemetry, type Telemetry } from '../src/telemetry';
 
 export interface AppOptions {
   config: Config;
@@ -62,6 +63,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Defaults to the surveys/ folder. */
   questionBank?: QuestionBank;
+  /** Traces and metrics (APPLICATIONINSIGHTS_CONNECTION_STRING); none by default. */
+  telemetry?: Telemetry;
 }
 
 export interface App {
@@ -110,8 +113,13 @@ export interface App {
 export function createApp(options: AppOptions): App {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
+  const telemetry = options.telemetry ?? noTelemetry;
 
-  const store = new TableStore({ ...options.storage, prefix: config.storage.tablePrefix });
+  const store = new TableStore({
+    ...options.storage,
+    prefix: config.storage.tablePrefix,
+    observer: { storageFailed: (failure) => telemetry.storageFailed(failure) },
+  });
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const users = new UserRepository(store);
   const channels = new ChannelRepository(store);
@@ -142,7 +150,7 @@ export function createApp(options: AppOptions): App {
   const messenger = new AdapterMessenger(adapter, config.bot.appId);
   const delivery = new OutboxDeliveryEngine({
     outbox: new OutboxRepository(store),
-    messenger: new AdapterMessenger(engineAdapter, config.bot.appId),
+    messenger: meteredMessenger(new AdapterMessenger(engineAdapter, config.bot.appId), telemetry),
     // Sending runs on real time, whatever clock the domain uses.
     clock: systemClock,
     logger,
@@ -158,7 +166,7 @@ export function createApp(options: AppOptions): App {
   const surveys = new SurveyService({
     bank: options.questionBank ?? loadQuestionBank(defaultSurveysDir()),
     runs,
-    responses,
+    responses: countingAnswers(responses, telemetry),
     deliveries,
     users,
     pseudonyms,
@@ -246,12 +254,13 @@ export function createApp(options: AppOptions): App {
     logger,
   });
 
-  const postDigest = createDigestPoster({
+  const postDigestNow = createDigestPoster({
     digest: digestService,
     installation,
     poster: new ChannelPoster(adapter, config.bot.appId),
     locale: config.digest.locale,
   });
+  const postDigest = () => telemetry.digest(postDigestNow);
   const digestScheduler = new DigestScheduler({
     cron: config.digest.cron,
     clock,
@@ -323,7 +332,8 @@ export function createApp(options: AppOptions): App {
     adapter,
     bot,
     logger,
-    checkStorage: () => store.ping(),
+    telemetry,
+    checkStorage: (timeoutMs) => store.ping(timeoutMs),
     exportCsv: (token) => exports.csv(token),
   });
   const tabBundle = new TabBundle();

@@ -2,6 +2,12 @@
 // The account is reached either with a connection string (Azurite, or an account key) or, in
 // production, through its https endpoint with a Microsoft Entra token (managed identity): the
 // account then needs no key at all.
+//
+// Every call is bounded (see StorageLimits): left to itself the SDK waits for ever on a storage
+// service that accepts connections but does not answer (measured: a SIGSTOPped Azurite held an
+// upsert for over 60 s), and retries a refused connection for about 6 s. Teams gives a bot 10-15 s
+// to answer an invoke, so a call here gives up after STORAGE_LIMITS.deadlineMs with a
+// StorageUnavailableError, which the bot turns into a "not stored, please try again" card.
 import { createHash } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 import {
@@ -10,7 +16,8 @@ import {
   type TableEntityResult,
   type TableServiceClientOptions,
 } from '@azure/data-tables';
-import { ConflictError } from '../errors';
+import { RestError, type PipelinePolicy } from '@azure/core-rest-pipeline';
+import { ConflictError, DomainError } from '../errors';
 
 export const TABLE_NAMES = [
   'users',
@@ -30,7 +37,14 @@ export type TableName = (typeof TABLE_NAMES)[number];
 
 /** How to reach the table service: a connection string, or an https endpoint and a token credential. */
 export type TableConnection =
-  | { readonly connectionString: string }
+  | {
+      readonly connectionString: string;
+      /**
+       * Called after every successful write, before the write is confirmed to the caller: the
+       * embedded Azurite saves its database file here, so that a confirmed answer survives a crash.
+       */
+      readonly afterWrite?: () => Promise<void>;
+    }
   | {
       /** The table endpoint, e.g. https://<account>.table.core.windows.net. */
       readonly url: string;
@@ -40,16 +54,72 @@ export type TableConnection =
       readonly clientOptions?: TableServiceClientOptions;
     };
 
+/** How long one storage call may take, and how often it is tried. */
+export interface StorageLimits {
+  /** One HTTP attempt; a hung attempt is abandoned and tried again on a fresh connection. */
+  readonly attemptTimeoutMs: number;
+  /** Retries after a timeout, a refused or reset connection, 408, 429 or 5xx. */
+  readonly maxRetries: number;
+  readonly retryDelayMs: number;
+  readonly maxRetryDelayMs: number;
+  /** The whole call, retries and Retry-After waits included: then StorageUnavailableError. */
+  readonly deadlineMs: number;
+}
+
+/**
+ * Fits an invoke into Teams' 10-15 s: one call gives up after 5 s, so the "not stored" card is
+ * out in about 5 s even if storage stops answering in the middle of a turn. A healthy Table
+ * Storage answers a point operation in milliseconds and a 1,000-row page well under a second.
+ */
+export const STORAGE_LIMITS: StorageLimits = {
+  attemptTimeoutMs: 2_500,
+  maxRetries: 2,
+  retryDelayMs: 200,
+  maxRetryDelayMs: 1_000,
+  deadlineMs: 5_000,
+};
+
+/** What went wrong with a storage call that never got an answer (for the storage-error metric). */
+export type StorageFailure = 'timeout' | 'unreachable' | 'throttled' | 'server';
+
+/** Told about every storage call that failed for want of storage (telemetry). */
+export interface StorageObserver {
+  storageFailed(failure: StorageFailure): void;
+}
+
+/** Storage did not answer in time or at all: nothing can be said about whether a write landed. */
+export class StorageUnavailableError extends DomainError {
+  constructor(
+    readonly failure: StorageFailure,
+    readonly statusCode?: number,
+    options?: { cause?: unknown },
+  ) {
+    super('storage_unavailable', `Table storage is unavailable (${failure})`);
+    this.name = 'StorageUnavailableError';
+    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+  }
+}
+
 export type TableStoreOptions = TableConnection & {
   /** Prepended to every table name; tests use a unique prefix per run. */
   readonly prefix: string;
+  /** Defaults to STORAGE_LIMITS. */
+  readonly limits?: StorageLimits;
+  readonly observer?: StorageObserver;
 };
 
 export class TableStore {
   private readonly clients = new Map<string, TableClient>();
   private service: TableServiceClient | undefined;
+  private readonly pipeline: TableServiceClientOptions;
 
-  constructor(private readonly options: TableStoreOptions) {}
+  constructor(private readonly options: TableStoreOptions) {
+    this.pipeline = boundedPipeline(
+      options.limits ?? STORAGE_LIMITS,
+      options.observer,
+      'afterWrite' in options ? options.afterWrite : undefined,
+    );
+  }
 
   tableName(name: TableName): string {
     return `${this.options.prefix}${name}`;
@@ -63,9 +133,10 @@ export class TableStore {
       client =
         'connectionString' in o
           ? TableClient.fromConnectionString(o.connectionString, full, {
+              ...this.pipeline,
               allowInsecureConnection: allowsHttp(o.connectionString),
             })
-          : new TableClient(o.url, full, o.credential, o.clientOptions);
+          : new TableClient(o.url, full, o.credential, withPipeline(o.clientOptions, this.pipeline));
       this.clients.set(full, client);
     }
     return client;
@@ -77,9 +148,10 @@ export class TableStore {
       this.service =
         'connectionString' in o
           ? TableServiceClient.fromConnectionString(o.connectionString, {
+              ...this.pipeline,
               allowInsecureConnection: allowsHttp(o.connectionString),
             })
-          : new TableServiceClient(o.url, o.credential, o.clientOptions);
+          : new TableServiceClient(o.url, o.credential, withPipeline(o.clientOptions, this.pipeline));
     }
     return this.service;
   }
@@ -89,9 +161,11 @@ export class TableStore {
     await Promise.all(TABLE_NAMES.map((name) => this.client(name).createTable()));
   }
 
-  /** A cheap round trip to the table service, for /healthz. */
-  async ping(): Promise<void> {
-    const pages = this.serviceClient().listTables().byPage({ maxPageSize: 1 });
+  /** A cheap round trip to the table service, for /healthz: rejects after timeoutMs. */
+  async ping(timeoutMs = 1_500): Promise<void> {
+    const pages = this.serviceClient()
+      .listTables({ abortSignal: AbortSignal.timeout(timeoutMs) })
+      .byPage({ maxPageSize: 1 });
     await pages.next();
   }
 
@@ -99,6 +173,111 @@ export class TableStore {
   async dropTables(): Promise<void> {
     await Promise.all(TABLE_NAMES.map((name) => this.client(name).deleteTable()));
   }
+}
+
+function withPipeline(
+  options: TableServiceClientOptions | undefined,
+  pipeline: TableServiceClientOptions,
+): TableServiceClientOptions {
+  return {
+    ...options,
+    ...pipeline,
+    additionalPolicies: [...(options?.additionalPolicies ?? []), ...(pipeline.additionalPolicies ?? [])],
+  };
+}
+
+/**
+ * The SDK's own retry policy with a small budget, a timeout per attempt (made retryable: the SDK
+ * does not retry its own timeouts), a deadline for the whole call, and the write hook.
+ */
+function boundedPipeline(
+  limits: StorageLimits,
+  observer: StorageObserver | undefined,
+  afterWrite: (() => Promise<void>) | undefined,
+): TableServiceClientOptions {
+  const deadline: PipelinePolicy = {
+    name: 'pulsStorageDeadline',
+    async sendRequest(request, next) {
+      const caller = request.abortSignal;
+      const controller = new AbortController();
+      let expired = false;
+      const timer = setTimeout(() => {
+        expired = true;
+        controller.abort();
+      }, limits.deadlineMs);
+      const onCallerAbort = () => controller.abort();
+      caller?.addEventListener('abort', onCallerAbort);
+      if (caller?.aborted) controller.abort();
+      request.abortSignal = controller.signal;
+      try {
+        const response = await next(request);
+        if (afterWrite && isWrite(request.method) && response.status < 300) await afterWrite();
+        return response;
+      } catch (err) {
+        if (caller?.aborted) throw err; // the caller gave up (e.g. /healthz): not a storage failure
+        const failure = expired ? 'timeout' : failureOf(err);
+        if (!failure) throw err;
+        observer?.storageFailed(failure);
+        throw new StorageUnavailableError(failure, statusOf(err), { cause: err });
+      } finally {
+        clearTimeout(timer);
+        caller?.removeEventListener('abort', onCallerAbort);
+      }
+    },
+  };
+  const attemptTimeout: PipelinePolicy = {
+    name: 'pulsStorageAttemptTimeout',
+    async sendRequest(request, next) {
+      const started = performance.now();
+      request.timeout = limits.attemptTimeoutMs;
+      try {
+        return await next(request);
+      } catch (err) {
+        // The HTTP client aborts a timed-out attempt with an AbortError, which the retry policy
+        // passes straight through; as ETIMEDOUT it is retried like any other dropped connection.
+        const timedOut =
+          (err as { name?: unknown }).name === 'AbortError' &&
+          !request.abortSignal?.aborted &&
+          performance.now() - started >= limits.attemptTimeoutMs - 5;
+        if (!timedOut) throw err;
+        throw new RestError(`storage attempt timed out after ${limits.attemptTimeoutMs} ms`, {
+          code: 'ETIMEDOUT',
+          request,
+        });
+      }
+    },
+  };
+  return {
+    retryOptions: {
+      maxRetries: limits.maxRetries,
+      retryDelayInMs: limits.retryDelayMs,
+      maxRetryDelayInMs: limits.maxRetryDelayMs,
+    },
+    additionalPolicies: [
+      { policy: deadline, position: 'perCall' },
+      { policy: attemptTimeout, position: 'perRetry' },
+    ],
+  };
+}
+
+function isWrite(method: string): boolean {
+  return method !== 'GET' && method !== 'HEAD';
+}
+
+/** Failures that mean storage did not serve the call; undefined for answers such as 404 or 412. */
+function failureOf(err: unknown): StorageFailure | undefined {
+  const status = statusOf(err);
+  if (status === 429 || status === 503) return 'throttled';
+  if (status === 408) return 'timeout';
+  if (status !== undefined && status >= 500) return 'server';
+  if (status === undefined && err instanceof RestError) return 'unreachable';
+  if ((err as { name?: unknown } | null)?.name === 'AbortError') return 'timeout';
+  return undefined;
+}
+
+/** True when a call failed because storage was unreachable, too slow or overloaded. */
+export function isStorageUnavailable(err: unknown): err is StorageUnavailableError {
+  return err instanceof StorageUnavailableError;
 }
 
 /** Azurite is reached over plain http; the SDK refuses that unless told. */
