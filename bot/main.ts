@@ -56,7 +56,11 @@ async function openStorage(config: Config, logger: Logger): Promise<OpenedStorag
       'no storage configured: started the embedded Azurite table service',
     );
   }
-  return { connection: { connectionString: azurite.connectionString }, stop: () => azurite.stop() };
+  // Every write is saved to the data folder before it is confirmed (see src/storage/azurite.ts).
+  return {
+    connection: { connectionString: azurite.connectionString, afterWrite: () => azurite.flush() },
+    stop: () => azurite.stop(),
+  };
 }
 
 /** pino-pretty when a person watches a terminal (a dev dependency); JSON lines otherwise. */
