@@ -53,7 +53,13 @@ import { mountTab, tabAuthenticator } from './tab';
 import { TabBundle } from '../src/tab/bundle';
 import { ServiceTabDataSource } from '../src/tab/service-data-source';
 import { TurnLoader } from './turn';
-import { countingAnswers, meteredMessenger, noTelemetry, type Telemetry } from '../src/telemetry';
+import {
+  countingAnswers,
+  meteredMessenger,
+  noTelemetry,
+  observedDelivery,
+  type Telemetry,
+} from '../src/telemetry';
 
 export interface AppOptions {
   config: Config;
@@ -118,7 +124,10 @@ export function createApp(options: AppOptions): App {
   const store = new TableStore({
     ...options.storage,
     prefix: config.storage.tablePrefix,
-    observer: { storageFailed: (failure) => telemetry.storageFailed(failure) },
+    observer: {
+      storageFailed: (failure) => telemetry.storageFailed(failure),
+      storageCall: (call, work) => telemetry.storageCall(call, work),
+    },
   });
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const users = new UserRepository(store);
@@ -148,7 +157,7 @@ export function createApp(options: AppOptions): App {
   const engineAdapter = createAdapter(authOptions, { proactiveRetries: false });
 
   const messenger = new AdapterMessenger(adapter, config.bot.appId);
-  const delivery = new OutboxDeliveryEngine({
+  const deliveryEngine = new OutboxDeliveryEngine({
     outbox: new OutboxRepository(store),
     messenger: meteredMessenger(new AdapterMessenger(engineAdapter, config.bot.appId), telemetry),
     // Sending runs on real time, whatever clock the domain uses.
@@ -163,6 +172,7 @@ export function createApp(options: AppOptions): App {
       renderReminder: reminderActivity,
     }),
   });
+  const delivery = observedDelivery(deliveryEngine, telemetry);
   const surveys = new SurveyService({
     bank: options.questionBank ?? loadQuestionBank(defaultSurveysDir()),
     runs,

@@ -85,6 +85,8 @@ export type StorageFailure = 'timeout' | 'unreachable' | 'throttled' | 'server';
 /** Told about every storage call that failed for want of storage (telemetry). */
 export interface StorageObserver {
   storageFailed(failure: StorageFailure): void;
+  /** Runs each call (retries included), e.g. inside a span; `table` is a TABLE_NAMES name, 'tables', 'batch' or 'other'. */
+  storageCall?<T>(call: { table: string; operation: string }, work: () => Promise<T>): Promise<T>;
 }
 
 /** Storage did not answer in time or at all: nothing can be said about whether a write landed. */
@@ -118,6 +120,7 @@ export class TableStore {
       options.limits ?? STORAGE_LIMITS,
       options.observer,
       'afterWrite' in options ? options.afterWrite : undefined,
+      options.prefix,
     );
   }
 
@@ -175,6 +178,24 @@ export class TableStore {
   }
 }
 
+/** What telemetry may say about a request: the table without its prefix, never keys or filters. */
+export function storageCallOf(
+  url: string,
+  method: string,
+  prefix: string,
+): { table: string; operation: string } {
+  const segment = (new URL(url).pathname.split('/').at(-1) ?? '').replace(/\(.*$/, '').replace(/^%24/, '$');
+  const bare = segment.startsWith(prefix) ? segment.slice(prefix.length) : '';
+  const table = (TABLE_NAMES as readonly string[]).includes(bare)
+    ? bare
+    : segment === 'Tables'
+      ? 'tables'
+      : segment === '$batch'
+        ? 'batch'
+        : 'other';
+  return { table, operation: method.toUpperCase().replace(/[^A-Z]/g, '') || 'OTHER' };
+}
+
 function withPipeline(
   options: TableServiceClientOptions | undefined,
   pipeline: TableServiceClientOptions,
@@ -194,6 +215,7 @@ function boundedPipeline(
   limits: StorageLimits,
   observer: StorageObserver | undefined,
   afterWrite: (() => Promise<void>) | undefined,
+  prefix: string,
 ): TableServiceClientOptions {
   const deadline: PipelinePolicy = {
     name: 'pulsStorageDeadline',
@@ -210,7 +232,10 @@ function boundedPipeline(
       if (caller?.aborted) controller.abort();
       request.abortSignal = controller.signal;
       try {
-        const response = await next(request);
+        const call = () => next(request);
+        const response = observer?.storageCall
+          ? await observer.storageCall(storageCallOf(request.url, request.method, prefix), call)
+          : await call();
         if (afterWrite && isWrite(request.method) && response.status < 300) await afterWrite();
         return response;
       } catch (err) {

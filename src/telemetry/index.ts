@@ -1,12 +1,13 @@
-// What Puls tells operators about itself: a trace per turn and per delivery batch, and a few
-// metrics. Only this closed vocabulary of names and values ever reaches telemetry: never a user
-// id, name, conversation id, run or idea id, or anything a person wrote (test/unit/telemetry.test.ts
-// checks every exported span and metric after realistic traffic).
+// What Puls tells operators about itself: a trace per turn (with its storage calls), per delivery
+// job and per digest, and a few metrics. Only this closed vocabulary of names and values ever
+// reaches telemetry: never a user id, name, conversation id, run or idea id, or anything a person
+// wrote (test/integration/telemetry.test.ts checks every exported span and metric after realistic
+// traffic).
 //
 // Without APPLICATIONINSIGHTS_CONNECTION_STRING the no-op below is used: no OpenTelemetry package
 // is even loaded. With it, bot/main.ts starts Azure Monitor (./azure-monitor.ts) and passes the
 // OpenTelemetry-backed implementation (./otel.ts) into the app.
-import type { ProactiveMessenger } from '../delivery/delivery';
+import type { DeliveryEngine, DeliveryProgress, ProactiveMessenger } from '../delivery/delivery';
 import type { ResponseRepository } from '../storage/response-repository';
 
 /** The activity types Teams sends; anything else is counted as 'other'. */
@@ -46,10 +47,17 @@ export interface TurnRecord {
   setOutcome(outcome: TurnOutcome, httpStatus: number): void;
 }
 
-/** The hook the delivery engine calls (see the report of issue #11 for the one-line change). */
+/** One storage call as telemetry may name it: the table without prefix, and the HTTP method. */
+export interface StorageCall {
+  /** A name from TABLE_NAMES, 'tables' (the table list), 'batch' (a transaction) or 'other'. */
+  table: string;
+  operation: string;
+}
+
+/** Delivery jobs, observed from outside the engine (see observedDelivery). */
 export interface DeliveryMetrics {
-  /** Runs one batch of sends (one pass over a job's due rows) inside a "puls.delivery.batch" span. */
-  batch<T>(work: () => Promise<T>): Promise<T>;
+  /** Runs one delivery job's work on this instance inside a "puls.delivery.job" span. */
+  job<T>(work: () => Promise<T>): Promise<T>;
   /** Rows of a job this instance works that are not yet sent or failed (the outbox depth gauge). */
   outboxDepth(jobKey: string, pending: number): void;
 }
@@ -63,6 +71,8 @@ export interface Telemetry {
   /** One proactive send: delivered, refused for good, or throttled (429). */
   delivered(outcome: 'sent' | 'failed' | 'throttled'): void;
   storageFailed(kind: StorageFailureKind): void;
+  /** Runs one storage call: a span when inside a turn, and the storage duration metric. */
+  storageCall<T>(call: StorageCall, work: () => Promise<T>): Promise<T>;
   /** Times a digest post (the histogram of digest durations). */
   digest<T>(work: () => Promise<T>): Promise<T>;
   readonly delivery: DeliveryMetrics;
@@ -79,8 +89,9 @@ export const noTelemetry: Telemetry = {
   answerStored() {},
   delivered() {},
   storageFailed() {},
+  storageCall: (_call, work) => work(),
   digest: (work) => work(),
-  delivery: { batch: (work) => work(), outboxDepth() {} },
+  delivery: { job: (work) => work(), outboxDepth() {} },
   shutdown: async () => {},
 };
 
@@ -118,4 +129,34 @@ export function countingAnswers(responses: ResponseRepository, telemetry: Teleme
     telemetry.answerStored();
   };
   return counted;
+}
+
+/**
+ * The delivery engine with each job traced and its outbox depth observed, from outside: the
+ * engine's own code stays as it is. Progress reports carry the pending count.
+ */
+export function observedDelivery<E extends DeliveryEngine>(engine: E, telemetry: Telemetry): E {
+  if (!telemetry.enabled) return engine;
+  const metrics = telemetry.delivery;
+  const observe = (jobId: string, forward?: (p: DeliveryProgress) => Promise<void>) => {
+    return async (progress: DeliveryProgress) => {
+      metrics.outboxDepth(jobId, progress.done ? 0 : progress.pending);
+      if (forward) await forward(progress);
+    };
+  };
+  const observed = Object.create(engine) as E;
+  observed.deliver = (job) => {
+    const watched = Object.create(job) as typeof job;
+    watched.onProgress = observe(job.runId, job.onProgress?.bind(job));
+    return metrics
+      .job(() => engine.deliver.call(observed, watched))
+      .finally(() => metrics.outboxDepth(job.runId, 0));
+  };
+  observed.resume = (jobId, onProgress, baseline) =>
+    metrics
+      .job(() =>
+        engine.resume.call(observed, jobId, baseline ? observe(jobId, onProgress) : onProgress, baseline),
+      )
+      .finally(() => metrics.outboxDepth(jobId, 0));
+  return observed;
 }

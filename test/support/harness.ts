@@ -6,6 +6,7 @@ import { createApp, type App } from '../../bot/app';
 import { ManualClock, type Clock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
 import type { QuestionBank } from '../../src/surveys/question-bank';
+import type { Telemetry } from '../../src/telemetry';
 import { createLogger } from '../../src/logger';
 import { CaptureConnector, type ConnectorOptions } from './connector';
 import { testConnectionString, uniquePrefix } from './storage';
@@ -16,6 +17,7 @@ export interface HarnessOptions {
   clock?: Clock;
   connector?: ConnectorOptions;
   questionBank?: QuestionBank;
+  telemetry?: Telemetry;
 }
 
 export interface Harness {
@@ -68,6 +70,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger,
     clock,
     questionBank: options.questionBank,
+    telemetry: options.telemetry,
   });
   const port = await app.start(0, '127.0.0.1');
   const botUrl = `http://127.0.0.1:${port}`;
