@@ -7,6 +7,7 @@
 // with partition and row keys. Live Metrics is off too (it streams samples of what is recorded).
 // What is recorded is exactly what ./otel.ts records: the closed vocabulary of ./index.ts.
 import { metrics, trace } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { shutdownAzureMonitor, useAzureMonitor } from '@azure/monitor-opentelemetry';
 import { createOtelTelemetry } from './otel';
 import type { Telemetry } from './index';
@@ -16,6 +17,8 @@ const OFF = { enabled: false };
 export function startAzureMonitor(connectionString: string): Telemetry {
   useAzureMonitor({
     azureMonitorExporterOptions: { connectionString },
+    // The cloud role name in Application Insights (else "unknown_service:node").
+    resource: resourceFromAttributes({ 'service.name': 'puls' }),
     enableLiveMetrics: false,
     instrumentationOptions: {
       http: OFF,
