@@ -68,6 +68,13 @@ import { createDirectory, type Directory } from '../src/directory';
 import { InstallingMessenger } from '../src/directory/installing-messenger';
 import { DirectoryRunAudiences } from '../src/directory/run-audience';
 import type { GraphLimits } from '../src/directory/rate-limit';
+import {
+  countingAnswers,
+  meteredMessenger,
+  noTelemetry,
+  observedDelivery,
+  type Telemetry,
+} from '../src/telemetry';
 
 export interface AppOptions {
   config: Config;
@@ -81,6 +88,8 @@ export interface AppOptions {
   graphCredential?: TokenCredential;
   /** Graph limits to keep; default 90 % of Graph's documented ones (tests: a scaled simulator). */
   graphLimits?: Partial<GraphLimits>;
+  /** Traces and metrics (APPLICATIONINSIGHTS_CONNECTION_STRING); none by default. */
+  telemetry?: Telemetry;
 }
 
 export interface App {
@@ -133,8 +142,16 @@ export interface App {
 export function createApp(options: AppOptions): App {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
+  const telemetry = options.telemetry ?? noTelemetry;
 
-  const store = new TableStore({ ...options.storage, prefix: config.storage.tablePrefix });
+  const store = new TableStore({
+    ...options.storage,
+    prefix: config.storage.tablePrefix,
+    observer: {
+      storageFailed: (failure) => telemetry.storageFailed(failure),
+      storageCall: (call, work) => telemetry.storageCall(call, work),
+    },
+  });
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const users = new UserRepository(store);
   const channels = new ChannelRepository(store);
@@ -189,8 +206,8 @@ export function createApp(options: AppOptions): App {
         canInstall: entra.installer !== undefined,
       })
     : undefined;
-  const engineMessenger = new AdapterMessenger(engineAdapter, config.bot.appId);
-  const delivery: OutboxDeliveryEngine = new OutboxDeliveryEngine({
+  const engineMessenger = meteredMessenger(new AdapterMessenger(engineAdapter, config.bot.appId), telemetry);
+  const deliveryEngine = new OutboxDeliveryEngine({
     outbox: new OutboxRepository(store),
     // Recipients frozen into a run without a conversation are installed for first (Graph), then sent.
     messenger: entra?.installer
@@ -210,10 +227,11 @@ export function createApp(options: AppOptions): App {
     // Idea news jobs are the ideas' own; every other job belongs to a survey run.
     renderFor: (jobId) => (parseIdeaNewsJobId(jobId) ? ideaNews.renderFor(jobId) : surveyJobs(jobId)),
   });
+  const delivery = observedDelivery(deliveryEngine, telemetry);
   const surveys = new SurveyService({
     bank: options.questionBank ?? loadQuestionBank(defaultSurveysDir()),
     runs,
-    responses,
+    responses: countingAnswers(responses, telemetry),
     deliveries,
     users,
     pseudonyms,
@@ -343,12 +361,13 @@ export function createApp(options: AppOptions): App {
     logger,
   });
 
-  const postDigest = createDigestPoster({
+  const postDigestNow = createDigestPoster({
     digest: digestService,
     installation,
     poster: new ChannelPoster(adapter, config.bot.appId),
     locale: config.digest.locale,
   });
+  const postDigest = () => telemetry.digest(postDigestNow);
   const digestScheduler = new DigestScheduler({
     cron: config.digest.cron,
     clock,
@@ -419,7 +438,8 @@ export function createApp(options: AppOptions): App {
     adapter,
     bot,
     logger,
-    checkStorage: () => store.ping(),
+    telemetry,
+    checkStorage: (timeoutMs) => store.ping(timeoutMs),
     exportCsv: (token) => exports.csv(token),
   });
   const tabBundle = new TabBundle();

@@ -23,7 +23,39 @@ import {
   ConfigurationBotFrameworkAuthentication,
   type Activity,
   type ConfigurationBotFrameworkAuthenticationOptions,
+  type InvokeResponse,
+  type TurnContext,
 } from 'botbuilder';
+
+/** The request did not prove it comes from the Bot Framework; why is for the log only. */
+export class RequestNotAuthenticated extends Error {
+  constructor(readonly reason: unknown) {
+    super('Unauthorized');
+    this.name = 'RequestNotAuthenticated';
+  }
+}
+
+/**
+ * CloudAdapter.process() answers a failed authentication with the SDK's error message in the body
+ * and a 500 when the signing keys cannot be fetched, and prints the error with console.error. Puls
+ * authenticates first and runs the turn second, so that the HTTP edge can answer each on its own.
+ */
+export class PulsAdapter extends CloudAdapter {
+  /** Authenticates the request, then runs the turn; RequestNotAuthenticated when it is not the Bot Framework. */
+  async processAuthenticated(
+    authHeader: string,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    let authenticated;
+    try {
+      authenticated = await this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
+    } catch (err) {
+      throw new RequestNotAuthenticated(err);
+    }
+    return this.processActivity(authenticated, activity, logic);
+  }
+}
 
 /**
  * A CloudAdapter with kept clients. `proactiveRetries: false` for the delivery engine's adapter:
@@ -32,8 +64,8 @@ import {
 export function createAdapter(
   auth: ConfigurationBotFrameworkAuthenticationOptions,
   options: { proactiveRetries: boolean },
-): CloudAdapter {
-  return new CloudAdapter(
+): PulsAdapter {
+  return new PulsAdapter(
     new CachingBotFrameworkAuthentication(new ConfigurationBotFrameworkAuthentication(auth), options),
   );
 }

@@ -6,6 +6,7 @@ import type { DestinationStream } from 'pino';
 import { ConfigError, describeMode, loadConfig, loadEnvFile, secretsOf, type Config } from '../src/config';
 import { createLogger, type Logger } from '../src/logger';
 import type { TableConnection } from '../src/storage/tables';
+import { noTelemetry, type Telemetry } from '../src/telemetry';
 import { createApp } from './app';
 
 /** A start-up failure an operator can act on: printed as one line. */
@@ -56,7 +57,19 @@ async function openStorage(config: Config, logger: Logger): Promise<OpenedStorag
       'no storage configured: started the embedded Azurite table service',
     );
   }
-  return { connection: { connectionString: azurite.connectionString }, stop: () => azurite.stop() };
+  // Every write is saved to the data folder before it is confirmed (see src/storage/azurite.ts).
+  return {
+    connection: { connectionString: azurite.connectionString, afterWrite: () => azurite.flush() },
+    stop: () => azurite.stop(),
+  };
+}
+
+/** Azure Monitor when APPLICATIONINSIGHTS_CONNECTION_STRING is set; else nothing is loaded or recorded. */
+async function startTelemetry(config: Config): Promise<Telemetry> {
+  const connectionString = config.telemetry.connectionString;
+  if (!connectionString) return noTelemetry;
+  const { startAzureMonitor } = await import('../src/telemetry/azure-monitor');
+  return startAzureMonitor(connectionString);
 }
 
 /** pino-pretty when a person watches a terminal (a dev dependency); JSON lines otherwise. */
@@ -98,8 +111,9 @@ async function main(): Promise<void> {
     );
   }
 
+  const telemetry = await startTelemetry(config);
   const storage = await openStorage(config, logger);
-  const app = createApp({ config, storage: storage.connection, logger });
+  const app = createApp({ config, storage: storage.connection, logger, telemetry });
   let port: number;
   try {
     port = await app.start();
@@ -115,7 +129,7 @@ async function main(): Promise<void> {
   logger.info(
     { mode },
     `Puls mode: storage ${mode.storage}; auth ${mode.auth}; tenants ${mode.tenants}; ` +
-      `instance ${mode.instanceId}; sending up to ${mode.sendRatePerSecond}/s`,
+      `instance ${mode.instanceId}; sending up to ${mode.sendRatePerSecond}/s; telemetry ${mode.telemetry}`,
   );
   app.retention.start();
   app.reminders.start();
@@ -135,6 +149,11 @@ async function main(): Promise<void> {
     try {
       await app.stop();
       await storage.stop();
+      // The last telemetry gets 5 s to reach Azure Monitor; an unreachable endpoint does not hold the exit.
+      await Promise.race([
+        telemetry.shutdown().catch((err: unknown) => logger.warn({ err }, 'telemetry did not flush')),
+        new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
+      ]);
       logger.info('stopped');
       logger.flush();
       process.exit(0);

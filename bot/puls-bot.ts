@@ -1,4 +1,5 @@
 // The Teams edge: turns activities into calls on the routers and services. Thin by design.
+import { StorageUnavailableError } from '../src/storage/tables';
 import {
   ActivityTypes,
   CardFactory,
@@ -12,6 +13,7 @@ import { navigationButtons, renderNotice, renderWelcome, type AdaptiveCard } fro
 import { localeFrom, messages, type Locale } from '../src/i18n';
 import type { InstallationService } from '../src/installation/installation-service';
 import type { Logger } from '../src/logger';
+import { TURN_RECORD, type TurnRecord } from '../src/telemetry';
 import { helpCard, officerOnlyCard, sendCard } from './commands';
 import type { ActionRouter, CommandRouter } from './router';
 import { referenceOf, scopeOf, userIdOf, type Turn, type TurnLoader } from './turn';
@@ -28,6 +30,11 @@ export interface PulsBotOptions {
 }
 
 const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+/** Puls' verbs are short ("survey.answer:<run id>"); anything longer is forged or broken. */
+const MAX_VERB_LENGTH = 200;
+/** A retry button carries the user's input back; beyond this it would not fit a card. */
+const MAX_RETRY_DATA_CHARS = 16_000;
 
 export class PulsBot extends TeamsActivityHandler {
   constructor(private readonly options: PulsBotOptions) {
@@ -57,7 +64,21 @@ export class PulsBot extends TeamsActivityHandler {
   /** Every activity passes the tenant check first: another tenant's gets a short refusal and writes nothing. */
   override async run(context: TurnContext): Promise<void> {
     if (this.servesTenantOf(context)) {
-      await super.run(context);
+      try {
+        await super.run(context);
+      } catch (err) {
+        // Card actions answer this themselves (runAction); here: messages and installation events.
+        if (!isStorageUnavailable(err)) throw err;
+        this.options.logger.warn(
+          { err, activityType: context.activity.type },
+          'storage unavailable: asked the user to try again',
+        );
+        recordOf(context)?.setOutcome('storage_unavailable', 200);
+        if (context.activity.type === ActivityTypes.Message) {
+          const locale = localeFrom(context.activity.locale, this.options.defaultLocale);
+          await sendCard(context, storageUnavailableCard(locale));
+        }
+      }
       return;
     }
     const tenantId = tenantOf(context);
@@ -84,7 +105,11 @@ export class PulsBot extends TeamsActivityHandler {
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
-    if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
+    // Teams only sends Puls card actions (Action.Execute); botbuilder would answer any other invoke
+    // with 501 Not Implemented, which reads as a server fault.
+    if (context.activity.name !== 'adaptiveCard/action') {
+      return { status: 400, body: { error: 'BadRequest', message: 'Puls does not handle this invoke.' } };
+    }
     const value = asRecord(context.activity.value);
     const action = asRecord(value?.action);
     const verb = typeof action?.verb === 'string' ? action.verb : '';
@@ -123,19 +148,36 @@ export class PulsBot extends TeamsActivityHandler {
     data: Record<string, unknown>,
   ): Promise<AdaptiveCard> {
     let turn: Turn | undefined;
+    const locale = () => turn?.locale ?? localeFrom(context.activity.locale, this.options.defaultLocale);
+    if (verb.length > MAX_VERB_LENGTH) {
+      this.options.logger.warn({ verbLength: verb.length }, 'card action with an overlong verb refused');
+      return actionUnavailableCard(locale());
+    }
     try {
       turn = await this.options.turns.load(context);
       const match = this.options.actions.match(verb);
       if (!match) return actionUnavailableCard(turn.locale);
+      recordOf(context)?.setAction(match.spec.verb);
       if (match.spec.officerOnly && !turn.isOfficer) return officerOnlyCard(turn);
       const { verb: _verb, msteams: _msteams, ...inputs } = data;
       return await match.spec.handle(turn, inputs, match.argument);
     } catch (err) {
+      const log = { err, activityId: context.activity.id, verb: verb.split(':')[0] };
+      if (isStorageUnavailable(err)) {
+        this.options.logger.warn(log, 'storage unavailable: asked the user to try again');
+        recordOf(context)?.setOutcome('storage_unavailable', 200);
+        return storageUnavailableCard(locale(), { verb, data });
+      }
+      if (isMalformedInput(err)) {
+        // A forged or garbled card (e.g. a continuation token that is not one): nothing to retry.
+        this.options.logger.warn(log, 'card action with malformed data refused');
+        return actionUnavailableCard(locale());
+      }
       this.options.logger.error(
-        { err, activityId: context.activity.id, conversationId: context.activity.conversation?.id, verb },
+        { ...log, conversationId: context.activity.conversation?.id },
         'card action failed',
       );
-      return errorCard(turn?.locale ?? this.options.defaultLocale);
+      return errorCard(locale());
     }
   }
 
@@ -232,6 +274,54 @@ export function actionUnavailableCard(locale: Locale): AdaptiveCard {
     tone: 'warning',
     buttons: navigationButtons(locale, ['help']),
   });
+}
+
+/**
+ * Storage did not answer: the input may or may not have landed, so it is "not saved" and the user
+ * sends it again (answers, supports and settings are stored idempotently). A card action's card
+ * carries a button that sends the same verb and input again.
+ */
+export function storageUnavailableCard(
+  locale: Locale,
+  retry?: { verb: string; data: Record<string, unknown> },
+): AdaptiveCard {
+  const m = messages(locale).notices;
+  const card = renderNotice({
+    title: m.storageUnavailableTitle,
+    text: m.storageUnavailable,
+    tone: 'attention',
+  });
+  if (!retry) return card;
+  const { msteams: _msteams, ...rest } = retry.data;
+  const data = { ...rest, verb: retry.verb };
+  if (JSON.stringify(data).length > MAX_RETRY_DATA_CHARS) return card;
+  return {
+    ...card,
+    actions: [
+      {
+        type: 'Action.Execute',
+        verb: retry.verb,
+        title: m.retry,
+        data,
+        fallback: { type: 'Action.Submit', title: m.retry, data },
+      },
+    ],
+  };
+}
+
+function isStorageUnavailable(err: unknown): boolean {
+  return err instanceof StorageUnavailableError;
+}
+
+/** Errors that input from a card caused: data the SDK cannot parse, or storage refusing the request as malformed. */
+function isMalformedInput(err: unknown): boolean {
+  if (err instanceof SyntaxError) return true;
+  const status = (err as { statusCode?: unknown } | null)?.statusCode;
+  return status === 400 || status === 413 || status === 414 || status === 431;
+}
+
+function recordOf(context: TurnContext): TurnRecord | undefined {
+  return context.turnState.get(TURN_RECORD) as TurnRecord | undefined;
 }
 
 export function errorCard(locale: Locale): AdaptiveCard {

@@ -92,6 +92,9 @@ param privacyLegalBasis string = ''
 @description('Shown on the privacy card: whom staff ask about Puls.')
 param privacyContact string = ''
 
+@description('Traces and metrics to Application Insights (APPLICATIONINSIGHTS_CONNECTION_STRING): turns, storage calls, sends, jobs; never a person\'s id, name or answer. false leaves the variable empty: nothing is recorded.')
+param enableTelemetry bool = true
+
 var suffix = uniqueString(resourceGroup().id)
 var webAppName = '${namePrefix}-${suffix}'
 var storageName = take('${toLower(replace(namePrefix, '-', ''))}${suffix}', 24)
@@ -283,7 +286,7 @@ var appSettings = [
   }
   {
     name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
-    value: insights.properties.ConnectionString
+    value: enableTelemetry ? insights.properties.ConnectionString : ''
   }
   {
     name: 'SCM_DO_BUILD_DURING_DEPLOYMENT'

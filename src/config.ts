@@ -56,6 +56,16 @@ const envSchema = z
         .optional(),
     ),
     PULS_EMBEDDED_STORAGE: z.preprocess(emptyToUndefined, boolFlag.default(false)),
+    APPLICATIONINSIGHTS_CONNECTION_STRING: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(
+          /(^|;)\s*InstrumentationKey=[^;]+/i,
+          'must be the Application Insights connection string (InstrumentationKey=…;IngestionEndpoint=…)',
+        )
+        .optional(),
+    ),
     TABLE_PREFIX: z.preprocess(
       emptyToUndefined,
       z
@@ -313,6 +323,8 @@ export interface Config {
     readonly reminderAtHalfTime: boolean;
   };
   readonly digest: { readonly cron: string; readonly locale: 'de' | 'en'; readonly enabled: boolean };
+  /** Traces and metrics to Azure Monitor when a connection string is set; nothing otherwise. */
+  readonly telemetry: { readonly connectionString: string | undefined };
   /** Where people reach this bot (export links): PUBLIC_BASE_URL, else http://HOST:PORT. */
   readonly publicBaseUrl: string;
   /** Entra ID through Microsoft Graph: directory sync, Entra groups, proactive installation. */
@@ -419,6 +431,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reminderAtHalfTime: e.REMINDER_AT_HALF_TIME,
     },
     digest: { cron: e.DIGEST_CRON, locale: e.DIGEST_LOCALE, enabled: e.DIGEST_ENABLED },
+    telemetry: { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING },
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
     directory: {
       enabled: directoryEnabled(e),
@@ -523,6 +536,7 @@ export interface EffectiveMode {
   instanceId: string;
   sendRatePerSecond: number;
   listen: string;
+  telemetry: string;
 }
 
 /** What this instance runs as, for the one start-up log line: never a secret. */
@@ -556,5 +570,6 @@ export function describeMode(config: Config, instanceId: string): EffectiveMode 
     instanceId,
     sendRatePerSecond: config.delivery.ratePerSecond,
     listen: `${config.host}:${config.port}`,
+    telemetry: config.telemetry.connectionString ? 'Azure Monitor (Application Insights)' : 'off',
   };
 }

@@ -139,6 +139,10 @@ const de = {
     foreignTenantTitle: 'Puls ist für Ihre Organisation nicht freigegeben',
     foreignTenant:
       'Puls steht nur den Beschäftigten der Organisationen zur Verfügung, die es eingerichtet haben. Es wurde nichts gespeichert.',
+    storageUnavailableTitle: 'Nicht gespeichert – bitte gleich noch einmal',
+    storageUnavailable:
+      'Der Speicher von Puls antwortet gerade nicht, darum ist Ihre Eingabe nicht sicher gespeichert. Bitte versuchen Sie es in einer Minute noch einmal. Doppelt gezählt wird dabei nichts.',
+    retry: 'Noch einmal senden',
   },
   survey: {
     meta: 'ca. {minutes} Min. · pseudonym, nie einzeln sichtbar · offen bis {date}',
@@ -406,6 +410,10 @@ const en: Messages = {
     foreignTenantTitle: 'Puls is not available for your organisation',
     foreignTenant:
       'Puls is only available to the staff of the organisations that set it up. Nothing was stored.',
+    storageUnavailableTitle: 'Not saved – please try again shortly',
+    storageUnavailable:
+      "Puls' storage is not answering right now, so your input is not safely saved. Please try again in a minute. Nothing will be counted twice.",
+    retry: 'Send again',
   },
   survey: {
     meta: 'about {minutes} min · pseudonymous, never shown individually · open until {date}',

@@ -2,6 +2,12 @@
 // The account is reached either with a connection string (Azurite, or an account key) or, in
 // production, through its https endpoint with a Microsoft Entra token (managed identity): the
 // account then needs no key at all.
+//
+// Every call is bounded (see StorageLimits): left to itself the SDK waits for ever on a storage
+// service that accepts connections but does not answer (measured: a SIGSTOPped Azurite held an
+// upsert for over 60 s), and retries a refused connection for about 6 s. Teams gives a bot 10-15 s
+// to answer an invoke, so a call here gives up after STORAGE_LIMITS.deadlineMs with a
+// StorageUnavailableError, which the bot turns into a "not stored, please try again" card.
 import { createHash } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 import {
@@ -10,6 +16,7 @@ import {
   type TableEntityResult,
   type TableServiceClientOptions,
 } from '@azure/data-tables';
+import { RestError, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import { ConflictError } from '../errors';
 
 export const TABLE_NAMES = [
@@ -34,6 +41,11 @@ export type TableConnection =
       readonly connectionString: string;
       /** Pipeline options, e.g. fewer retries in tests that inject storage faults. */
       readonly clientOptions?: TableServiceClientOptions;
+      /**
+       * Called after every successful write, before the write is confirmed to the caller: the
+       * embedded Azurite saves its database file here, so that a confirmed answer survives a crash.
+       */
+      readonly afterWrite?: () => Promise<void>;
     }
   | {
       /** The table endpoint, e.g. https://<account>.table.core.windows.net. */
@@ -44,16 +56,75 @@ export type TableConnection =
       readonly clientOptions?: TableServiceClientOptions;
     };
 
+/** How long one storage call may take, and how often it is tried. */
+export interface StorageLimits {
+  /** One HTTP attempt; a hung attempt is abandoned and tried again on a fresh connection. */
+  readonly attemptTimeoutMs: number;
+  /** Retries after a timeout, a refused or reset connection, 408, 429 or 5xx. */
+  readonly maxRetries: number;
+  readonly retryDelayMs: number;
+  readonly maxRetryDelayMs: number;
+  /** The whole call, retries and Retry-After waits included: then StorageUnavailableError. */
+  readonly deadlineMs: number;
+}
+
+/**
+ * Fits an invoke into Teams' 10-15 s: one call gives up after 5 s, so the "not stored" card is
+ * out in about 5 s even if storage stops answering in the middle of a turn. A healthy Table
+ * Storage answers a point operation in milliseconds and a 1,000-row page well under a second.
+ */
+export const STORAGE_LIMITS: StorageLimits = {
+  attemptTimeoutMs: 2_500,
+  maxRetries: 2,
+  retryDelayMs: 200,
+  maxRetryDelayMs: 1_000,
+  deadlineMs: 5_000,
+};
+
+/** What went wrong with a storage call that never got an answer (for the storage-error metric). */
+export type StorageFailure = 'timeout' | 'unreachable' | 'throttled' | 'server';
+
+/** Told about every storage call that failed for want of storage (telemetry). */
+export interface StorageObserver {
+  storageFailed(failure: StorageFailure): void;
+  /** Runs each call (retries included), e.g. inside a span; `table` is a TABLE_NAMES name, 'tables', 'batch' or 'other'. */
+  storageCall?<T>(call: { table: string; operation: string }, work: () => Promise<T>): Promise<T>;
+}
+
+/** Storage did not answer in time or at all: nothing can be said about whether a write landed. */
+export class StorageUnavailableError extends Error {
+  constructor(
+    readonly failure: StorageFailure,
+    readonly statusCode?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`Table storage is unavailable (${failure})`);
+    this.name = 'StorageUnavailableError';
+    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+  }
+}
+
 export type TableStoreOptions = TableConnection & {
   /** Prepended to every table name; tests use a unique prefix per run. */
   readonly prefix: string;
+  /** Defaults to STORAGE_LIMITS. */
+  readonly limits?: StorageLimits;
+  readonly observer?: StorageObserver;
 };
 
 export class TableStore {
   private readonly clients = new Map<string, TableClient>();
   private service: TableServiceClient | undefined;
+  private readonly pipeline: TableServiceClientOptions;
 
-  constructor(private readonly options: TableStoreOptions) {}
+  constructor(private readonly options: TableStoreOptions) {
+    this.pipeline = boundedPipeline(
+      options.limits ?? STORAGE_LIMITS,
+      options.observer,
+      'afterWrite' in options ? options.afterWrite : undefined,
+      options.prefix,
+    );
+  }
 
   tableName(name: TableName): string {
     return `${this.options.prefix}${name}`;
@@ -67,10 +138,10 @@ export class TableStore {
       client =
         'connectionString' in o
           ? TableClient.fromConnectionString(o.connectionString, full, {
-              ...o.clientOptions,
+              ...withPipeline(o.clientOptions, this.pipeline),
               allowInsecureConnection: allowsHttp(o.connectionString),
             })
-          : new TableClient(o.url, full, o.credential, o.clientOptions);
+          : new TableClient(o.url, full, o.credential, withPipeline(o.clientOptions, this.pipeline));
       this.clients.set(full, client);
     }
     return client;
@@ -82,10 +153,10 @@ export class TableStore {
       this.service =
         'connectionString' in o
           ? TableServiceClient.fromConnectionString(o.connectionString, {
-              ...o.clientOptions,
+              ...withPipeline(o.clientOptions, this.pipeline),
               allowInsecureConnection: allowsHttp(o.connectionString),
             })
-          : new TableServiceClient(o.url, o.credential, o.clientOptions);
+          : new TableServiceClient(o.url, o.credential, withPipeline(o.clientOptions, this.pipeline));
     }
     return this.service;
   }
@@ -95,9 +166,11 @@ export class TableStore {
     await Promise.all(TABLE_NAMES.map((name) => this.client(name).createTable()));
   }
 
-  /** A cheap round trip to the table service, for /healthz. */
-  async ping(): Promise<void> {
-    const pages = this.serviceClient().listTables().byPage({ maxPageSize: 1 });
+  /** A cheap round trip to the table service, for /healthz: rejects after timeoutMs. */
+  async ping(timeoutMs = 1_500): Promise<void> {
+    const pages = this.serviceClient()
+      .listTables({ abortSignal: AbortSignal.timeout(timeoutMs) })
+      .byPage({ maxPageSize: 1 });
     await pages.next();
   }
 
@@ -105,6 +178,135 @@ export class TableStore {
   async dropTables(): Promise<void> {
     await Promise.all(TABLE_NAMES.map((name) => this.client(name).deleteTable()));
   }
+}
+
+/** What telemetry may say about a request: the table without its prefix, never keys or filters. */
+export function storageCallOf(
+  url: string,
+  method: string,
+  prefix: string,
+): { table: string; operation: string } {
+  const segment = (new URL(url).pathname.split('/').at(-1) ?? '').replace(/\(.*$/, '').replace(/^%24/, '$');
+  const bare = segment.startsWith(prefix) ? segment.slice(prefix.length) : '';
+  const table = (TABLE_NAMES as readonly string[]).includes(bare)
+    ? bare
+    : segment === 'Tables'
+      ? 'tables'
+      : segment === '$batch'
+        ? 'batch'
+        : 'other';
+  return { table, operation: method.toUpperCase().replace(/[^A-Z]/g, '') || 'OTHER' };
+}
+
+function withPipeline(
+  options: TableServiceClientOptions | undefined,
+  pipeline: TableServiceClientOptions,
+): TableServiceClientOptions {
+  return {
+    ...options,
+    ...pipeline,
+    // A caller's own retry options (e.g. none, in tests that inject storage faults) stand.
+    retryOptions: options?.retryOptions ?? pipeline.retryOptions,
+    additionalPolicies: [...(options?.additionalPolicies ?? []), ...(pipeline.additionalPolicies ?? [])],
+  };
+}
+
+/**
+ * The SDK's own retry policy with a small budget, a timeout per attempt (made retryable: the SDK
+ * does not retry its own timeouts), a deadline for the whole call, and the write hook.
+ */
+function boundedPipeline(
+  limits: StorageLimits,
+  observer: StorageObserver | undefined,
+  afterWrite: (() => Promise<void>) | undefined,
+  prefix: string,
+): TableServiceClientOptions {
+  const deadline: PipelinePolicy = {
+    name: 'pulsStorageDeadline',
+    async sendRequest(request, next) {
+      const caller = request.abortSignal;
+      const controller = new AbortController();
+      let expired = false;
+      const timer = setTimeout(() => {
+        expired = true;
+        controller.abort();
+      }, limits.deadlineMs);
+      const onCallerAbort = () => controller.abort();
+      caller?.addEventListener('abort', onCallerAbort);
+      if (caller?.aborted) controller.abort();
+      request.abortSignal = controller.signal;
+      try {
+        const call = () => next(request);
+        const response = observer?.storageCall
+          ? await observer.storageCall(storageCallOf(request.url, request.method, prefix), call)
+          : await call();
+        if (afterWrite && isWrite(request.method) && response.status < 300) await afterWrite();
+        return response;
+      } catch (err) {
+        if (caller?.aborted) throw err; // the caller gave up (e.g. /healthz): not a storage failure
+        const failure = expired ? 'timeout' : failureOf(err);
+        if (!failure) throw err;
+        observer?.storageFailed(failure);
+        throw new StorageUnavailableError(failure, statusOf(err), { cause: err });
+      } finally {
+        clearTimeout(timer);
+        caller?.removeEventListener('abort', onCallerAbort);
+      }
+    },
+  };
+  const attemptTimeout: PipelinePolicy = {
+    name: 'pulsStorageAttemptTimeout',
+    async sendRequest(request, next) {
+      const started = performance.now();
+      request.timeout = limits.attemptTimeoutMs;
+      try {
+        return await next(request);
+      } catch (err) {
+        // The HTTP client aborts a timed-out attempt with an AbortError, which the retry policy
+        // passes straight through; as ETIMEDOUT it is retried like any other dropped connection.
+        const timedOut =
+          (err as { name?: unknown }).name === 'AbortError' &&
+          !request.abortSignal?.aborted &&
+          performance.now() - started >= limits.attemptTimeoutMs - 5;
+        if (!timedOut) throw err;
+        throw new RestError(`storage attempt timed out after ${limits.attemptTimeoutMs} ms`, {
+          code: 'ETIMEDOUT',
+          request,
+        });
+      }
+    },
+  };
+  return {
+    retryOptions: {
+      maxRetries: limits.maxRetries,
+      retryDelayInMs: limits.retryDelayMs,
+      maxRetryDelayInMs: limits.maxRetryDelayMs,
+    },
+    additionalPolicies: [
+      { policy: deadline, position: 'perCall' },
+      { policy: attemptTimeout, position: 'perRetry' },
+    ],
+  };
+}
+
+function isWrite(method: string): boolean {
+  return method !== 'GET' && method !== 'HEAD';
+}
+
+/** Failures that mean storage did not serve the call; undefined for answers such as 404 or 412. */
+function failureOf(err: unknown): StorageFailure | undefined {
+  const status = statusOf(err);
+  if (status === 429 || status === 503) return 'throttled';
+  if (status === 408) return 'timeout';
+  if (status !== undefined && status >= 500) return 'server';
+  if (status === undefined && err instanceof RestError) return 'unreachable';
+  if ((err as { name?: unknown } | null)?.name === 'AbortError') return 'timeout';
+  return undefined;
+}
+
+/** True when a call failed because storage was unreachable, too slow or overloaded. */
+export function isStorageUnavailable(err: unknown): err is StorageUnavailableError {
+  return err instanceof StorageUnavailableError;
 }
 
 /** Azurite is reached over plain http; the SDK refuses that unless told. */

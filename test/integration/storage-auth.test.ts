@@ -183,7 +183,14 @@ describe('the entry point with AZURE_STORAGE_TABLE_URL and a managed identity', 
       const turn = await fetch(`http://127.0.0.1:${port}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'message', text: 'hilfe', channelId: 'msteams' }),
+        // A well-formed activity (a malformed one is refused with 400 before authentication).
+        body: JSON.stringify({
+          type: 'message',
+          text: 'hilfe',
+          channelId: 'msteams',
+          serviceUrl: 'https://smba.trafficmanager.net/emea/',
+          conversation: { id: 'a:personal-1' },
+        }),
       });
       expect(turn.status).toBe(401);
       expect(run.output()).toContain(`UserAssignedMSI bot ${IDENTITY} in tenant ${TENANT}`);

@@ -6,6 +6,7 @@ import { createApp, type App, type AppOptions } from '../../bot/app';
 import { ManualClock, type Clock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
 import type { QuestionBank } from '../../src/surveys/question-bank';
+import type { Telemetry } from '../../src/telemetry';
 import { createLogger } from '../../src/logger';
 import { CaptureConnector, type ConnectorOptions } from './connector';
 import { testConnectionString, uniquePrefix } from './storage';
@@ -18,6 +19,7 @@ export interface HarnessOptions {
   questionBank?: QuestionBank;
   /** Further app options (e.g. the Graph limits of a scaled simulator). */
   app?: Pick<AppOptions, 'graphCredential' | 'graphLimits'>;
+  telemetry?: Telemetry;
 }
 
 export interface Harness {
@@ -71,6 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clock,
     questionBank: options.questionBank,
     ...options.app,
+    telemetry: options.telemetry,
   });
   const port = await app.start(0, '127.0.0.1');
   const botUrl = `http://127.0.0.1:${port}`;

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { azuriteConnectionString } from '../../src/storage/azurite';
 
 export const ROOT = path.join(__dirname, '../..');
 
@@ -29,4 +30,57 @@ export function spawnTs(file: string, env: Record<string, string>) {
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, exited, output: () => out };
+}
+
+export interface AzuriteProcess {
+  readonly connectionString: string;
+  readonly pid: number;
+  /** SIGSTOP: the process keeps its port and connections but answers nothing (a hung storage service). */
+  freeze(): void;
+  /** SIGCONT. */
+  thaw(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Azurite's table service in a child process of its own (in memory, or persisted in `location`),
+ * so that a test can freeze it without freezing itself.
+ */
+export async function startAzuriteProcess(location?: string): Promise<AzuriteProcess> {
+  const port = await freePort();
+  const storage = location ? ['--location', location] : ['--inMemoryPersistence'];
+  const bin = path.join(ROOT, 'node_modules', '.bin', 'azurite-table');
+  const child = spawn(
+    bin,
+    [...storage, '--tableHost', '127.0.0.1', '--tablePort', String(port), '--disableTelemetry', '--silent'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('Azurite did not start within 20 s')), 20_000);
+    const onData = (d: Buffer) => {
+      if (d.toString().includes('successfully')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Azurite exited with ${code}`));
+    });
+  });
+  return {
+    connectionString: azuriteConnectionString('127.0.0.1', port),
+    pid: child.pid!,
+    freeze: () => process.kill(child.pid!, 'SIGSTOP'),
+    thaw: () => process.kill(child.pid!, 'SIGCONT'),
+    async stop() {
+      if (child.exitCode !== null) return;
+      process.kill(child.pid!, 'SIGCONT');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }

@@ -182,6 +182,7 @@ describe('the start-up mode line', () => {
       instanceId: 'web-1-abc',
       sendRatePerSecond: 40,
       listen: '0.0.0.0:3978',
+      telemetry: 'off',
     });
     const text = JSON.stringify(mode);
     for (const secret of secretsOf(keyed)) expect(text).not.toContain(secret);
@@ -191,6 +192,18 @@ describe('the start-up mode line', () => {
       `Table endpoint https://pulsdata.table.core.windows.net with Microsoft Entra tokens of managed identity ${APP_ID}`,
     );
     expect(describeMode(loadConfig({}), 'dev').auth).toMatch(/^none: no MicrosoftAppId/);
+  });
+
+  it('when an Application Insights connection string is set, then telemetry is on and the line does not show it', () => {
+    const cs = 'InstrumentationKey=0f1e2d3c-0000-4000-8000-123456789abc;IngestionEndpoint=https://x.in.ai/';
+    const config = loadConfig(production({ APPLICATIONINSIGHTS_CONNECTION_STRING: cs }));
+    expect(config.telemetry.connectionString).toBe(cs);
+    const mode = JSON.stringify(describeMode(config, 'web-1'));
+    expect(mode).toContain('Azure Monitor');
+    expect(mode).not.toContain('0f1e2d3c');
+    expect(configError(production({ APPLICATIONINSIGHTS_CONNECTION_STRING: 'https://x.in.ai/' }))).toContain(
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+    );
   });
 });
 

@@ -16,8 +16,6 @@ const dockerfile = read('Dockerfile');
 /** Settings the template sets that Puls does not read itself, each with the reason. */
 const PLATFORM_SETTINGS: Record<string, string> = {
   SCM_DO_BUILD_DURING_DEPLOYMENT: 'App Service: deploy the built package as it is, no build on the server',
-  APPLICATIONINSIGHTS_CONNECTION_STRING:
-    'Application Insights connection (not a secret); read by the OpenTelemetry distro (issue #11, item 6)',
 };
 
 /** Values App Service fills in at deployment (resource properties, parameters, Key Vault secrets). */
@@ -165,6 +163,19 @@ describe('infra/main.bicep', () => {
       'botIsIdentity ? identity.properties.clientId : botAppId',
     );
     expect(settings.find((s) => s.name === 'AZURE_CLIENT_ID')?.value).toBe('identity.properties.clientId');
+  });
+
+  it("when telemetry is on (the default), then the connection string of the template's Application Insights reaches the config, and off leaves it empty", () => {
+    expect(settings.find((s) => s.name === 'APPLICATIONINSIGHTS_CONNECTION_STRING')?.value).toBe(
+      "enableTelemetry ? insights.properties.ConnectionString : ''",
+    );
+    expect(bicep).toMatch(/param enableTelemetry bool = true/);
+    expect(bicep).toMatch(/WorkspaceResourceId: logs\.id/);
+    const env = environmentOf(settings.filter((s) => s.name !== 'MicrosoftAppPassword'));
+    expect(loadConfig(env).telemetry.connectionString).toBe(SAMPLES.APPLICATIONINSIGHTS_CONNECTION_STRING);
+    expect(
+      loadConfig({ ...env, APPLICATIONINSIGHTS_CONNECTION_STRING: '' }).telemetry.connectionString,
+    ).toBeUndefined();
   });
 
   it('when the parameters file is read, then it names only template parameters, covers every required one and holds no secret', () => {
