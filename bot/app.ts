@@ -364,6 +364,10 @@ export function createApp(options: AppOptions): App {
   mountTab(http.server, {
     data: new ServiceTabDataSource({
       surveys,
+      results,
+      remindNow: (run) => reminders.remindNow(run),
+      background: (task) =>
+        background.run(task.catch((err: unknown) => logger.error({ err }, 'tab background task failed'))),
       listRuns: () => runs.list(),
       ideas,
       listIdeas: (filter) => ideaRepository.list(filter),

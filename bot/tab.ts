@@ -19,7 +19,7 @@ import {
   type TabAuthResult,
 } from '../src/tab/auth';
 import type { TabBundle } from '../src/tab/bundle';
-import type { TabDataSource, TabOfficer } from '../src/tab/data-source';
+import type { ExportFile, TabDataSource, TabOfficer } from '../src/tab/data-source';
 import type { ApiErrorView, SessionView } from '../src/tab/view-types';
 
 export interface TabRouteOptions {
@@ -107,6 +107,9 @@ const schemas = {
       firstStart: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     })
     .strict(),
+  exportQuery: z
+    .object({ format: z.enum(['csv', 'xlsx']), lang: z.enum(['de', 'en']).default('de') })
+    .strict(),
   ideaFilter: z
     .object({
       field: z.enum(FIELDS_OF_ACTION).optional(),
@@ -139,6 +142,11 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   return result.data;
 }
 
+/** A download instead of JSON. */
+class FileBody {
+  constructor(readonly file: ExportFile) {}
+}
+
 type Handler = (ctx: { req: Request; officer: TabOfficer; param(name: string): string }) => Promise<unknown>;
 
 export function mountTab(server: Server, options: TabRouteOptions): void {
@@ -162,6 +170,14 @@ export function mountTab(server: Server, options: TabRouteOptions): void {
         const param = (name: string) =>
           String((req.params as Record<string, unknown> | undefined)?.[name] ?? '');
         const body = await handler({ req, officer: auth.officer, param });
+        if (body instanceof FileBody) {
+          const { file } = body;
+          res.setHeader('content-type', file.contentType);
+          res.setHeader('content-disposition', `attachment; filename="${file.fileName}"`);
+          res.setHeader('x-content-type-options', 'nosniff');
+          res.sendRaw(200, Buffer.from(file.body));
+          return;
+        }
         res.send(200, body);
       } catch (err) {
         if (err instanceof HttpError) {
@@ -185,12 +201,23 @@ export function mountTab(server: Server, options: TabRouteOptions): void {
   api('get', 'runs', () => data.listRuns());
   api('get', 'surveys', () => data.listSurveyOptions());
   api('post', 'runs', ({ req, officer }) => data.startRun(officer, parse(schemas.startRun, req.body)));
+  api('get', 'runs/:runId/close-preview', async ({ param }) => {
+    const preview = await data.closePreview(param('runId'));
+    if (!preview) throw notFound('run');
+    return preview;
+  });
   api('post', 'runs/:runId/close', ({ officer, param }) => data.closeRun(officer, param('runId')));
   api('post', 'runs/:runId/remind', ({ officer, param }) => data.remindRun(officer, param('runId')));
   api('get', 'runs/:runId/results', async ({ param }) => {
     const results = await data.runResults(param('runId'));
     if (!results) throw notFound('run');
     return results;
+  });
+  api('get', 'runs/:runId/export', async ({ req, param }) => {
+    const query = parse(schemas.exportQuery, Object.fromEntries(new URLSearchParams(req.getQuery())));
+    const file = await data.exportRun(param('runId'), query.format, query.lang);
+    if (!file) throw notFound('run');
+    return new FileBody(file);
   });
   api('get', 'ideas', ({ req }) =>
     data.ideaBoard(parse(schemas.ideaFilter, Object.fromEntries(new URLSearchParams(req.getQuery())))),

@@ -1,14 +1,19 @@
 // The tab's data over the existing services. It maps domain objects to view types and computes
-// no figure: everything the disclosure module decides (participation, results) is a TODO(lead)
-// stub that answers "not available yet" until that module is wired in.
-import { isDistrict, isFieldOfAction } from '../domain/vocabulary';
+// no figure: participation and results come from ResultsService, that is from the disclosure
+// module (src/privacy/disclosure.ts), and are only laid out by figures-view.ts.
+import { runDigestCsv, runExportRows } from '../digest/export-csv';
+import { isDistrict, isFieldOfAction, type Locale } from '../domain/vocabulary';
 import type { IdeaService } from '../ideas/idea-service';
 import { IDEA_STATUSES, TRANSITIONS, type Idea, type IdeaHistoryEntry } from '../ideas/model';
 import type { IdeaFilter } from '../storage/idea-repository';
+import type { ResultsService } from '../results/results-service';
 import type { Run } from '../surveys/model';
 import type { SurveyService } from '../surveys/survey-service';
-import type { TabDataSource, TabOfficer } from './data-source';
+import type { ExportFile, ExportFormat, TabDataSource, TabOfficer } from './data-source';
+import { participationView, resultsView } from './figures-view';
+import { xlsxWorkbook } from './xlsx';
 import type {
+  ClosePreviewView,
   Disclosed,
   IdeaBoardView,
   IdeaCardView,
@@ -16,7 +21,6 @@ import type {
   IdeaFilterView,
   IdeaHistoryEntryView,
   MergeIdeaResult,
-  ParticipationView,
   ReviewIdeaInput,
   ReviewIdeaResult,
   RunActionResultView,
@@ -36,8 +40,24 @@ import type {
 /** At most this many ideas per board column (newest first), so a board stays one bounded read. */
 export const BOARD_COLUMN_LIMIT = 100;
 
+/** At most this many runs of one survey in a trend (the newest). */
+export const TREND_RUNS = 8;
+
 export interface ServiceTabDataSourceOptions {
   surveys: SurveyService;
+  /** Every figure: participation and final results, as the disclosure module allows them. */
+  results: ResultsService;
+  /**
+   * The reminder an officer asks for (ReminderService.remindNow); `done` is handed to background.
+   * Absent: the tab says reminders on demand are not available.
+   */
+  remindNow?(
+    run: Run,
+  ): Promise<{ kind: 'started'; done: Promise<number> } | { kind: 'already' } | { kind: 'closed' }>;
+  /** Keeps long work (sending reminders) going after the request has been answered. */
+  background(task: Promise<unknown>): void;
+  /** Everyone in a run's audience according to the directory, when it is known (reach). */
+  directoryAudience?(run: Run): Promise<number | undefined>;
   /** Every run (the run repository's list): the tab needs no delivery counts for its list. */
   listRuns(): Promise<Run[]>;
   ideas: IdeaService;
@@ -51,7 +71,7 @@ export class ServiceTabDataSource implements TabDataSource {
   async listRuns(): Promise<RunListView> {
     const runs = await this.o.listRuns();
     runs.sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
-    return { runs: runs.map((run) => this.summary(run)) };
+    return { runs: await Promise.all(runs.map((run) => this.summary(run))) };
   }
 
   async listSurveyOptions(): Promise<SurveyOptionView[]> {
@@ -71,7 +91,15 @@ export class ServiceTabDataSource implements TabDataSource {
     );
     if (!result.ok)
       return { kind: 'invalid', field: result.error === 'closesAt' ? 'closesOn' : result.error };
-    return { kind: 'started', run: this.summary(result.run), recipients: result.recipients };
+    return { kind: 'started', run: await this.summary(result.run), recipients: result.recipients };
+  }
+
+  /** As the chat's "umfrage beenden?" card: the respondents so far, when participation may be shown. */
+  async closePreview(runId: string): Promise<ClosePreviewView | undefined> {
+    const run = await this.o.surveys.getRun(runId);
+    if (!run) return undefined;
+    const { participation } = await this.o.results.participation(run);
+    return { runId, open: this.o.surveys.isOpen(run), respondents: participation.respondents ?? null };
   }
 
   async closeRun(_officer: TabOfficer, runId: string): Promise<RunActionResultView> {
@@ -79,25 +107,69 @@ export class ServiceTabDataSource implements TabDataSource {
     if (!run) return { kind: 'not_found' };
     if (!this.o.surveys.isOpen(run)) return { kind: 'not_open' };
     const closed = await this.o.surveys.closeRun(runId);
-    return closed ? { kind: 'done', run: this.summary(closed) } : { kind: 'not_found' };
+    if (!closed) return { kind: 'not_found' };
+    const { participation } = await this.o.results.participation(closed);
+    return { kind: 'done', run: await this.summary(closed), respondents: participation.respondents ?? null };
   }
 
   async remindRun(_officer: TabOfficer, runId: string): Promise<RunActionResultView> {
     const run = await this.o.surveys.getRun(runId);
     if (!run) return { kind: 'not_found' };
     if (!this.o.surveys.isOpen(run)) return { kind: 'not_open' };
-    // TODO(lead): a reminder on demand needs the reminder service to find non-respondents now
-    // (issue #10 recomputes them when due, without per-person "answered" flags).
-    return { kind: 'not_available' };
+    if (!this.o.remindNow) return { kind: 'not_available' };
+    const result = await this.o.remindNow(run);
+    if (result.kind === 'closed') return { kind: 'not_open' };
+    if (result.kind === 'already') return { kind: 'already_reminded' };
+    this.o.background(result.done);
+    return { kind: 'reminding', reminded: 'started' };
   }
 
   async runResults(runId: string): Promise<Disclosed<RunResultsView> | undefined> {
     const run = await this.o.surveys.getRun(runId);
     if (!run) return undefined;
-    if (this.o.surveys.isOpen(run)) return { available: false, reason: 'run_open' };
-    // TODO(lead): the final figures from the disclosure module (per question, field-of-action
-    // index, trend, district heatmap), the same the result card, digest and CSV show.
-    return { available: false, reason: 'not_implemented' };
+    const figures = await this.o.results.figures(run);
+    if (figures.results !== 'final') return resultsView(run, figures, []);
+    return resultsView(run, figures, await this.trendOf(run));
+  }
+
+  async exportRun(runId: string, format: ExportFormat, locale: Locale): Promise<ExportFile | undefined> {
+    const run = await this.o.surveys.getRun(runId);
+    if (!run) return undefined;
+    // Exactly what the results view and every other surface show: the disclosure module decides.
+    const figures = await this.o.results.figures(run);
+    if (format === 'csv') {
+      return {
+        fileName: `puls-${run.runId}.csv`,
+        contentType: 'text/csv; charset=utf-8',
+        body: Buffer.from(runDigestCsv(figures, locale), 'utf8'),
+      };
+    }
+    const { headers, rows } = runExportRows(figures, locale);
+    // Rounded as the CSV rounds them (two decimals), so both files hold the same figures.
+    const rounded = rows.map((r) => r.map((c) => (typeof c === 'number' ? Math.round(c * 100) / 100 : c)));
+    return {
+      fileName: `puls-${run.runId}.xlsx`,
+      contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      body: xlsxWorkbook(run.runId, headers, rounded),
+    };
+  }
+
+  /** The closed runs of the same survey up to this one (the newest TREND_RUNS), with their figures. */
+  private async trendOf(
+    run: Run,
+  ): Promise<{ run: Run; figures: Awaited<ReturnType<ResultsService['figures']>> }[]> {
+    const end = (r: Run) => (r.closedAt ?? r.closesAt).getTime();
+    const earlier = (await this.o.listRuns())
+      .filter(
+        (r) =>
+          r.survey.id === run.survey.id &&
+          r.runId !== run.runId &&
+          !this.o.surveys.isOpen(r) &&
+          end(r) <= end(run),
+      )
+      .sort((a, b) => end(b) - end(a))
+      .slice(0, TREND_RUNS - 1);
+    return Promise.all(earlier.map(async (r) => ({ run: r, figures: await this.o.results.figures(r) })));
   }
 
   async ideaBoard(filter: IdeaFilterView): Promise<IdeaBoardView> {
@@ -183,7 +255,15 @@ export class ServiceTabDataSource implements TabDataSource {
     return false;
   }
 
-  private summary(run: Run): RunSummaryView {
+  private async summary(run: Run): Promise<RunSummaryView> {
+    const open = this.o.surveys.isOpen(run);
+    // Open runs: by district too (groups ≥ K); closed runs show districts with their results.
+    const [participation, audience] = await Promise.all([
+      open
+        ? this.o.results.figures(run, { participationByDistrict: true }).then((f) => f.participation)
+        : this.o.results.participation(run).then((p) => p.participation),
+      this.o.directoryAudience?.(run) ?? Promise.resolve(undefined),
+    ]);
     return {
       runId: run.runId,
       surveyId: run.survey.id,
@@ -195,15 +275,10 @@ export class ServiceTabDataSource implements TabDataSource {
       startedAt: run.startedAt.toISOString(),
       closesAt: run.closesAt.toISOString(),
       closedAt: run.closedAt?.toISOString(),
-      open: this.o.surveys.isOpen(run),
-      participation: participationOf(run),
+      open,
+      participation: participationView(participation, audience),
     };
   }
-}
-
-/** TODO(lead): participation from the disclosure module (overall and by district, groups ≥ K_MIN). */
-function participationOf(_run: Run): Disclosed<ParticipationView> {
-  return { available: false, reason: 'not_implemented' };
 }
 
 export function ideaCard(idea: Idea): IdeaCardView {

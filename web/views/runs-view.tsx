@@ -30,7 +30,9 @@ import { useLoad, useTab } from '../context';
 import { format, pick, type Texts } from '../i18n';
 import { DISTRICT_IDS } from '../vocabulary';
 import type {
+  ClosePreviewView,
   District,
+  ParticipationView,
   RunActionResultView,
   RunListView,
   RunSummaryView,
@@ -203,9 +205,11 @@ function RunTable({
   onAction: (text: string, intent: 'success' | 'error' | 'info') => void;
 }) {
   const styles = useStyles();
-  const { api, texts } = useTab();
+  const { api, texts, session } = useTab();
   const { t } = texts;
   const [confirming, setConfirming] = useState<RunSummaryView>();
+
+  const [preview, setPreview] = useState<ClosePreviewView>();
 
   const act = async (run: RunSummaryView, action: 'close' | 'remind') => {
     const title = pick(run.surveyTitle, texts.locale);
@@ -215,8 +219,15 @@ function RunTable({
         `runs/${encodeURIComponent(run.runId)}/${action}`,
       );
       if (result.kind === 'done') {
-        onAction(action === 'close' ? format(t.runs.closedDone, { title }) : t.runs.remindDone, 'success');
-      } else if (result.kind === 'not_open') onAction(t.runs.notOpen, 'info');
+        onAction(
+          result.respondents === null || result.respondents === undefined
+            ? format(t.runs.closedDone, { title })
+            : format(t.runs.closedAnswers, { title, n: result.respondents }),
+          'success',
+        );
+      } else if (result.kind === 'reminding') onAction(t.runs.remindStarted, 'success');
+      else if (result.kind === 'already_reminded') onAction(t.runs.remindAlready, 'info');
+      else if (result.kind === 'not_open') onAction(t.runs.notOpen, 'info');
       else if (result.kind === 'not_available') onAction(t.runs.actionUnavailable, 'info');
       else onAction(t.errors.not_found, 'error');
     } catch (err) {
@@ -224,6 +235,17 @@ function RunTable({
         err instanceof ApiError ? (t.errors[err.body.error] ?? t.errors.internal) : t.errors.internal,
         'error',
       );
+    }
+  };
+
+  /** Opens "close now?" with how many answers become final (as the chat's card says it). */
+  const askClose = async (run: RunSummaryView) => {
+    setPreview(undefined);
+    setConfirming(run);
+    try {
+      setPreview(await api.get<ClosePreviewView>(`runs/${encodeURIComponent(run.runId)}/close-preview`));
+    } catch {
+      // The dialog still asks; only the count is missing.
     }
   };
 
@@ -257,13 +279,11 @@ function RunTable({
                 <TableCell>{texts.date(run.closedAt ?? run.closesAt)}</TableCell>
                 <TableCell>{run.open ? t.runs.open : t.runs.closed}</TableCell>
                 <TableCell>
-                  {p.available
-                    ? format(t.runs.participation, {
-                        answered: p.value.overall.answered,
-                        delivered: p.value.overall.delivered,
-                        rate: Math.round(p.value.overall.rate * 100),
-                      })
-                    : t.unavailable.feature}
+                  {p.available ? (
+                    <ParticipationCell p={p.value} texts={texts} />
+                  ) : (
+                    format(t.unavailable[p.reason], { k: session.kMin })
+                  )}
                 </TableCell>
                 <TableCell>
                   {run.open && (
@@ -277,7 +297,7 @@ function RunTable({
                       </Button>
                       <Button
                         size="small"
-                        onClick={() => setConfirming(run)}
+                        onClick={() => void askClose(run)}
                         aria-label={`${t.runs.close}: ${title}`}
                       >
                         {t.runs.close}
@@ -299,7 +319,19 @@ function RunTable({
           <DialogBody>
             <DialogTitle>{t.runs.closeTitle}</DialogTitle>
             <DialogContent>
-              {confirming && format(t.runs.closeText, { title: pick(confirming.surveyTitle, texts.locale) })}
+              <p>
+                {confirming &&
+                  format(t.runs.closeText, { title: pick(confirming.surveyTitle, texts.locale) })}
+              </p>
+              <p role="status">
+                {preview === undefined || preview.runId !== confirming?.runId
+                  ? t.loading
+                  : preview.respondents === null
+                    ? format(t.runs.closeAnswersHidden, { k: session.kMin })
+                    : preview.respondents === 1
+                      ? t.runs.closeAnswersOne
+                      : format(t.runs.closeAnswers, { n: preview.respondents })}
+              </p>
             </DialogContent>
             <DialogActions>
               <Button onClick={() => setConfirming(undefined)}>{t.runs.cancel}</Button>
@@ -318,5 +350,46 @@ function RunTable({
         </DialogSurface>
       </Dialog>
     </>
+  );
+}
+
+/** Respondents and rate, reach, and (open runs) respondents by district as far as they are shown. */
+function ParticipationCell({ p, texts }: { p: ParticipationView; texts: Texts }) {
+  const { t } = texts;
+  const rate = p.overall.rate === null ? '–' : Math.round(p.overall.rate * 100);
+  return (
+    <div>
+      <div>
+        {format(t.runs.participation, {
+          answered: p.overall.answered,
+          delivered: p.reach.delivered,
+          rate,
+        })}
+      </div>
+      <div>
+        <small>
+          {p.reach.audience === undefined
+            ? format(t.runs.reach, { installed: p.reach.installed, delivered: p.reach.delivered })
+            : format(t.runs.reachAudience, {
+                installed: p.reach.installed,
+                audience: p.reach.audience,
+                delivered: p.reach.delivered,
+              })}
+        </small>
+      </div>
+      {p.byDistrict.length > 0 && (
+        <div>
+          <small>
+            {`${t.runs.byDistrict}: `}
+            {p.byDistrict
+              .map(
+                (d) =>
+                  `${texts.bot.districts[d.district]} ${d.answered === null ? t.runs.hiddenGroup : d.answered}`,
+              )
+              .join(' · ')}
+          </small>
+        </div>
+      )}
+    </div>
   );
 }
