@@ -256,11 +256,18 @@ function Heatmap({ results, texts, kMin }: { results: RunResultsView; texts: Tex
           <TableRow>
             <TableHeaderCell scope="col">{t.results.district}</TableHeaderCell>
             <TableHeaderCell scope="col">{t.results.answered}</TableHeaderCell>
-            {heatmap.columns.map((c) => (
-              <TableHeaderCell key={c.id} scope="col">
-                {`${pick(c.label, texts.locale)} (${c.kind === 'index' ? 'Index' : c.kind === 'mean' ? t.results.mean : t.results.nps})`}
-              </TableHeaderCell>
-            ))}
+            {heatmap.columns.map((c) => {
+              const label = pick(c.label, texts.locale);
+              const kind = c.kind === 'index' ? 'Index' : c.kind === 'mean' ? t.results.mean : t.results.nps;
+              // Long question texts are cut in the header; the full text is its tooltip and in the
+              // questions above.
+              const short = label.length > 48 ? `${label.slice(0, 45).trimEnd()} …` : label;
+              return (
+                <TableHeaderCell key={c.id} scope="col" title={label}>
+                  {`${short} (${kind})`}
+                </TableHeaderCell>
+              );
+            })}
           </TableRow>
         </TableHeader>
         <TableBody>

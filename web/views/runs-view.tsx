@@ -23,7 +23,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { useState, type FormEvent } from 'react';
+import { Fragment, useState, type FormEvent } from 'react';
 import { ApiError } from '../api';
 import { Load } from '../components/status';
 import { useLoad, useTab } from '../context';
@@ -41,7 +41,7 @@ import type {
 } from '../../src/tab/view-types';
 
 const useStyles = makeStyles({
-  section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, maxWidth: '60rem' },
+  section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, maxWidth: '72rem' },
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, maxWidth: '32rem' },
   fieldset: {
     border: 'none',
@@ -269,43 +269,60 @@ function RunTable({
             const title = pick(run.surveyTitle, texts.locale);
             const p = run.participation;
             return (
-              <TableRow key={run.runId}>
-                <TableCell>{title}</TableCell>
-                <TableCell>
-                  <code>{run.runId}</code>
-                </TableCell>
-                <TableCell>{audienceText(run, texts)}</TableCell>
-                <TableCell>{texts.date(run.startedAt)}</TableCell>
-                <TableCell>{texts.date(run.closedAt ?? run.closesAt)}</TableCell>
-                <TableCell>{run.open ? t.runs.open : t.runs.closed}</TableCell>
-                <TableCell>
-                  {p.available ? (
-                    <ParticipationCell p={p.value} texts={texts} />
-                  ) : (
-                    format(t.unavailable[p.reason], { k: session.kMin })
-                  )}
-                </TableCell>
-                <TableCell>
-                  {run.open && (
-                    <div className={styles.actions}>
-                      <Button
-                        size="small"
-                        onClick={() => void act(run, 'remind')}
-                        aria-label={`${t.runs.remind}: ${title}`}
-                      >
-                        {t.runs.remind}
-                      </Button>
-                      <Button
-                        size="small"
-                        onClick={() => void askClose(run)}
-                        aria-label={`${t.runs.close}: ${title}`}
-                      >
-                        {t.runs.close}
-                      </Button>
-                    </div>
-                  )}
-                </TableCell>
-              </TableRow>
+              <Fragment key={run.runId}>
+                <TableRow>
+                  <TableCell>{title}</TableCell>
+                  <TableCell>
+                    <code>{run.runId}</code>
+                  </TableCell>
+                  <TableCell>{audienceText(run, texts)}</TableCell>
+                  <TableCell>{texts.date(run.startedAt)}</TableCell>
+                  <TableCell>{texts.date(run.closedAt ?? run.closesAt)}</TableCell>
+                  <TableCell>{run.open ? t.runs.open : t.runs.closed}</TableCell>
+                  <TableCell>
+                    {p.available ? (
+                      <ParticipationCell p={p.value} texts={texts} />
+                    ) : (
+                      format(t.unavailable[p.reason], { k: session.kMin })
+                    )}
+                  </TableCell>
+                  <TableCell>
+                    {run.open && (
+                      <div className={styles.actions}>
+                        <Button
+                          size="small"
+                          onClick={() => void act(run, 'remind')}
+                          aria-label={`${t.runs.remind}: ${title}`}
+                        >
+                          {t.runs.remind}
+                        </Button>
+                        <Button
+                          size="small"
+                          onClick={() => void askClose(run)}
+                          aria-label={`${t.runs.close}: ${title}`}
+                        >
+                          {t.runs.close}
+                        </Button>
+                      </div>
+                    )}
+                  </TableCell>
+                </TableRow>
+                {p.available && p.value.byDistrict.length > 0 && (
+                  <TableRow>
+                    <TableCell colSpan={8}>
+                      <small>
+                        {`${t.runs.byDistrict} (${title}): `}
+                        {p.value.byDistrict
+                          .map(
+                            (d) =>
+                              `${texts.bot.districts[d.district]} ${d.answered === null ? t.runs.hiddenGroup : d.answered}`,
+                          )
+                          .join(' · ')}
+                      </small>
+                    </TableCell>
+                  </TableRow>
+                )}
+              </Fragment>
             );
           })}
         </TableBody>
@@ -377,19 +394,6 @@ function ParticipationCell({ p, texts }: { p: ParticipationView; texts: Texts })
               })}
         </small>
       </div>
-      {p.byDistrict.length > 0 && (
-        <div>
-          <small>
-            {`${t.runs.byDistrict}: `}
-            {p.byDistrict
-              .map(
-                (d) =>
-                  `${texts.bot.districts[d.district]} ${d.answered === null ? t.runs.hiddenGroup : d.answered}`,
-              )
-              .join(' · ')}
-          </small>
-        </div>
-      )}
     </div>
   );
 }
