@@ -97,7 +97,13 @@ const schemas = {
     .strict(),
   review: z.object({ from: status, to: status, feedback: z.string().max(1000).default('') }).strict(),
   merge: z.object({ into: z.string().min(1).max(100) }).strict(),
-  draft: z.object({ definition: z.unknown(), templateId: z.string().max(60).optional() }).strict(),
+  draft: z
+    .object({
+      definition: z.unknown().optional(),
+      templateId: z.string().max(60).optional(),
+      etag: z.string().max(200).optional(),
+    })
+    .strict(),
   schedule: z
     .object({
       surveyId: z.string().max(60),

@@ -72,11 +72,14 @@ export interface TabDataSource {
   // Survey authoring
   surveyLibrary(): Promise<SurveyLibraryView>;
   getDraft(draftId: string): Promise<SurveyDraftView | undefined>;
-  /** Creates (draftId undefined) or replaces a draft; `definition` is validated by the survey schema. */
+  /**
+   * Creates (draftId undefined) or replaces a draft (with the ETag it was read with); `definition`
+   * is validated by the survey schema, like the files; a new draft without one copies `templateId`.
+   */
   saveDraft(
     officer: TabOfficer,
     draftId: string | undefined,
-    input: { definition: unknown; templateId?: string },
+    input: { definition?: unknown; templateId?: string; etag?: string },
   ): Promise<SaveDraftResult>;
   deleteDraft(officer: TabOfficer, draftId: string): Promise<boolean>;
   /** Publishes the draft as the next version of its survey; runs freeze the version they start with. */

@@ -1,12 +1,20 @@
 // The tab's data over the existing services. It maps domain objects to view types and computes
 // no figure: participation and results come from ResultsService, that is from the disclosure
 // module (src/privacy/disclosure.ts), and are only laid out by figures-view.ts.
+import { randomUUID } from 'node:crypto';
 import { runDigestCsv, runExportRows } from '../digest/export-csv';
 import { isDistrict, isFieldOfAction, type Locale } from '../domain/vocabulary';
 import type { IdeaService } from '../ideas/idea-service';
 import { IDEA_STATUSES, TRANSITIONS, type Idea, type IdeaHistoryEntry } from '../ideas/model';
 import type { IdeaFilter } from '../storage/idea-repository';
 import type { ResultsService } from '../results/results-service';
+import { ConflictError } from '../errors';
+import {
+  DRAFT_MAX_CHARS,
+  type SurveyDraft,
+  type SurveyDraftRepository,
+} from '../storage/survey-draft-repository';
+import { surveySchema } from '../surveys/definition';
 import type { Run } from '../surveys/model';
 import type { SurveyService } from '../surveys/survey-service';
 import type { ExportFile, ExportFormat, TabDataSource, TabOfficer } from './data-source';
@@ -56,6 +64,11 @@ export interface ServiceTabDataSourceOptions {
   ): Promise<{ kind: 'started'; done: Promise<number> } | { kind: 'already' } | { kind: 'closed' }>;
   /** Keeps long work (sending reminders) going after the request has been answered. */
   background(task: Promise<unknown>): void;
+  /** Survey drafts (authoring); absent: the tab says authoring is not available. */
+  drafts?: SurveyDraftRepository;
+  /** A new draft id. */
+  newId?(): string;
+  clock?: { now(): Date };
   /** Everyone in a run's audience according to the directory, when it is known (reach). */
   directoryAudience?(run: Run): Promise<number | undefined>;
   /** Every run (the run repository's list): the tab needs no delivery counts for its list. */
@@ -222,23 +235,81 @@ export class ServiceTabDataSource implements TabDataSource {
   }
 
   async surveyLibrary(): Promise<SurveyLibraryView> {
-    // TODO(lead): drafts and published versions in Table Storage (issue #13, survey authoring).
-    return { templates: await this.listSurveyOptions(), drafts: [], authoringAvailable: false };
+    const drafts = this.o.drafts ? await this.o.drafts.list() : [];
+    return {
+      templates: await this.listSurveyOptions(),
+      drafts: drafts.map(draftView),
+      authoringAvailable: this.o.drafts !== undefined,
+    };
   }
 
-  async getDraft(): Promise<SurveyDraftView | undefined> {
-    return undefined;
+  async getDraft(draftId: string): Promise<SurveyDraftView | undefined> {
+    const draft = await this.o.drafts?.get(draftId);
+    return draft && draftView(draft);
   }
 
-  async saveDraft(): Promise<SaveDraftResult> {
-    return { kind: 'not_available' };
+  async saveDraft(
+    officer: TabOfficer,
+    draftId: string | undefined,
+    input: { definition?: unknown; templateId?: string; etag?: string },
+  ): Promise<SaveDraftResult> {
+    const drafts = this.o.drafts;
+    if (!drafts) return { kind: 'not_available' };
+    let definition = input.definition;
+    if (definition === undefined && draftId === undefined && input.templateId) {
+      const template = this.o.surveys.listSurveys().find((s) => s.id === input.templateId);
+      if (!template)
+        return { kind: 'invalid', issues: [{ path: 'templateId', message: 'unknown template' }] };
+      // A copy under a new id, so that it never stands in for the built-in survey.
+      definition = { ...structuredClone(template), id: `${template.id}-entwurf`, version: 1 };
+    }
+    // The same schema as the surveys/*.json files.
+    const parsed = surveySchema.safeParse(definition);
+    if (!parsed.success) {
+      return {
+        kind: 'invalid',
+        issues: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), message: i.message })),
+      };
+    }
+    if (JSON.stringify(definition).length > DRAFT_MAX_CHARS) {
+      return {
+        kind: 'invalid',
+        issues: [{ path: '', message: `longer than ${DRAFT_MAX_CHARS} characters` }],
+      };
+    }
+    let etag: string | undefined;
+    let templateId = input.templateId;
+    if (draftId !== undefined) {
+      const current = await drafts.get(draftId);
+      if (!current) return { kind: 'not_found' };
+      if (!input.etag || input.etag !== current.etag) return { kind: 'stale' };
+      etag = input.etag;
+      templateId = current.templateId;
+    }
+    try {
+      const saved = await drafts.save(
+        {
+          draftId: draftId ?? this.o.newId?.() ?? randomUUID(),
+          definition,
+          templateId,
+          updatedAt: this.o.clock?.now() ?? new Date(),
+          updatedBy: officer.name,
+        },
+        etag,
+      );
+      return { kind: 'saved', draft: draftView(saved) };
+    } catch (err) {
+      if (err instanceof ConflictError) return { kind: 'stale' };
+      throw err;
+    }
   }
 
-  async deleteDraft(): Promise<boolean> {
-    return false;
+  async deleteDraft(_officer: TabOfficer, draftId: string): Promise<boolean> {
+    return (await this.o.drafts?.delete(draftId)) ?? false;
   }
 
   async publishDraft(): Promise<SaveDraftResult> {
+    // Not yet: publishing needs the question bank to read published versions from storage.
     return { kind: 'not_available' };
   }
 
@@ -279,6 +350,18 @@ export class ServiceTabDataSource implements TabDataSource {
       participation: participationView(participation, audience),
     };
   }
+}
+
+function draftView(d: SurveyDraft): SurveyDraftView {
+  return {
+    draftId: d.draftId,
+    definition: d.definition,
+    templateId: d.templateId,
+    updatedAt: d.updatedAt.toISOString(),
+    updatedBy: d.updatedBy,
+    publishedVersions: [],
+    etag: d.etag,
+  };
 }
 
 export function ideaCard(idea: Idea): IdeaCardView {

@@ -221,13 +221,15 @@ export interface SurveyDraftView {
   updatedBy: string;
   /** Versions published from this draft. */
   publishedVersions: number[];
+  /** Pass it back when saving: a draft someone else saved in between is not overwritten. */
+  etag: string;
 }
 
 export interface SurveyLibraryView {
   /** Built-in templates: the surveys/*.json files. */
   templates: SurveyOptionView[];
   drafts: SurveyDraftView[];
-  /** False until drafts are stored (TODO(lead)); the view says so instead of offering to edit. */
+  /** Whether drafts can be stored; publishing is not available yet (`publishDraft` says so). */
   authoringAvailable: boolean;
 }
 

@@ -11,6 +11,8 @@ import type {
   RunActionResultView,
   RunListView,
   RunResultsView,
+  SaveDraftResult,
+  SurveyLibraryView,
 } from '../../src/tab/view-types';
 import { cardOf } from '../support/connector';
 import { bankOf } from '../support/fixtures';
@@ -380,4 +382,46 @@ describe('the tab API over the disclosure module', () => {
     expect(reminded).toBe(staff.length - 10);
     expect(h.connector.messagesIn(personalConversationId(staff[0]!.user))).toHaveLength(0);
   }, 120_000);
+
+  it('when an officer creates a draft from a template and edits it, then it is stored, validated like the survey files, and a stale save is refused', async () => {
+    const send = async (method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) => {
+      const res = await fetch(`${h.botUrl}/api/tab/${path}`, {
+        method,
+        headers: { 'x-puls-tab': '1', 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as unknown };
+    };
+    const created = (await send('POST', 'drafts', { templateId: SURVEY.id })).body as SaveDraftResult;
+    if (created.kind !== 'saved') throw new Error(`not saved: ${JSON.stringify(created)}`);
+    const draft = created.draft;
+    expect(draft.definition).toMatchObject({ id: `${SURVEY.id}-entwurf`, title: SURVEY.title });
+    expect(draft.templateId).toBe(SURVEY.id);
+    const library = await api<SurveyLibraryView>('surveys/library');
+    expect(library.authoringAvailable).toBe(true);
+    expect(library.drafts.map((d) => d.draftId)).toEqual([draft.draftId]);
+
+    // Invalid: a likert question without its field of action, as the file loader would refuse it.
+    const def = structuredClone(draft.definition) as { questions: Record<string, unknown>[] };
+    delete def.questions[0]!.field;
+    const invalid = (await send('PUT', `drafts/${draft.draftId}`, { definition: def, etag: draft.etag }))
+      .body as SaveDraftResult;
+    expect(invalid.kind).toBe('invalid');
+    expect(invalid.kind === 'invalid' && invalid.issues[0]!.path).toBe('questions.0.field');
+
+    const edited = structuredClone(draft.definition) as { title: { de: string; en: string } };
+    edited.title.de = 'Tabtest, überarbeitet';
+    const saved = (await send('PUT', `drafts/${draft.draftId}`, { definition: edited, etag: draft.etag }))
+      .body as SaveDraftResult;
+    expect(saved.kind).toBe('saved');
+    // The old ETag no longer matches: someone (here: the same officer) saved in between.
+    const stale = (await send('PUT', `drafts/${draft.draftId}`, { definition: edited, etag: draft.etag }))
+      .body as SaveDraftResult;
+    expect(stale).toEqual({ kind: 'stale' });
+    const stored = await api<{ definition: { title: { de: string } } }>(`drafts/${draft.draftId}`);
+    expect(stored.definition.title.de).toBe('Tabtest, überarbeitet');
+
+    expect((await send('DELETE', `drafts/${draft.draftId}`)).status).toBe(200);
+    expect((await fetch(`${h.botUrl}/api/tab/drafts/${draft.draftId}`)).status).toBe(404);
+  }, 60_000);
 });
