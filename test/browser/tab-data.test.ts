@@ -199,4 +199,39 @@ describe('officers tab on real data in Chromium', () => {
     await waitForView(page, 'Ideen');
     await shot('ideas-dark');
   }, 60_000);
+
+  it('when an officer creates a draft from a template and saves an edit, then the draft list shows it, and an invalid edit names the problem', async () => {
+    await page.goto(`${h.botUrl}/tab/?host=none&theme=default&view=surveys`);
+    await waitForView(page, 'Umfragen gestalten');
+    await page.getByRole('combobox', { name: 'Vorlage' }).selectOption('kulturwandel');
+    await page.getByRole('button', { name: 'Entwurf anlegen' }).click();
+    await page.getByText('Entwurf gespeichert.').waitFor();
+    const editor = page.getByRole('textbox', { name: /Umfrage als JSON/ });
+    const definition = JSON.parse(await editor.inputValue()) as {
+      title: { de: string };
+      questions: unknown[];
+    };
+    definition.title.de = 'Kulturwandel 2027';
+    await editor.fill(JSON.stringify(definition, null, 2));
+    await page.getByRole('button', { name: 'Speichern' }).click();
+    await page.getByRole('cell', { name: 'Kulturwandel 2027' }).waitFor();
+    // An invalid edit: the question list emptied.
+    await editor.fill(JSON.stringify({ ...definition, questions: [] }, null, 2));
+    await page.getByRole('button', { name: 'Speichern' }).click();
+    await page.getByText('Der Entwurf ist nicht gültig:').waitFor();
+    expect(
+      await page
+        .getByRole('listitem')
+        .filter({ hasText: /^questions/ })
+        .count(),
+    ).toBeGreaterThan(0);
+    expect(seriousViolations(await new AxeBuilder({ page }).analyze())).toEqual([]);
+    await shot('surveys-light');
+    await page.goto(`${h.botUrl}/tab/?host=none&theme=dark&view=surveys`);
+    await waitForView(page, 'Umfragen gestalten');
+    await page.getByRole('button', { name: 'Bearbeiten: Kulturwandel 2027' }).click();
+    await page.getByRole('heading', { name: /Entwurf bearbeiten/ }).waitFor();
+    expect(seriousViolations(await new AxeBuilder({ page }).analyze())).toEqual([]);
+    await shot('surveys-dark');
+  }, 90_000);
 });
