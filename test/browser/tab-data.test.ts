@@ -214,7 +214,7 @@ describe('officers tab on real data in Chromium', () => {
     definition.title.de = 'Kulturwandel 2027';
     await editor.fill(JSON.stringify(definition, null, 2));
     await page.getByRole('button', { name: 'Speichern' }).click();
-    await page.getByRole('cell', { name: 'Kulturwandel 2027' }).waitFor();
+    await page.getByRole('cell', { name: 'Kulturwandel 2027', exact: true }).waitFor();
     // An invalid edit: the question list emptied.
     await editor.fill(JSON.stringify({ ...definition, questions: [] }, null, 2));
     await page.getByRole('button', { name: 'Speichern' }).click();
