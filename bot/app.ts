@@ -7,6 +7,7 @@ import { localeFrom } from '../src/i18n';
 import { InstallationService } from '../src/installation/installation-service';
 import type { Logger } from '../src/logger';
 import { ChannelRepository } from '../src/storage/channel-repository';
+import { SurveyDraftRepository } from '../src/storage/survey-draft-repository';
 import { TableStore, type TableConnection } from '../src/storage/tables';
 import { UserRepository } from '../src/storage/user-repository';
 import { SettingsService } from '../src/users/settings-service';
@@ -446,6 +447,12 @@ export function createApp(options: AppOptions): App {
   mountTab(http.server, {
     data: new ServiceTabDataSource({
       surveys,
+      results,
+      remindNow: (run) => reminders.remindNow(run),
+      drafts: new SurveyDraftRepository(store),
+      clock,
+      background: (task) =>
+        background.run(task.catch((err: unknown) => logger.error({ err }, 'tab background task failed'))),
       listRuns: () => runs.list(),
       ideas,
       listIdeas: (filter) => ideaRepository.list(filter),

@@ -19,7 +19,7 @@ import {
   type TabAuthResult,
 } from '../src/tab/auth';
 import type { TabBundle } from '../src/tab/bundle';
-import type { TabDataSource, TabOfficer } from '../src/tab/data-source';
+import type { ExportFile, TabDataSource, TabOfficer } from '../src/tab/data-source';
 import type { ApiErrorView, SessionView } from '../src/tab/view-types';
 
 export interface TabRouteOptions {
@@ -97,7 +97,13 @@ const schemas = {
     .strict(),
   review: z.object({ from: status, to: status, feedback: z.string().max(1000).default('') }).strict(),
   merge: z.object({ into: z.string().min(1).max(100) }).strict(),
-  draft: z.object({ definition: z.unknown(), templateId: z.string().max(60).optional() }).strict(),
+  draft: z
+    .object({
+      definition: z.unknown().optional(),
+      templateId: z.string().max(60).optional(),
+      etag: z.string().max(200).optional(),
+    })
+    .strict(),
   schedule: z
     .object({
       surveyId: z.string().max(60),
@@ -106,6 +112,9 @@ const schemas = {
       openDays: z.number().int().min(1).max(90),
       firstStart: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     })
+    .strict(),
+  exportQuery: z
+    .object({ format: z.enum(['csv', 'xlsx']), lang: z.enum(['de', 'en']).default('de') })
     .strict(),
   ideaFilter: z
     .object({
@@ -139,6 +148,11 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   return result.data;
 }
 
+/** A download instead of JSON. */
+class FileBody {
+  constructor(readonly file: ExportFile) {}
+}
+
 type Handler = (ctx: { req: Request; officer: TabOfficer; param(name: string): string }) => Promise<unknown>;
 
 export function mountTab(server: Server, options: TabRouteOptions): void {
@@ -162,6 +176,14 @@ export function mountTab(server: Server, options: TabRouteOptions): void {
         const param = (name: string) =>
           String((req.params as Record<string, unknown> | undefined)?.[name] ?? '');
         const body = await handler({ req, officer: auth.officer, param });
+        if (body instanceof FileBody) {
+          const { file } = body;
+          res.setHeader('content-type', file.contentType);
+          res.setHeader('content-disposition', `attachment; filename="${file.fileName}"`);
+          res.setHeader('x-content-type-options', 'nosniff');
+          res.sendRaw(200, Buffer.from(file.body));
+          return;
+        }
         res.send(200, body);
       } catch (err) {
         if (err instanceof HttpError) {
@@ -185,12 +207,23 @@ export function mountTab(server: Server, options: TabRouteOptions): void {
   api('get', 'runs', () => data.listRuns());
   api('get', 'surveys', () => data.listSurveyOptions());
   api('post', 'runs', ({ req, officer }) => data.startRun(officer, parse(schemas.startRun, req.body)));
+  api('get', 'runs/:runId/close-preview', async ({ param }) => {
+    const preview = await data.closePreview(param('runId'));
+    if (!preview) throw notFound('run');
+    return preview;
+  });
   api('post', 'runs/:runId/close', ({ officer, param }) => data.closeRun(officer, param('runId')));
   api('post', 'runs/:runId/remind', ({ officer, param }) => data.remindRun(officer, param('runId')));
   api('get', 'runs/:runId/results', async ({ param }) => {
     const results = await data.runResults(param('runId'));
     if (!results) throw notFound('run');
     return results;
+  });
+  api('get', 'runs/:runId/export', async ({ req, param }) => {
+    const query = parse(schemas.exportQuery, Object.fromEntries(new URLSearchParams(req.getQuery())));
+    const file = await data.exportRun(param('runId'), query.format, query.lang);
+    if (!file) throw notFound('run');
+    return new FileBody(file);
   });
   api('get', 'ideas', ({ req }) =>
     data.ideaBoard(parse(schemas.ideaFilter, Object.fromEntries(new URLSearchParams(req.getQuery())))),

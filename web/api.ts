@@ -14,6 +14,8 @@ export class ApiError extends Error {
 export interface Api {
   get<T>(path: string): Promise<T>;
   send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T>;
+  /** Fetches a file (with the token, which a plain link cannot carry) and saves it. */
+  download(path: string): Promise<void>;
 }
 
 export function createApi(getToken: (() => Promise<string>) | undefined): Api {
@@ -44,8 +46,47 @@ export function createApi(getToken: (() => Promise<string>) | undefined): Api {
       clearTimeout(timer);
     }
   };
+  const download = async (path: string): Promise<void> => {
+    const headers: Record<string, string> = { 'x-puls-tab': '1' };
+    if (getToken) headers.authorization = `Bearer ${await getToken()}`;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 60000);
+    try {
+      const res = await fetch(`/api/tab/${path}`, {
+        headers,
+        signal: controller.signal,
+        credentials: 'omit',
+      });
+      if (!res.ok) {
+        const error = ((await res.json().catch(() => undefined)) as ApiErrorView | undefined) ?? {
+          error: 'internal',
+          message: res.statusText,
+        };
+        throw new ApiError(res.status, error);
+      }
+      const name =
+        /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'puls-export';
+      const url = URL.createObjectURL(await res.blob());
+      try {
+        const a = document.createElement('a');
+        a.href = url;
+        a.download = name;
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+      } finally {
+        setTimeout(() => URL.revokeObjectURL(url), 10000);
+      }
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      throw new ApiError(0, { error: 'unavailable', message: String(err) });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   return {
     get: (path) => call('GET', path),
     send: (method, path, body) => call(method, path, body),
+    download,
   };
 }

@@ -7,7 +7,8 @@ import { messages } from '../i18n';
 import { ideaMessages } from '../i18n/ideas';
 import type { RunFigures, SuppressionReason } from '../privacy/disclosure';
 
-type Cell = string | number | undefined;
+export type ExportCell = string | number | undefined;
+type Cell = ExportCell;
 
 const HEADERS: Record<Locale, string[]> = {
   de: [
@@ -106,7 +107,8 @@ function textCell(value: string): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
-export function runDigestCsv(f: RunFigures, locale: Locale): string {
+/** The export's header and rows (numbers as numbers, unrounded): the CSV, and the tab's XLSX. */
+export function runExportRows(f: RunFigures, locale: Locale): { headers: string[]; rows: ExportCell[][] } {
   const w = WORDS[locale];
   const fieldNames: Record<string, string> = ideaMessages(locale).fields;
   const districtNames: Record<string, string> = messages(locale).districts;
@@ -215,9 +217,14 @@ export function runDigestCsv(f: RunFigures, locale: Locale): string {
       row({ section: w.district, id: d.district, text: name, item: fieldNames[field] ?? field, index });
     }
   }
+  return { headers: [...HEADERS[locale]], rows };
+}
+
+export function runDigestCsv(f: RunFigures, locale: Locale): string {
+  const { headers, rows } = runExportRows(f, locale);
   const render = (cells: Cell[]) =>
     cells
       .map((c) => (c === undefined ? '' : typeof c === 'number' ? numberCell(c, locale) : textCell(c)))
       .join(';');
-  return `\uFEFF${[HEADERS[locale].map(textCell).join(';'), ...rows.map(render)].join('\r\n')}\r\n`;
+  return `\uFEFF${[headers.map(textCell).join(';'), ...rows.map(render)].join('\r\n')}\r\n`;
 }

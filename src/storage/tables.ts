@@ -32,6 +32,7 @@ export const TABLE_NAMES = [
   'digests',
   'secrets',
   'directory',
+  'surveydrafts',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 

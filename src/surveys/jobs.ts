@@ -6,8 +6,11 @@ import type { Recipient } from '../delivery/delivery';
 import type { Locale } from '../domain/vocabulary';
 import type { Run } from './model';
 
-/** At most two reminders per run: at half time and shortly before the run closes. */
-export const REMINDER_SLOTS = ['half', 'last'] as const;
+/**
+ * Reminders of a run: at half time and shortly before it closes (scheduled), and at most one an
+ * officer asks for in the tab ("manual").
+ */
+export const REMINDER_SLOTS = ['half', 'last', 'manual'] as const;
 export type ReminderSlot = (typeof REMINDER_SLOTS)[number];
 
 const REMINDER_MARK = '~reminder-';
@@ -36,8 +39,8 @@ export function parseJobId(jobId: string): SurveyJob {
   if (jobId.endsWith(RESULTS_MARK)) return { kind: 'results', runId: jobId.slice(0, -RESULTS_MARK.length) };
   const at = jobId.lastIndexOf(REMINDER_MARK);
   const slot = at === -1 ? undefined : jobId.slice(at + REMINDER_MARK.length);
-  return slot === 'half' || slot === 'last'
-    ? { kind: 'reminder', runId: jobId.slice(0, at), slot }
+  return (REMINDER_SLOTS as readonly string[]).includes(slot ?? '')
+    ? { kind: 'reminder', runId: jobId.slice(0, at), slot: slot as ReminderSlot }
     : { kind: 'survey', runId: jobId };
 }
 

@@ -97,10 +97,30 @@ export class ReminderService {
     return reminded;
   }
 
+  /**
+   * The one reminder an officer may ask for while a run is open (the tab), to the same people as
+   * the scheduled ones, once across instances. Resolves once it is claimed; `done` is the sending
+   * (minutes for a large audience), with how many were reminded.
+   */
+  async remindNow(
+    run: Run,
+  ): Promise<{ kind: 'started'; done: Promise<number> } | { kind: 'already' } | { kind: 'closed' }> {
+    const now = this.o.clock.now();
+    if (!isRunOpen(run, now)) return { kind: 'closed' };
+    const jobId = reminderJobId(run.runId, 'manual');
+    const etag = await this.o.claims.claim('reminder', jobId, this.o.instanceId, now, CLAIM_TTL_MS);
+    if (!etag) return { kind: 'already' };
+    return { kind: 'started', done: this.send(run, 'manual', jobId, etag) };
+  }
+
   private async remind(run: Run, slot: ReminderSlot, now: Date): Promise<number> {
     const jobId = reminderJobId(run.runId, slot);
     const etag = await this.o.claims.claim('reminder', jobId, this.o.instanceId, now, CLAIM_TTL_MS);
     if (!etag) return 0;
+    return this.send(run, slot, jobId, etag);
+  }
+
+  private async send(run: Run, slot: ReminderSlot, jobId: string, etag: string): Promise<number> {
     // A claim taken over from an instance that died: its job's rows are stored, finish them as they
     // are (choosing again would send a second reminder to whoever got one already).
     const existing = await this.o.deliveries.counts(jobId);

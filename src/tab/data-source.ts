@@ -3,7 +3,9 @@
 // officer is authenticated; it never computes a figure itself. Every figure (participation,
 // results, trends, heatmap) must come from the disclosure module (issue #10), so that the tab can
 // never show what a card, the digest or the CSV would suppress.
+import type { Locale } from '../domain/vocabulary';
 import type {
+  ClosePreviewView,
   IdeaBoardView,
   IdeaDetailView,
   IdeaFilterView,
@@ -33,6 +35,14 @@ export interface TabOfficer {
   tenantId: string | undefined;
 }
 
+export type ExportFormat = 'csv' | 'xlsx';
+
+export interface ExportFile {
+  fileName: string;
+  contentType: string;
+  body: Uint8Array;
+}
+
 export interface TabDataSource {
   // Runs
   /** Every run, newest first, with participation as the disclosure module allows it. */
@@ -40,6 +50,8 @@ export interface TabDataSource {
   /** Surveys a run can be started of. */
   listSurveyOptions(): Promise<SurveyOptionView[]>;
   startRun(officer: TabOfficer, input: StartRunInputView): Promise<StartRunResultView>;
+  /** What "close now?" says: how many answers become final; undefined when there is no such run. */
+  closePreview(runId: string): Promise<ClosePreviewView | undefined>;
   closeRun(officer: TabOfficer, runId: string): Promise<RunActionResultView>;
   /** Reminds those in the run's audience who have not answered (and want reminders), now. */
   remindRun(officer: TabOfficer, runId: string): Promise<RunActionResultView>;
@@ -47,6 +59,8 @@ export interface TabDataSource {
   // Results
   /** Final figures of a closed run; undefined when there is no such run. */
   runResults(runId: string): Promise<Disclosed<RunResultsView> | undefined>;
+  /** The run's figures as a file (the CSV export, or the same rows as XLSX); undefined: no such run. */
+  exportRun(runId: string, format: ExportFormat, locale: Locale): Promise<ExportFile | undefined>;
 
   // Ideas
   ideaBoard(filter: IdeaFilterView): Promise<IdeaBoardView>;
@@ -58,11 +72,14 @@ export interface TabDataSource {
   // Survey authoring
   surveyLibrary(): Promise<SurveyLibraryView>;
   getDraft(draftId: string): Promise<SurveyDraftView | undefined>;
-  /** Creates (draftId undefined) or replaces a draft; `definition` is validated by the survey schema. */
+  /**
+   * Creates (draftId undefined) or replaces a draft (with the ETag it was read with); `definition`
+   * is validated by the survey schema, like the files; a new draft without one copies `templateId`.
+   */
   saveDraft(
     officer: TabOfficer,
     draftId: string | undefined,
-    input: { definition: unknown; templateId?: string },
+    input: { definition?: unknown; templateId?: string; etag?: string },
   ): Promise<SaveDraftResult>;
   deleteDraft(officer: TabOfficer, draftId: string): Promise<boolean>;
   /** Publishes the draft as the next version of its survey; runs freeze the version they start with. */

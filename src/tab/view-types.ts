@@ -7,17 +7,21 @@ export type { District, FieldOfAction, Locale };
 export type IdeaStatusView = 'submitted' | 'in_review' | 'accepted' | 'implemented' | 'rejected';
 export type LocalisedTextView = { de: string; en: string };
 
+/** Why the disclosure module withholds something; the tab explains each, never shows a number. */
+export type WithheldReason =
+  | 'not_implemented'
+  | 'run_open'
+  | 'too_few'
+  | 'small_audience'
+  | 'complementary'
+  | 'too_few_texts'
+  | 'withheld';
+
 /**
- * A part of a view that the disclosure module decides (issue #10). Until it is wired, or when it
- * withholds a figure, the tab gets a reason instead of the value: never a number it may not show.
+ * A part of a view that the disclosure module (src/privacy/disclosure.ts) decides. When it withholds
+ * a figure, the tab gets a reason instead of the value: never a number it may not show.
  */
-export type Disclosed<T> =
-  | { available: true; value: T }
-  | {
-      available: false;
-      /** not_implemented: the disclosure module is not wired yet (TODO(lead)). */
-      reason: 'not_implemented' | 'run_open' | 'too_few' | 'withheld';
-    };
+export type Disclosed<T> = { available: true; value: T } | { available: false; reason: WithheldReason };
 
 /** Who is signed in to the tab. */
 export interface SessionView {
@@ -29,12 +33,25 @@ export interface SessionView {
 
 export type AudienceView = { kind: 'all' } | { kind: 'districts'; districts: District[] };
 
+/**
+ * Suppressed figures are `null` (JSON has no undefined: inside an array it would turn into null
+ * anyway, and a missing property could be mistaken for a bug).
+ */
+export type Figure = number | null;
+
+/** A group hidden by the disclosure module, and why (fewer than K, or complementary suppression). */
+export type HiddenView = false | 'too_few' | 'complementary';
+
 export interface ParticipationView {
-  /** Installed Puls (reachable) vs. everyone in the audience. */
-  reach: { reached: number; audience: number } | undefined;
-  overall: { answered: number; delivered: number; rate: number };
-  /** Only groups of at least K_MIN; the others are listed as suppressed. */
-  byDistrict: { district: District; answered: Figure; suppressed: boolean }[];
+  /**
+   * Reach: the people the run went to (Puls installed when it started), the cards Teams accepted,
+   * and everyone in the audience according to the directory (undefined until the directory is known).
+   */
+  reach: { installed: number; delivered: number; audience: number | undefined };
+  /** Respondents; the rate is respondents / delivered (0…1), null when nothing was delivered. */
+  overall: { answered: number; rate: Figure };
+  /** Open runs: respondents by district, only groups of at least K_MIN; others hidden with a reason. */
+  byDistrict: { district: District; answered: Figure; hidden: HiddenView }[];
 }
 
 export interface RunSummaryView {
@@ -62,12 +79,6 @@ export interface SurveyOptionView {
   minutes: number;
 }
 
-/**
- * Suppressed figures are `null` (JSON has no undefined: inside an array it would turn into null
- * anyway, and a missing property could be mistaken for a bug).
- */
-export type Figure = number | null;
-
 /** One row of a chart and its table: a label and one value per series; null = suppressed. */
 export interface ChartRowView {
   label: string;
@@ -78,24 +89,66 @@ export interface QuestionResultView {
   questionId: string;
   text: LocalisedTextView;
   type: 'likert5' | 'single' | 'multi' | 'text' | 'nps';
+  field: FieldOfAction;
+  /** Why the whole question is hidden; then every figure below is null and the lists are empty. */
+  hidden: false | 'too_few' | 'too_few_texts';
+  /** Respondents who answered it (likert: "keine Angabe" included; text: writers). */
   answered: Figure;
-  /** Mean (likert) or NPS score; null when suppressed or not applicable. */
-  score: Figure;
-  distribution: { series: string[]; rows: ChartRowView[] };
-  suppressed: boolean;
+  /** Likert: mean over 1–5; NPS: mean over 0–10. */
+  mean: Figure;
+  /** NPS: round(% 9–10 − % 0–6). */
+  nps: Figure;
+  /** Change against the previous shown run of the same survey (likert: mean, NPS: score). */
+  change: Figure;
+  /** Likert 1–5 ("1 – …", "5 – …", then "keine Angabe" when given), NPS 0–10, or the choices. */
+  distribution: { key: string; label: LocalisedTextView; count: number }[];
+  /** Free texts from K_TEXT writers on, in a stable shuffled order. */
+  texts: string[];
+}
+
+export interface HeatmapColumnView {
+  /** "f.<field>" (field index 0–100), "q.<id>" (likert mean 1–5) or "q.<id>.nps" (NPS score). */
+  id: string;
+  kind: 'index' | 'mean' | 'nps';
+  label: LocalisedTextView;
 }
 
 export interface RunResultsView {
   runId: string;
+  surveyId: string;
   surveyTitle: LocalisedTextView;
-  respondents: number;
+  /** When the run closed. */
+  closedAt: string;
+  kMin: number;
+  kText: number;
+  participation: { audience: number; delivered: number; respondents: number; rate: Figure };
   questions: QuestionResultView[];
-  /** Field-of-action index 0–100. */
-  fieldIndex: { field: FieldOfAction; index: Figure }[];
-  /** The same survey's earlier shown runs, oldest first. */
-  trend: { runId: string; closesAt: string; index: Figure }[];
-  /** District × question; null cells are suppressed and shown as such. */
-  heatmap: { districts: District[]; questions: string[]; cells: Figure[][] };
+  /** Field-of-action index 0–100, with the change against the previous shown run. */
+  fieldIndex: { field: FieldOfAction; items: number; index: Figure; change: Figure }[];
+  /**
+   * The field indexes of every closed run of the same survey up to this one, oldest first. A run
+   * whose results are not shown has only nulls.
+   */
+  trend: {
+    runs: { runId: string; closesAt: string; shown: boolean }[];
+    fields: { field: FieldOfAction; values: Figure[] }[];
+  };
+  /** District × column; a hidden district has a null respondents figure and only null cells. */
+  heatmap: {
+    columns: HeatmapColumnView[];
+    rows: { district: District; respondents: Figure; hidden: HiddenView; cells: Figure[] }[];
+    /** Every district is below K (or none was given): no breakdown at all. */
+    withheld: boolean;
+  };
+  /** Every reason that hid something, for the footnotes. */
+  explanations: WithheldReason[];
+}
+
+/** What "close now?" says: how many answers become final (null when that may not be shown). */
+export interface ClosePreviewView {
+  runId: string;
+  open: boolean;
+  respondents: Figure;
 }
 
 export interface IdeaCardView {
@@ -168,13 +221,15 @@ export interface SurveyDraftView {
   updatedBy: string;
   /** Versions published from this draft. */
   publishedVersions: number[];
+  /** Pass it back when saving: a draft someone else saved in between is not overwritten. */
+  etag: string;
 }
 
 export interface SurveyLibraryView {
   /** Built-in templates: the surveys/*.json files. */
   templates: SurveyOptionView[];
   drafts: SurveyDraftView[];
-  /** False until drafts are stored (TODO(lead)); the view says so instead of offering to edit. */
+  /** Whether drafts can be stored; publishing is not available yet (`publishDraft` says so). */
   authoringAvailable: boolean;
 }
 
@@ -229,7 +284,9 @@ export type StartRunResultView =
   | { kind: 'invalid'; field: 'survey' | 'closesOn' | 'districts' | 'audience' };
 
 export type RunActionResultView =
-  | { kind: 'done'; run: RunSummaryView }
+  | { kind: 'done'; run: RunSummaryView; respondents?: Figure }
+  | { kind: 'reminding'; reminded: 'started' }
+  | { kind: 'already_reminded' }
   | { kind: 'not_found' }
   | { kind: 'not_open' }
   | { kind: 'not_available' };

@@ -25,23 +25,40 @@ const RUN: RunSummaryView = {
   closesAt: '2026-11-30T22:59:59.999Z',
   closedAt: '2026-11-30T22:59:59.999Z',
   open: false,
-  participation: { available: false, reason: 'not_implemented' },
+  participation: {
+    available: true,
+    value: {
+      reach: { installed: 60, delivered: 58, audience: undefined },
+      overall: { answered: 42, rate: 42 / 58 },
+      byDistrict: [],
+    },
+  },
 };
 
 /** Figures as the disclosure module would hand them over, a suppressed cell among them. */
 const RESULTS: RunResultsView = {
   runId: RUN.runId,
+  surveyId: RUN.surveyId,
   surveyTitle: RUN.surveyTitle,
-  respondents: 42,
+  closedAt: RUN.closesAt,
+  kMin: 5,
+  kText: 10,
+  participation: { audience: 60, delivered: 58, respondents: 42, rate: 42 / 58 },
   fieldIndex: [
-    { field: 'digitales-arbeiten', index: 63.5 },
-    { field: 'zusammenarbeit-vernetzung', index: 71 },
-    { field: 'digitale-kompetenzen', index: null },
+    { field: 'digitales-arbeiten', items: 2, index: 63.5, change: 5.5 },
+    { field: 'zusammenarbeit-vernetzung', items: 1, index: 71, change: null },
+    { field: 'digitale-kompetenzen', items: 1, index: null, change: null },
   ],
-  trend: [
-    { runId: 'kulturwandel-0109-aaaa', closesAt: '2026-09-30T21:59:59.999Z', index: 58 },
-    { runId: RUN.runId, closesAt: RUN.closesAt, index: 66 },
-  ],
+  trend: {
+    runs: [
+      { runId: 'kulturwandel-0109-aaaa', closesAt: '2026-09-30T21:59:59.999Z', shown: true },
+      { runId: RUN.runId, closesAt: RUN.closesAt, shown: true },
+    ],
+    fields: [
+      { field: 'digitales-arbeiten', values: [58, 63.5] },
+      { field: 'zusammenarbeit-vernetzung', values: [null, 71] },
+    ],
+  },
   questions: [
     {
       questionId: 'tools',
@@ -50,27 +67,49 @@ const RESULTS: RunResultsView = {
         en: 'My digital tools help me at work.',
       },
       type: 'likert5',
-      answered: 40,
-      score: 3.6,
-      suppressed: false,
-      distribution: {
-        series: ['Anzahl'],
-        rows: [
-          { label: 'trifft gar nicht zu', values: [3] },
-          { label: 'trifft eher nicht zu', values: [5] },
-          { label: 'teils, teils', values: [9] },
-          { label: 'trifft eher zu', values: [14] },
-          { label: 'trifft voll zu', values: [9] },
-          { label: 'keine Angabe', values: [null] },
-        ],
-      },
+      field: 'digitales-arbeiten',
+      hidden: false,
+      answered: 42,
+      mean: 3.4,
+      nps: null,
+      change: 0.2,
+      distribution: [
+        { key: '1', label: { de: '1 – trifft gar nicht zu', en: '1 – not at all' }, count: 3 },
+        { key: '2', label: { de: '2', en: '2' }, count: 5 },
+        { key: '3', label: { de: '3', en: '3' }, count: 9 },
+        { key: '4', label: { de: '4', en: '4' }, count: 14 },
+        { key: '5', label: { de: '5 – trifft voll zu', en: '5 – fully' }, count: 9 },
+        { key: '0', label: { de: 'keine Angabe', en: 'prefer not to say' }, count: 2 },
+      ],
+      texts: [],
+    },
+    {
+      questionId: 'skills',
+      text: { de: 'Eine selten beantwortete Frage.', en: 'A rarely answered question.' },
+      type: 'likert5',
+      field: 'digitale-kompetenzen',
+      hidden: 'too_few',
+      answered: null,
+      mean: null,
+      nps: null,
+      change: null,
+      distribution: [],
+      texts: [],
     },
   ],
   heatmap: {
-    districts: ['altona', 'wandsbek', 'harburg'],
-    questions: ['tools'],
-    cells: [[62], [70], [null]],
+    columns: [
+      { id: 'f.digitales-arbeiten', kind: 'index', label: { de: 'Digitales Arbeiten', en: 'Digital work' } },
+      { id: 'q.tools', kind: 'mean', label: { de: 'Werkzeuge', en: 'Tools' } },
+    ],
+    rows: [
+      { district: 'altona', respondents: 14, hidden: false, cells: [62, 3.5] },
+      { district: 'wandsbek', respondents: 20, hidden: false, cells: [70, null] },
+      { district: 'harburg', respondents: null, hidden: 'too_few', cells: [null, null] },
+    ],
+    withheld: false,
   },
+  explanations: ['too_few'],
 };
 
 function fixtureData(): TabDataSource {
@@ -81,7 +120,9 @@ function fixtureData(): TabDataSource {
     listRuns: async () => ({ runs: [RUN] }),
     listSurveyOptions: async () => [],
     startRun: unused,
+    closePreview: unused,
     closeRun: unused,
+    exportRun: unused,
     remindRun: unused,
     runResults: async (runId) => (runId === RUN.runId ? { available: true, value: RESULTS } : undefined),
     ideaBoard: unused,

@@ -45,6 +45,13 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground3,
     border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke1}`,
   },
+  group: { display: 'flex', flexDirection: 'column', gap: '2px' },
+  thinTrack: {
+    display: 'flex',
+    height: '0.6rem',
+    backgroundColor: tokens.colorNeutralBackground3,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke1}`,
+  },
   segment: {
     height: '100%',
     borderRight: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralBackground1}`,
@@ -84,13 +91,29 @@ export interface ChartTableProps {
   /** Full scale of a row; default: the largest row total. */
   max?: number;
   format?: (value: number) => string;
+  /** Only the first n series are drawn (the others, e.g. a change, are in the table only). */
+  chartSeries?: number;
+  /** What a null says per series in the table (default: `suppressedLabel`), e.g. "–" for no change. */
+  nullLabels?: (string | undefined)[];
+  /** A formatter per series in the table (default: `format`). */
+  formatSeries?: ((value: number) => string)[];
+  /** Several series: stacked into one bar (parts of a whole, default) or side by side (grouped). */
+  mode?: 'stacked' | 'grouped';
 }
 
 export function ChartTable(props: ChartTableProps) {
   const styles = useStyles();
   const captionId = useId();
   const fmt = props.format ?? ((v: number) => String(v));
-  const totals = props.rows.map((r) => r.values.reduce<number>((sum, v) => sum + (v ?? 0), 0));
+  const grouped = props.mode === 'grouped';
+  const drawn = (r: ChartRowView) => (props.chartSeries ? r.values.slice(0, props.chartSeries) : r.values);
+  const totals = props.rows
+    .map((row) => drawn(row))
+    .map((values) =>
+      grouped
+        ? Math.max(0, ...values.map((v) => v ?? 0))
+        : values.reduce<number>((sum, v) => sum + (v ?? 0), 0),
+    );
   const max = props.max ?? Math.max(1, ...totals);
   return (
     <figure className={styles.figure} aria-labelledby={captionId}>
@@ -99,12 +122,18 @@ export function ChartTable(props: ChartTableProps) {
       </figcaption>
       <div role="img" aria-label={props.altText} className={styles.chart}>
         {props.rows.map((row, i) => (
-          <ChartRow key={`${row.label}-${i}`} row={row} max={max} styles={styles} />
+          <ChartRow
+            key={`${row.label}-${i}`}
+            row={props.chartSeries ? { ...row, values: row.values.slice(0, props.chartSeries) } : row}
+            max={max}
+            styles={styles}
+            grouped={grouped}
+          />
         ))}
       </div>
-      {props.series.length > 1 && (
+      {(props.chartSeries ?? props.series.length) > 1 && (
         <div className={styles.legend} aria-hidden="true">
-          {props.series.map((name, i) => (
+          {props.series.slice(0, props.chartSeries ?? props.series.length).map((name, i) => (
             <span key={name}>
               <span className={styles.swatch} style={{ backgroundColor: PALETTE[i % PALETTE.length] }} />
               {name}
@@ -129,7 +158,16 @@ export function ChartTable(props: ChartTableProps) {
               <TableCell>{row.label}</TableCell>
               {props.series.map((name, j) => {
                 const v = row.values[j];
-                return <TableCell key={name}>{v === null ? props.suppressedLabel : fmt(v)}</TableCell>;
+                const f = props.formatSeries?.[j] ?? fmt;
+                return (
+                  <TableCell key={name}>
+                    {v === null || v === undefined
+                      ? v === null
+                        ? (props.nullLabels?.[j] ?? props.suppressedLabel)
+                        : ''
+                      : f(v)}
+                  </TableCell>
+                );
               })}
             </TableRow>
           ))}
@@ -143,12 +181,35 @@ function ChartRow({
   row,
   max,
   styles,
+  grouped,
 }: {
   row: ChartRowView;
   max: number;
   styles: ReturnType<typeof useStyles>;
+  grouped: boolean;
 }) {
   const suppressed = row.values.every((v) => v === null);
+  if (grouped) {
+    return (
+      <>
+        <span className={styles.label}>{row.label}</span>
+        <span className={styles.group}>
+          {row.values.map((v, j) => (
+            <span key={j} className={styles.thinTrack}>
+              {v === null ? (
+                <span className={styles.suppressed} />
+              ) : (
+                <span
+                  className={styles.segment}
+                  style={{ width: `${(v / max) * 100}%`, backgroundColor: PALETTE[j % PALETTE.length] }}
+                />
+              )}
+            </span>
+          ))}
+        </span>
+      </>
+    );
+  }
   return (
     <>
       <span className={styles.label}>{row.label}</span>

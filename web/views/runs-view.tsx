@@ -23,14 +23,16 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { useState, type FormEvent } from 'react';
+import { Fragment, useState, type FormEvent } from 'react';
 import { ApiError } from '../api';
 import { Load } from '../components/status';
 import { useLoad, useTab } from '../context';
 import { format, pick, type Texts } from '../i18n';
 import { DISTRICT_IDS } from '../vocabulary';
 import type {
+  ClosePreviewView,
   District,
+  ParticipationView,
   RunActionResultView,
   RunListView,
   RunSummaryView,
@@ -39,7 +41,7 @@ import type {
 } from '../../src/tab/view-types';
 
 const useStyles = makeStyles({
-  section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, maxWidth: '60rem' },
+  section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, maxWidth: '72rem' },
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, maxWidth: '32rem' },
   fieldset: {
     border: 'none',
@@ -203,9 +205,11 @@ function RunTable({
   onAction: (text: string, intent: 'success' | 'error' | 'info') => void;
 }) {
   const styles = useStyles();
-  const { api, texts } = useTab();
+  const { api, texts, session } = useTab();
   const { t } = texts;
   const [confirming, setConfirming] = useState<RunSummaryView>();
+
+  const [preview, setPreview] = useState<ClosePreviewView>();
 
   const act = async (run: RunSummaryView, action: 'close' | 'remind') => {
     const title = pick(run.surveyTitle, texts.locale);
@@ -215,8 +219,15 @@ function RunTable({
         `runs/${encodeURIComponent(run.runId)}/${action}`,
       );
       if (result.kind === 'done') {
-        onAction(action === 'close' ? format(t.runs.closedDone, { title }) : t.runs.remindDone, 'success');
-      } else if (result.kind === 'not_open') onAction(t.runs.notOpen, 'info');
+        onAction(
+          result.respondents === null || result.respondents === undefined
+            ? format(t.runs.closedDone, { title })
+            : format(t.runs.closedAnswers, { title, n: result.respondents }),
+          'success',
+        );
+      } else if (result.kind === 'reminding') onAction(t.runs.remindStarted, 'success');
+      else if (result.kind === 'already_reminded') onAction(t.runs.remindAlready, 'info');
+      else if (result.kind === 'not_open') onAction(t.runs.notOpen, 'info');
       else if (result.kind === 'not_available') onAction(t.runs.actionUnavailable, 'info');
       else onAction(t.errors.not_found, 'error');
     } catch (err) {
@@ -224,6 +235,17 @@ function RunTable({
         err instanceof ApiError ? (t.errors[err.body.error] ?? t.errors.internal) : t.errors.internal,
         'error',
       );
+    }
+  };
+
+  /** Opens "close now?" with how many answers become final (as the chat's card says it). */
+  const askClose = async (run: RunSummaryView) => {
+    setPreview(undefined);
+    setConfirming(run);
+    try {
+      setPreview(await api.get<ClosePreviewView>(`runs/${encodeURIComponent(run.runId)}/close-preview`));
+    } catch {
+      // The dialog still asks; only the count is missing.
     }
   };
 
@@ -247,45 +269,60 @@ function RunTable({
             const title = pick(run.surveyTitle, texts.locale);
             const p = run.participation;
             return (
-              <TableRow key={run.runId}>
-                <TableCell>{title}</TableCell>
-                <TableCell>
-                  <code>{run.runId}</code>
-                </TableCell>
-                <TableCell>{audienceText(run, texts)}</TableCell>
-                <TableCell>{texts.date(run.startedAt)}</TableCell>
-                <TableCell>{texts.date(run.closedAt ?? run.closesAt)}</TableCell>
-                <TableCell>{run.open ? t.runs.open : t.runs.closed}</TableCell>
-                <TableCell>
-                  {p.available
-                    ? format(t.runs.participation, {
-                        answered: p.value.overall.answered,
-                        delivered: p.value.overall.delivered,
-                        rate: Math.round(p.value.overall.rate * 100),
-                      })
-                    : t.unavailable.feature}
-                </TableCell>
-                <TableCell>
-                  {run.open && (
-                    <div className={styles.actions}>
-                      <Button
-                        size="small"
-                        onClick={() => void act(run, 'remind')}
-                        aria-label={`${t.runs.remind}: ${title}`}
-                      >
-                        {t.runs.remind}
-                      </Button>
-                      <Button
-                        size="small"
-                        onClick={() => setConfirming(run)}
-                        aria-label={`${t.runs.close}: ${title}`}
-                      >
-                        {t.runs.close}
-                      </Button>
-                    </div>
-                  )}
-                </TableCell>
-              </TableRow>
+              <Fragment key={run.runId}>
+                <TableRow>
+                  <TableCell>{title}</TableCell>
+                  <TableCell>
+                    <code>{run.runId}</code>
+                  </TableCell>
+                  <TableCell>{audienceText(run, texts)}</TableCell>
+                  <TableCell>{texts.date(run.startedAt)}</TableCell>
+                  <TableCell>{texts.date(run.closedAt ?? run.closesAt)}</TableCell>
+                  <TableCell>{run.open ? t.runs.open : t.runs.closed}</TableCell>
+                  <TableCell>
+                    {p.available ? (
+                      <ParticipationCell p={p.value} texts={texts} />
+                    ) : (
+                      format(t.unavailable[p.reason], { k: session.kMin })
+                    )}
+                  </TableCell>
+                  <TableCell>
+                    {run.open && (
+                      <div className={styles.actions}>
+                        <Button
+                          size="small"
+                          onClick={() => void act(run, 'remind')}
+                          aria-label={`${t.runs.remind}: ${title}`}
+                        >
+                          {t.runs.remind}
+                        </Button>
+                        <Button
+                          size="small"
+                          onClick={() => void askClose(run)}
+                          aria-label={`${t.runs.close}: ${title}`}
+                        >
+                          {t.runs.close}
+                        </Button>
+                      </div>
+                    )}
+                  </TableCell>
+                </TableRow>
+                {p.available && p.value.byDistrict.length > 0 && (
+                  <TableRow>
+                    <TableCell colSpan={8}>
+                      <small>
+                        {`${t.runs.byDistrict} (${title}): `}
+                        {p.value.byDistrict
+                          .map(
+                            (d) =>
+                              `${texts.bot.districts[d.district]} ${d.answered === null ? t.runs.hiddenGroup : d.answered}`,
+                          )
+                          .join(' · ')}
+                      </small>
+                    </TableCell>
+                  </TableRow>
+                )}
+              </Fragment>
             );
           })}
         </TableBody>
@@ -299,7 +336,19 @@ function RunTable({
           <DialogBody>
             <DialogTitle>{t.runs.closeTitle}</DialogTitle>
             <DialogContent>
-              {confirming && format(t.runs.closeText, { title: pick(confirming.surveyTitle, texts.locale) })}
+              <p>
+                {confirming &&
+                  format(t.runs.closeText, { title: pick(confirming.surveyTitle, texts.locale) })}
+              </p>
+              <p role="status">
+                {preview === undefined || preview.runId !== confirming?.runId
+                  ? t.loading
+                  : preview.respondents === null
+                    ? format(t.runs.closeAnswersHidden, { k: session.kMin })
+                    : preview.respondents === 1
+                      ? t.runs.closeAnswersOne
+                      : format(t.runs.closeAnswers, { n: preview.respondents })}
+              </p>
             </DialogContent>
             <DialogActions>
               <Button onClick={() => setConfirming(undefined)}>{t.runs.cancel}</Button>
@@ -318,5 +367,33 @@ function RunTable({
         </DialogSurface>
       </Dialog>
     </>
+  );
+}
+
+/** Respondents and rate, reach, and (open runs) respondents by district as far as they are shown. */
+function ParticipationCell({ p, texts }: { p: ParticipationView; texts: Texts }) {
+  const { t } = texts;
+  const rate = p.overall.rate === null ? '–' : Math.round(p.overall.rate * 100);
+  return (
+    <div>
+      <div>
+        {format(t.runs.participation, {
+          answered: p.overall.answered,
+          delivered: p.reach.delivered,
+          rate,
+        })}
+      </div>
+      <div>
+        <small>
+          {p.reach.audience === undefined
+            ? format(t.runs.reach, { installed: p.reach.installed, delivered: p.reach.delivered })
+            : format(t.runs.reachAudience, {
+                installed: p.reach.installed,
+                audience: p.reach.audience,
+                delivered: p.reach.delivered,
+              })}
+        </small>
+      </div>
+    </div>
   );
 }
