@@ -13,7 +13,8 @@ import { SettingsService } from '../src/users/settings-service';
 import { UserDirectory } from '../src/users/user-directory';
 import { BackgroundTasks } from '../src/background';
 import { OutboxDeliveryEngine } from '../src/delivery/outbox-engine';
-import { AdaptiveRateLimiter } from '../src/delivery/rate-limiter';
+import { SharedSendBudget } from '../src/delivery/send-budget';
+import { SendBudgetRepository } from '../src/storage/send-budget-repository';
 import { OutboxRepository } from '../src/storage/outbox-repository';
 import { Pseudonymizer } from '../src/privacy/pseudonym';
 import { DeliveryRepository } from '../src/storage/delivery-repository';
@@ -130,13 +131,21 @@ export function createApp(options: AppOptions): App {
 
   const messenger = new AdapterMessenger(adapter, config.bot.appId);
   const pseudonyms = new Pseudonymizer(config.pseudonymKey);
+  const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const delivery = new OutboxDeliveryEngine({
     outbox: new OutboxRepository(store),
     messenger: new AdapterMessenger(engineAdapter, config.bot.appId),
     // Sending runs on real time, whatever clock the domain uses.
     clock: systemClock,
     logger,
-    limiter: new AdaptiveRateLimiter({ ratePerSecond: config.delivery.ratePerSecond }),
+    // SEND_RATE_PER_S is the tenant's total, shared with every other instance through storage.
+    limiter: new SharedSendBudget({
+      repository: new SendBudgetRepository(store),
+      instanceId,
+      ratePerSecond: config.delivery.ratePerSecond,
+      logger,
+    }),
+    instanceId,
     maxAttempts: config.delivery.maxAttempts,
     renderFor: createJobRenderer({
       getRun: (runId) => runs.get(runId),
@@ -220,7 +229,7 @@ export function createApp(options: AppOptions): App {
     cron: config.digest.cron,
     clock,
     digests,
-    instanceId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    instanceId,
     logger,
     // Undefined while Puls is not in the officers' team: the scheduler warns once and tries later.
     post: postDigest,
@@ -339,6 +348,8 @@ export function createApp(options: AppOptions): App {
         Promise.all([participation.stop(), background.idle()]),
         new Promise((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref()),
       ]);
+      // Deliveries still running are handed to the other instances; the send share is given back.
+      await delivery.stop();
     },
   };
 }

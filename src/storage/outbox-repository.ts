@@ -2,7 +2,7 @@
 // conversation reference and language) plus attempts, the next attempt time and a claim, so that
 // sending is driven from storage: a crash loses nothing, and instances share a job through ETag-guarded
 // claims. Rows live in the deliveries table (participation stays on the same row).
-import type { TransactionAction } from '@azure/data-tables';
+import { odata, type TransactionAction } from '@azure/data-tables';
 import type { ConversationReference } from 'botbuilder';
 import type { Locale } from '../i18n';
 import { DELIVERY_BUCKETS } from './delivery-repository';
@@ -26,6 +26,7 @@ interface OutboxEntity {
   attempts?: number;
   nextAttemptAt?: Date;
   claimUntil?: Date;
+  claimedBy?: string;
 }
 
 export class OutboxRepository {
@@ -108,21 +109,42 @@ export class OutboxRepository {
     return earliest === undefined ? undefined : new Date(earliest);
   }
 
-  /** Claims a row before sending; false when another instance changed it first. Returns the new ETag. */
-  async claim(item: OutboxItem, until: Date): Promise<string | undefined> {
+  /**
+   * Claims a row before sending (for `instanceId`, until `until`); undefined when another instance
+   * changed it first. Returns the new ETag.
+   */
+  async claim(item: OutboxItem, until: Date, instanceId: string): Promise<string | undefined> {
     try {
-      const res = await this.store
-        .client('deliveries')
-        .updateEntity(
-          this.keys(item, { status: 'sending', claimUntil: until, attempts: item.attempts + 1 }),
-          'Merge',
-          { etag: item.etag },
-        );
+      const res = await this.store.client('deliveries').updateEntity(
+        this.keys(item, {
+          status: 'sending',
+          claimUntil: until,
+          claimedBy: instanceId,
+          attempts: item.attempts + 1,
+        }),
+        'Merge',
+        { etag: item.etag },
+      );
       return res.etag;
     } catch (err) {
       if (statusOf(err) === 412 || statusOf(err) === 404) return undefined;
       throw err;
     }
+  }
+
+  /** The users whose rows of a job an instance holds claimed now (sending, not yet recorded). */
+  async claimedBy(jobId: string, instanceId: string): Promise<string[]> {
+    const users: string[] = [];
+    for (const pk of this.partitions(jobId)) {
+      const rows = this.store.client('deliveries').listEntities<OutboxEntity>({
+        queryOptions: {
+          filter: odata`PartitionKey eq ${pk} and status eq 'sending' and claimedBy eq ${instanceId}`,
+          select: ['RowKey'],
+        },
+      });
+      for await (const e of rows) users.push(decodeKey(e.rowKey));
+    }
+    return users;
   }
 
   async markSent(

@@ -14,6 +14,7 @@ export const TABLE_NAMES = [
   'ideahistory',
   'ideaowners',
   'digests',
+  'sendbudget',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
