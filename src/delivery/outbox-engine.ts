@@ -20,7 +20,7 @@ import type {
   ProactiveMessenger,
   Recipient,
 } from './delivery';
-import { backoffMs, classifySendError, type SendLimiter } from './rate-limiter';
+import { backoffMs, classifySendError, NoSendBudgetError, type SendLimiter } from './rate-limiter';
 import { hashOf } from './send-budget';
 
 export interface OutboxEngineOptions {
@@ -72,9 +72,25 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
   private readonly working = new Map<string, number>();
   private readonly running = new Set<Promise<unknown>>();
   private stopping = false;
+  private readonly wakers = new Set<() => void>();
+  private stopSignal!: () => void;
+  /** Resolves on stop(): waits for budget end there. */
+  private readonly stopped = new Promise<void>((resolve) => (this.stopSignal = resolve));
 
   constructor(private readonly o: OutboxEngineOptions) {
-    this.sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    // The default sleep ends early on stop(): a job waiting for its next due row does not hold it up.
+    this.sleep =
+      o.sleep ??
+      ((ms) =>
+        new Promise<void>((resolve) => {
+          const wake = () => {
+            clearTimeout(timer);
+            this.wakers.delete(wake);
+            resolve();
+          };
+          const timer = setTimeout(wake, ms);
+          this.wakers.add(wake);
+        }));
     this.instanceId = o.instanceId ?? randomBytes(6).toString('hex');
     this.claimMs = o.claimMs ?? 30_000;
     // A claimed row may wait out a pause (pace) and then its send: both together stay well under the
@@ -90,6 +106,8 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
    */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopSignal();
+    for (const wake of [...this.wakers]) wake();
     await Promise.allSettled([...this.running]);
     await this.o.limiter.close?.();
   }
@@ -193,8 +211,9 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
           .partitions(jobId)
           .map((pk) => this.o.outbox.due(pk, this.o.clock.now()));
         let next = 0;
+        let failure: { err: unknown } | undefined;
         const pull = async (): Promise<OutboxItem | undefined> => {
-          while (iterators.length > 0 && !this.stopping) {
+          while (iterators.length > 0 && !this.stopping && !failure) {
             const i = next++ % iterators.length;
             const r = await iterators[i]!.next();
             if (r.done) {
@@ -210,14 +229,20 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
           }
           return undefined;
         };
+        // One failure (storage, no budget) stops the pool; the others finish what they hold first.
         await Promise.all(
           Array.from({ length: this.o.concurrency ?? 32 }, async () => {
-            for (let item = await pull(); item; item = await pull()) {
-              worked = (await this.sendOne(item, renderRow, result)) || worked;
-              progress?.(result, false);
+            try {
+              for (let item = await pull(); item; item = await pull()) {
+                worked = (await this.sendOne(item, renderRow, result)) || worked;
+                progress?.(result, false);
+              }
+            } catch (err) {
+              failure ??= { err };
             }
           }),
         );
+        if (failure) throw failure.err;
         if (this.stopping) break;
         help = !worked && skipped > 0;
         if (help) continue;
@@ -253,7 +278,16 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
   ): Promise<boolean> {
     const { outbox, clock, limiter } = this.o;
     // The token first: a row is claimed only when it can go out now, so a claim never waits for budget.
-    await limiter.acquire();
+    const token = limiter.acquire();
+    await Promise.race([token, this.stopped]);
+    if (this.stopping) {
+      // Stopping while waiting for budget: the row was not claimed, it stays as it is.
+      token.then(
+        () => limiter.refund(),
+        () => undefined,
+      );
+      return false;
+    }
     const etag = await outbox.claim(item, new Date(clock.now().getTime() + this.claimMs), this.instanceId);
     if (!etag) {
       limiter.refund();
@@ -263,9 +297,11 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
       // Spacing, whatever the claim's round trip took; waits out a pause (≤ maxRetryAfterMs) begun since.
       await limiter.pace();
     } catch (err) {
-      // No budget any more (lease lost): let the row go at once rather than at claim expiry.
-      await outbox.markRetry(item, etag, clock.now(), undefined, 'no send budget').catch(() => undefined);
-      throw err;
+      if (!(err instanceof NoSendBudgetError)) throw err;
+      // The lease lapsed (storage slow or unreachable): let the row go at once rather than at claim
+      // expiry; the next acquire() waits for a new lease, or gives up if none comes.
+      await outbox.markRetry(item, etag, clock.now(), undefined, err.message);
+      return true;
     }
     try {
       const activityId = await withTimeout(

@@ -62,6 +62,7 @@ export class TokenBucket {
   private tokens = 1;
   private last: number;
   private pausedUntil = 0;
+  private idleSince: number | undefined;
   private queue: Promise<void> = Promise.resolve();
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -98,7 +99,6 @@ export class TokenBucket {
   }
 
   private async wait(): Promise<void> {
-    let idleSince: number | undefined;
     for (;;) {
       const now = this.now();
       if (now < this.pausedUntil) {
@@ -107,15 +107,17 @@ export class TokenBucket {
       }
       const rate = this.o.rate();
       if (rate <= 0) {
-        idleSince ??= now;
-        if (this.o.maxIdleWaitMs !== undefined && now - idleSince >= this.o.maxIdleWaitMs)
-          throw new NoSendBudgetError(now - idleSince);
+        // Counted for the bucket, not per caller: once one caller gave up, those queued behind it
+        // give up at once instead of each waiting the whole time again.
+        this.idleSince ??= now;
+        if (this.o.maxIdleWaitMs !== undefined && now - this.idleSince >= this.o.maxIdleWaitMs)
+          throw new NoSendBudgetError(now - this.idleSince);
         this.tokens = Math.min(this.tokens, 1);
         this.last = now;
         await this.sleep(IDLE_POLL_MS);
         continue;
       }
-      idleSince = undefined;
+      this.idleSince = undefined;
       this.tokens = Math.min(this.burst(rate), this.tokens + ((now - this.last) / 1000) * rate);
       this.last = now;
       // A hair below one counts as one: floating-point refills must not spin on ever smaller waits.

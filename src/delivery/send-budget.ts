@@ -197,6 +197,8 @@ export class SharedSendBudget implements SendLimiter {
   /** A renewal asked for and not begun yet: further asks join it. */
   private queued?: Promise<void>;
   private lastSlowdown = -Infinity;
+  /** The last renewal did not get through (conflicts or storage errors): try again soon. */
+  private renewalFailed = false;
   private closed = false;
 
   constructor(private readonly o: SharedSendBudgetOptions) {
@@ -215,6 +217,11 @@ export class SharedSendBudget implements SendLimiter {
   /** This instance's share now: 0 without a current lease. */
   get rate(): number {
     return this.now() < this.leaseUntil ? this.granted : 0;
+  }
+
+  /** Whether a pause after a 429 (seen here or by another instance) is in force. */
+  get paused(): boolean {
+    return this.tokens.paused;
   }
 
   acquire(): Promise<void> {
@@ -308,9 +315,10 @@ export class SharedSendBudget implements SendLimiter {
     if (this.queued) return this.queued;
     const next = this.renewal.then(async () => {
       this.queued = undefined;
-      await this.renewOnce(false).catch((err: unknown) =>
-        this.o.logger.warn({ err }, 'send budget: renewal failed'),
-      );
+      this.renewalFailed = !(await this.renewOnce(false).catch((err: unknown) => {
+        this.o.logger.warn({ err }, 'send budget: renewal failed');
+        return false;
+      }));
       this.schedule();
     });
     this.queued = next;
@@ -333,7 +341,9 @@ export class SharedSendBudget implements SendLimiter {
     if (this.jobs.size > 0 || this.pendingHandOver.length > 0) {
       const hungry = this.busy && this.granted < this.fair * 0.999;
       delay =
-        hungry || this.pendingThrottle !== undefined ? (this.o.hungryMs ?? 200) : (this.o.renewMs ?? 1_000);
+        hungry || this.pendingThrottle !== undefined || this.renewalFailed
+          ? (this.o.hungryMs ?? 200)
+          : (this.o.renewMs ?? 1_000);
     } else if (this.adopt || this.leaseUntil > 0) {
       delay = this.o.watchMs ?? 10_000;
     } else {
@@ -343,9 +353,12 @@ export class SharedSendBudget implements SendLimiter {
     this.timer.unref();
   }
 
-  private async renewOnce(final: boolean): Promise<void> {
-    if (this.closed && !final) return;
-    for (let attempt = 0; attempt < 5; attempt++) {
+  /** One renewal (up to 8 tries on conflicts); false when none got through. */
+  private async renewOnce(final: boolean): Promise<boolean> {
+    if (this.closed && !final) return true;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      // After a conflict, a short random wait, so that instances renewing together do not collide again.
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
       const current = this.optimistic && this.known ? this.known : await this.o.repository.read(this.scope);
       const now = this.now();
       const throttle = this.pendingThrottle;
@@ -371,7 +384,7 @@ export class SharedSendBudget implements SendLimiter {
       if (!alloc.changed && current) {
         this.known = current;
         this.applyPause(current.state, now);
-        return;
+        return true;
       }
       const etag = await this.o.repository.write(this.scope, alloc.state, current?.etag);
       if (!etag) {
@@ -391,9 +404,10 @@ export class SharedSendBudget implements SendLimiter {
         this.o.logger.info({ jobId }, 'send budget: adopting a job another instance left');
         this.adopt?.(jobId);
       }
-      return;
+      return true;
     }
     this.optimistic = false;
+    return false;
   }
 
   private applyPause(state: BudgetState, now: number): void {
