@@ -1,6 +1,7 @@
 // npm run bench: every benchmark, printing figures (never asserting them).
 import { benchAnswerLatency } from './answer-latency';
 import { benchDelivery } from './delivery';
+import { benchDeliveryMulti } from './delivery-multi';
 import { benchDigest } from './digest';
 import { benchSimilarIdeas } from './similar-ideas';
 
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
     ideas: benchSimilarIdeas,
     digest: benchDigest,
     delivery: benchDelivery,
+    'delivery-multi': benchDeliveryMulti,
   };
   for (const [name, bench] of Object.entries(benches)) {
     if (only && only !== name) continue;

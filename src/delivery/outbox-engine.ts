@@ -46,6 +46,8 @@ export interface OutboxEngineOptions {
   sendTimeoutMs?: number;
   /** Written on each claim (which instance holds a row); default a random id. */
   instanceId?: string;
+  /** Rows are listed afresh at least this often (default 15 s). */
+  passMs?: number;
   /** Re-creates a job's message after a restart (the job's render is not stored). */
   renderFor(jobId: string): Promise<((r: Recipient) => Partial<Activity>) | undefined>;
   random?: () => number;
@@ -212,8 +214,16 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
           .map((pk) => this.o.outbox.due(pk, this.o.clock.now()));
         let next = 0;
         let failure: { err: unknown } | undefined;
+        // A pass ends after passMs, so that rows that came due meanwhile (retries, claims of a dead
+        // instance that ran out) are listed again soon rather than after the whole job.
+        const passEnds = performance.now() + (this.o.passMs ?? 15_000);
+        let cut = false;
         const pull = async (): Promise<OutboxItem | undefined> => {
           while (iterators.length > 0 && !this.stopping && !failure) {
+            if (performance.now() > passEnds) {
+              cut = true;
+              return undefined;
+            }
             const i = next++ % iterators.length;
             const r = await iterators[i]!.next();
             if (r.done) {
@@ -245,7 +255,7 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
         if (failure) throw failure.err;
         if (this.stopping) break;
         help = !worked && skipped > 0;
-        if (help) continue;
+        if (help || (cut && worked)) continue;
         const nextDue = await this.o.outbox.nextDue(jobId);
         if (!nextDue) {
           finished = true;
