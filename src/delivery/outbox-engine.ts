@@ -76,7 +76,7 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
   private stopping = false;
   private readonly wakers = new Set<() => void>();
   private stopSignal!: () => void;
-  /** Resolves on stop(): waits for budget end there. */
+  /** Resolves on stop(): a wait for budget ends there. */
   private readonly stopped = new Promise<void>((resolve) => (this.stopSignal = resolve));
 
   constructor(private readonly o: OutboxEngineOptions) {

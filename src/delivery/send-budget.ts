@@ -184,7 +184,7 @@ export class SharedSendBudget implements SendLimiter {
   /** Jobs this instance works on: how many process() calls hold each, and whether it is busy. */
   private readonly jobs = new Map<string, { holders: number; busy: boolean }>();
   private known?: { state: BudgetState; etag: string };
-  /** The last write with the cached ETag went through: we are probably alone, skip the read. */
+  /** Alone in the record at the last write: the cached ETag is probably current, so skip the read. */
   private optimistic = false;
   private granted = 0;
   private fair = 0;
