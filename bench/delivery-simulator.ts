@@ -30,6 +30,8 @@ export interface SimulatorStats {
   firstAcceptedAt: number;
   lastAcceptedAt: number;
   maxRss: number;
+  /** CPU time used (user + system), ms. */
+  cpuMs: number;
 }
 
 async function main(): Promise<void> {
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
     firstAcceptedAt,
     lastAcceptedAt,
     maxRss: process.resourceUsage().maxRSS * 1024,
+    cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
   });
   const control = http.createServer((req: IncomingMessage, res: ServerResponse) => {
     const reply = (body: unknown) => {

@@ -46,13 +46,14 @@ export interface OutboxEngineOptions {
   sendTimeoutMs?: number;
   /** Written on each claim (which instance holds a row); default a random id. */
   instanceId?: string;
-  /** Rows are listed afresh at least this often (default 15 s). */
-  passMs?: number;
   /** Re-creates a job's message after a restart (the job's render is not stored). */
   renderFor(jobId: string): Promise<((r: Recipient) => Partial<Activity>) | undefined>;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
+
+/** Which rows a pass works: this instance's shards, its share of the others', or everything. */
+type PassMode = 'own' | 'help' | 'any';
 
 /** The officer's progress card changes at most this often. */
 const PROGRESS_EVERY_MS = 10_000;
@@ -196,66 +197,28 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
     let finished = false;
     try {
       await limiter.join?.(jobId);
-      // Own rows first: those whose hash falls to this instance among the job's busy instances. A pass
-      // that found only others' rows is followed by one that helps with them.
-      let help = false;
+      // A round: this instance's own shards, then its share (by hash) of the others' shards, then, if
+      // rows were left that are others' by hash, any row. A pass is cut short and begins again with
+      // the own shards when the job's instances change (one joined or died) or rows it skipped as not
+      // due yet (retries, claims of a dead instance) have come due.
+      let mode: PassMode = 'own';
       for (;;) {
-        let worked = false;
-        let skipped = 0;
-        const owns = (item: OutboxItem): boolean => {
-          if (help) return true;
-          const m = limiter.members?.(jobId);
-          if (!m || m.count <= 1) return true;
-          return hashOf(item.userId) % m.count === m.index;
-        };
-        // The shards are worked together: a bounded pool pulls due rows from all of them.
-        const iterators = this.o.outbox
-          .partitions(jobId)
-          .map((pk) => this.o.outbox.due(pk, this.o.clock.now()));
-        let next = 0;
-        let failure: { err: unknown } | undefined;
-        // A pass ends after passMs, so that rows that came due meanwhile (retries, claims of a dead
-        // instance that ran out) are listed again soon rather than after the whole job.
-        const passEnds = performance.now() + (this.o.passMs ?? 15_000);
-        let cut = false;
-        const pull = async (): Promise<OutboxItem | undefined> => {
-          while (iterators.length > 0 && !this.stopping && !failure) {
-            if (performance.now() > passEnds) {
-              cut = true;
-              return undefined;
-            }
-            const i = next++ % iterators.length;
-            const r = await iterators[i]!.next();
-            if (r.done) {
-              iterators.splice(i, 1);
-              continue;
-            }
-            if (!owns(r.value)) {
-              skipped++;
-              continue;
-            }
-            limiter.setBusy?.(jobId, true);
-            return r.value;
-          }
-          return undefined;
-        };
-        // One failure (storage, no budget) stops the pool; the others finish what they hold first.
-        await Promise.all(
-          Array.from({ length: this.o.concurrency ?? 32 }, async () => {
-            try {
-              for (let item = await pull(); item; item = await pull()) {
-                worked = (await this.sendOne(item, renderRow, result)) || worked;
-                progress?.(result, false);
-              }
-            } catch (err) {
-              failure ??= { err };
-            }
-          }),
-        );
-        if (failure) throw failure.err;
+        const pass = await this.pass(jobId, mode, renderRow, result, progress);
         if (this.stopping) break;
-        help = !worked && skipped > 0;
-        if (help || (cut && worked)) continue;
+        if (pass.cut) {
+          mode = 'own';
+          continue;
+        }
+        if (mode === 'own') {
+          mode = 'help';
+          continue;
+        }
+        if (mode === 'help' && !pass.worked && pass.skipped > 0) {
+          mode = 'any';
+          continue;
+        }
+        mode = 'own';
+        if (pass.worked) continue;
         const nextDue = await this.o.outbox.nextDue(jobId);
         if (!nextDue) {
           finished = true;
@@ -266,7 +229,7 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
           // Nothing to send until then: the share goes to the instances that have rows now.
           limiter.setBusy?.(jobId, false);
           await this.sleep(Math.min(wait, 5_000));
-        } else if (!worked) await this.sleep(50); // rows claimed by another instance: look again soon
+        } else await this.sleep(50); // rows claimed by another instance: look again soon
       }
     } finally {
       limiter.setBusy?.(jobId, false);
@@ -278,6 +241,71 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
     progress?.(result, true);
     this.o.logger.info({ jobId, ...result, finished }, 'delivery job ended');
     return result;
+  }
+
+  /**
+   * One pass over the job's shards in the given mode, with a bounded pool pulling due rows from all of
+   * them together. Throws the first failure (storage, no budget) once the pool has stopped.
+   */
+  private async pass(
+    jobId: string,
+    mode: PassMode,
+    render: (r: Recipient) => Partial<Activity>,
+    result: JobResult,
+    progress?: (result: JobResult, done: boolean) => void,
+  ): Promise<{ worked: boolean; skipped: number; cut: boolean }> {
+    const { limiter, outbox } = this.o;
+    const members = () => limiter.members?.(jobId) ?? { index: 0, count: 1 };
+    const m = members();
+    const all = outbox.partitions(jobId);
+    const shards =
+      mode === 'any' || m.count <= 1
+        ? all
+        : all.filter((_, p) => (p % m.count === m.index) === (mode === 'own'));
+    let worked = false;
+    let skipped = 0;
+    let cut = false;
+    let failure: { err: unknown } | undefined;
+    let comesDue = Infinity;
+    const onLater = (at: number) => (comesDue = Math.min(comesDue, at));
+    const iterators = shards.map((pk) => outbox.due(pk, this.o.clock.now(), onLater));
+    let next = 0;
+    const pull = async (): Promise<OutboxItem | undefined> => {
+      while (iterators.length > 0 && !this.stopping && !failure) {
+        const now = members();
+        if (now.count !== m.count || now.index !== m.index || this.o.clock.now().getTime() >= comesDue) {
+          cut = true;
+          return undefined;
+        }
+        const i = next++ % iterators.length;
+        const r = await iterators[i]!.next();
+        if (r.done) {
+          iterators.splice(i, 1);
+          continue;
+        }
+        if (mode === 'help' && hashOf(r.value.userId) % m.count !== m.index) {
+          skipped++;
+          continue;
+        }
+        limiter.setBusy?.(jobId, true);
+        return r.value;
+      }
+      return undefined;
+    };
+    await Promise.all(
+      Array.from({ length: this.o.concurrency ?? 32 }, async () => {
+        try {
+          for (let item = await pull(); item; item = await pull()) {
+            worked = (await this.sendOne(item, render, result)) || worked;
+            progress?.(result, false);
+          }
+        } catch (err) {
+          failure ??= { err };
+        }
+      }),
+    );
+    if (failure) throw failure.err;
+    return { worked, skipped, cut };
   }
 
   /** Takes a token, claims, sends and records one row; false when another instance had it. */

@@ -63,6 +63,7 @@ export class TokenBucket {
   private last: number;
   private pausedUntil = 0;
   private idleSince: number | undefined;
+  private closed = false;
   private queue: Promise<void> = Promise.resolve();
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -98,6 +99,11 @@ export class TokenBucket {
     return this.now() < this.pausedUntil;
   }
 
+  /** Callers waiting for a rate give up at once (the budget was closed). */
+  close(): void {
+    this.closed = true;
+  }
+
   private async wait(): Promise<void> {
     for (;;) {
       const now = this.now();
@@ -110,7 +116,10 @@ export class TokenBucket {
         // Counted for the bucket, not per caller: once one caller gave up, those queued behind it
         // give up at once instead of each waiting the whole time again.
         this.idleSince ??= now;
-        if (this.o.maxIdleWaitMs !== undefined && now - this.idleSince >= this.o.maxIdleWaitMs)
+        if (
+          this.closed ||
+          (this.o.maxIdleWaitMs !== undefined && now - this.idleSince >= this.o.maxIdleWaitMs)
+        )
           throw new NoSendBudgetError(now - this.idleSince);
         this.tokens = Math.min(this.tokens, 1);
         this.last = now;

@@ -200,6 +200,8 @@ export class SharedSendBudget implements SendLimiter {
   /** The last renewal did not get through (conflicts or storage errors): try again soon. */
   private renewalFailed = false;
   private closed = false;
+  /** Renewals that got through, writes that lost to another instance's, renewals that gave up. */
+  readonly stats = { renewals: 0, conflicts: 0, failures: 0 };
 
   constructor(private readonly o: SharedSendBudgetOptions) {
     this.now = o.now ?? Date.now;
@@ -275,11 +277,12 @@ export class SharedSendBudget implements SendLimiter {
   }
 
   members(jobId: string): { index: number; count: number } {
-    const now = this.now();
-    const skew = this.o.skewMs ?? 1_000;
+    // As of the last renewal, which dropped the leases that had run out. (Not filtered by time here:
+    // a late renewal would otherwise make the others vanish and come back, and each change of the
+    // members makes every instance list its rows afresh.)
     const ids = new Set(
       Object.entries(this.known?.state.leases ?? {})
-        .filter(([, l]) => l.busy && l.until + skew >= now && l.jobs.includes(jobId))
+        .filter(([, l]) => l.busy && l.jobs.includes(jobId))
         .map(([id]) => id),
     );
     ids.add(this.o.instanceId);
@@ -296,6 +299,8 @@ export class SharedSendBudget implements SendLimiter {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
+    this.tokens.close();
+    this.sends.close();
     if (options.release === false) {
       // What a crash looks like to the others: no last word, the lease just runs out.
       this.leaseUntil = 0;
@@ -316,6 +321,7 @@ export class SharedSendBudget implements SendLimiter {
     const next = this.renewal.then(async () => {
       this.queued = undefined;
       this.renewalFailed = !(await this.renewOnce(false).catch((err: unknown) => {
+        this.stats.failures++;
         this.o.logger.warn({ err }, 'send budget: renewal failed');
         return false;
       }));
@@ -357,8 +363,9 @@ export class SharedSendBudget implements SendLimiter {
   private async renewOnce(final: boolean): Promise<boolean> {
     if (this.closed && !final) return true;
     for (let attempt = 0; attempt < 8; attempt++) {
-      // After a conflict, a short random wait, so that instances renewing together do not collide again.
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+      // After a conflict, a random wait growing with each try (up to ~0.5 s in all), so that instances
+      // renewing together do not collide again.
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 25 * attempt));
       const current = this.optimistic && this.known ? this.known : await this.o.repository.read(this.scope);
       const now = this.now();
       const throttle = this.pendingThrottle;
@@ -388,10 +395,12 @@ export class SharedSendBudget implements SendLimiter {
       }
       const etag = await this.o.repository.write(this.scope, alloc.state, current?.etag);
       if (!etag) {
+        this.stats.conflicts++;
         this.optimistic = false;
         continue; // somebody else wrote first: read again
       }
       // Alone in the record: our ETag stays current, so the next renewal may skip the read.
+      this.stats.renewals++;
       this.optimistic = Object.keys(alloc.state.leases).every((id) => id === this.o.instanceId);
       this.known = { state: alloc.state, etag };
       this.granted = alloc.rate;
@@ -407,6 +416,7 @@ export class SharedSendBudget implements SendLimiter {
       return true;
     }
     this.optimistic = false;
+    this.stats.failures++;
     return false;
   }
 

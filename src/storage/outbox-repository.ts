@@ -69,8 +69,11 @@ export class OutboxRepository {
     );
   }
 
-  /** Rows of one partition that are due: pending or retrying with their time come, or with an expired claim. */
-  async *due(partitionKey: string, now: Date): AsyncGenerator<OutboxItem> {
+  /**
+   * Rows of one partition that are due: pending or retrying with their time come, or with an expired
+   * claim. `onLater` hears when each row that is not due yet will be.
+   */
+  async *due(partitionKey: string, now: Date, onLater?: (at: number) => void): AsyncGenerator<OutboxItem> {
     const jobId = decodeKey(partitionKey.replace(/-\d{2}$/, ''));
     const rows = this.store.client('deliveries').listEntities<OutboxEntity>({
       queryOptions: {
@@ -79,7 +82,11 @@ export class OutboxRepository {
     });
     for await (const e of rows) {
       const time = e.status === 'sending' ? e.claimUntil : e.nextAttemptAt;
-      if (time && new Date(time).getTime() > now.getTime()) continue;
+      const at = time ? new Date(time).getTime() : 0;
+      if (at > now.getTime()) {
+        onLater?.(at);
+        continue;
+      }
       yield {
         jobId,
         userId: decodeKey(e.rowKey),

@@ -34,6 +34,10 @@ export interface WorkerReport {
   rate: number;
   /** Peak resident set size so far, bytes. */
   maxRss: number;
+  /** CPU time used so far (user + system), ms. */
+  cpuMs: number;
+  /** The shared budget's renewals, lost writes and renewals that gave up. */
+  budget?: { renewals: number; conflicts: number; failures: number };
 }
 
 async function main(): Promise<void> {
@@ -83,6 +87,8 @@ async function main(): Promise<void> {
       requests: { ...requests },
       rate: limiter.rate,
       maxRss: process.resourceUsage().maxRSS * 1024,
+      cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+      ...(limiter instanceof SharedSendBudget ? { budget: { ...limiter.stats } } : {}),
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   };
