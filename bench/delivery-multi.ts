@@ -7,14 +7,14 @@
 // share and rows, storage requests per send, and peak memory per process.
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { OutboxRepository } from '../src/storage/outbox-repository';
 import { TableStore } from '../src/storage/tables';
 import type { WorkerReport } from '../test/support/outbox-worker';
 import { spawnTs } from '../test/support/processes';
 import { simulatedRecipient } from '../test/support/teams-simulator';
 import { HISTOGRAM_MS, type SimulatorStats } from './delivery-simulator';
-import { sampleMemory, startAzuriteProcess } from './support';
+import { cpuMsOf, sampleMemory, startAzuriteProcess } from './support';
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 72_000);
 const INSTANCES = 3;
@@ -223,6 +223,11 @@ export async function benchDeliveryMulti(): Promise<void> {
     );
     console.log(
       `  storage requests: ${((requests.budget + requests.tables) / stats.acceptedTotal).toFixed(3)} per send (outbox ${(requests.tables / stats.acceptedTotal).toFixed(3)}, budget ${(requests.budget / stats.acceptedTotal).toFixed(4)}); budget ${(requests.budget / wallS).toFixed(1)}/s for all instances (${(requests.budget / wallS / INSTANCES).toFixed(1)}/s each)`,
+    );
+    const workerCpuMs = reports.reduce((sum, r) => sum + r.cpuMs, 0);
+    const azuriteCpuMs = cpuMsOf(azurite.pid);
+    console.log(
+      `  CPU per send (whole run, incl. start-up): instances ${(workerCpuMs / stats.acceptedTotal).toFixed(2)} ms, Azurite ${(azuriteCpuMs / stats.acceptedTotal).toFixed(2)} ms (incl. the enqueue), simulator ${(stats.cpuMs / stats.acceptedTotal).toFixed(2)} ms — on ${cpus().length} cores`,
     );
     console.log(
       `  peak RSS: instances ${reports.map((r) => mb(r.maxRss)).join(', ')} (killed one: ${mb(victimPeakRss)}), simulator ${mb(stats.maxRss)}, Azurite ${mb(azuritePeakRss)}, bench ${mb(benchPeakRss)}`,
