@@ -212,6 +212,10 @@ export async function benchDeliveryMulti(): Promise<void> {
     console.log(
       `  takeover: rate back at ≥ 95 % after ${budgetTakeoverS.toFixed(1)} s (lowest 1 s rate in between ${Number.isFinite(lowest) ? lowest.toFixed(0) : '-'}/s); its rows in flight sent by others within ${rowTakeoverS.toFixed(1)} s (claim lifetime 30 s)`,
     );
+    const per10s: number[] = [];
+    for (let i = 0; i < stats.histogram.length; i += 100)
+      per10s.push(stats.histogram.slice(i, i + 100).reduce((a, b) => a + b, 0) / 10);
+    console.log(`  sending rate per 10 s: ${per10s.map((r) => r.toFixed(0)).join(' ')}`);
     for (const sample of shares.filter((x) => x.at >= killAt - 1000 && x.at <= killAt + 8000)) {
       const i = Math.floor((sample.at - stats.histogramStart) / HISTOGRAM_MS);
       console.log(
