@@ -44,6 +44,13 @@ export interface OutboxEngineOptions {
   maxRetryAfterMs?: number;
   /** A send without an answer after this long is retried (default 10 s); at most a third of claimMs. */
   sendTimeoutMs?: number;
+  /**
+   * "Sent" marks of one shard are written together, in one transaction, within this long (default
+   * 100 ms; 0: each on its own). At hundreds of sends a second that is a third fewer storage requests;
+   * a row stays claimed until its mark is written, so a crash leaves no more rows in doubt than before
+   * (at most `concurrency`).
+   */
+  markBatchMs?: number;
   /** Written on each claim (which instance holds a row); default a random id. */
   instanceId?: string;
   /** Re-creates a job's message after a restart (the job's render is not stored). */
@@ -79,6 +86,7 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
   private stopSignal!: () => void;
   /** Resolves on stop(): a wait for budget ends there. */
   private readonly stopped = new Promise<void>((resolve) => (this.stopSignal = resolve));
+  private readonly marks: SentMarks;
 
   constructor(private readonly o: OutboxEngineOptions) {
     // The default sleep ends early on stop(): a job waiting for its next due row does not hold it up.
@@ -100,6 +108,7 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
     // claim's lifetime, so that no other instance takes the row while this one still works on it.
     this.maxRetryAfterMs = Math.min(o.maxRetryAfterMs ?? 10_000, this.claimMs / 3);
     this.sendTimeoutMs = Math.min(o.sendTimeoutMs ?? 10_000, this.claimMs / 3);
+    this.marks = new SentMarks(o.outbox, o.markBatchMs ?? 100);
     o.limiter.onOrphanedJob?.((jobId) => this.adopt(jobId));
   }
 
@@ -346,7 +355,7 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
         this.o.messenger.send(item.reference, render(item)),
         this.sendTimeoutMs,
       );
-      await outbox.markSent(item, etag, activityId, 200, clock.now());
+      await this.marks.add(item, etag, activityId, clock.now());
       result.sent++;
     } catch (err) {
       const outcome = classifySendError(err);
@@ -368,6 +377,52 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
       }
     }
     return true;
+  }
+}
+
+interface PendingMark {
+  item: OutboxItem;
+  etag: string;
+  activityId: string | undefined;
+  now: Date;
+  done(err?: unknown): void;
+}
+
+/** Collects "sent" marks per shard and writes each shard's in one transaction after flushMs. */
+class SentMarks {
+  private readonly groups = new Map<string, PendingMark[]>();
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly flushMs: number,
+  ) {}
+
+  /** Resolves once the row is marked sent in storage. */
+  add(item: OutboxItem, etag: string, activityId: string | undefined, now: Date): Promise<void> {
+    if (this.flushMs <= 0) return this.outbox.markSent(item, etag, activityId, 200, now);
+    return new Promise<void>((resolve, reject) => {
+      const shard = this.outbox.partitionOf(item);
+      let group = this.groups.get(shard);
+      if (!group) {
+        group = [];
+        this.groups.set(shard, group);
+        setTimeout(() => void this.flush(shard, group!), this.flushMs);
+      }
+      group.push({ item, etag, activityId, now, done: (err) => (err ? reject(err) : resolve()) });
+      // A transaction holds at most 100 rows.
+      if (group.length >= 100) void this.flush(shard, group);
+    });
+  }
+
+  private async flush(shard: string, group: PendingMark[]): Promise<void> {
+    if (this.groups.get(shard) !== group) return; // written already
+    this.groups.delete(shard);
+    try {
+      await this.outbox.markSentMany(group);
+      for (const m of group) m.done();
+    } catch (err) {
+      for (const m of group) m.done(err);
+    }
   }
 }
 

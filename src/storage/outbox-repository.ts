@@ -161,13 +161,41 @@ export class OutboxRepository {
     status: number,
     now: Date,
   ): Promise<void> {
-    await this.update(item, etag, {
-      status: 'sent',
-      activityId: activityId ?? '',
-      lastStatus: status,
-      error: '',
-      updatedAt: now,
-    });
+    await this.update(item, etag, sentFields(activityId, status, now));
+  }
+
+  /** The partition a row lives in (rows of one partition can be marked in one transaction). */
+  partitionOf(item: OutboxItem): string {
+    return this.keys(item, {}).partitionKey;
+  }
+
+  /**
+   * Marks claimed rows of one partition sent in one transaction (≤ 100); if one of them changed since
+   * its claim, the transaction fails as a whole and each is marked on its own.
+   */
+  async markSentMany(
+    rows: readonly { item: OutboxItem; etag: string; activityId: string | undefined; now: Date }[],
+  ): Promise<void> {
+    if (rows.length === 1) {
+      const [r] = rows;
+      return this.markSent(r!.item, r!.etag, r!.activityId, 200, r!.now);
+    }
+    try {
+      await this.store
+        .client('deliveries')
+        .submitTransaction(
+          rows.map((r): TransactionAction => [
+            'update',
+            this.keys(r.item, sentFields(r.activityId, 200, r.now)),
+            'Merge',
+            { etag: r.etag },
+          ]),
+        );
+      return;
+    } catch (err) {
+      if (statusOf(err) !== 412) throw err;
+    }
+    await Promise.all(rows.map((r) => this.markSent(r.item, r.etag, r.activityId, 200, r.now)));
   }
 
   async markRetry(
@@ -227,4 +255,8 @@ export class OutboxRepository {
       if (statusOf(err) !== 412) throw err;
     }
   }
+}
+
+function sentFields(activityId: string | undefined, status: number, now: Date): Record<string, unknown> {
+  return { status: 'sent', activityId: activityId ?? '', lastStatus: status, error: '', updatedAt: now };
 }

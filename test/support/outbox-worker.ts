@@ -46,14 +46,16 @@ async function main(): Promise<void> {
   const prefix = env.WORKER_PREFIX!;
   const store = new TableStore({ connectionString: env.WORKER_STORAGE!, prefix });
 
-  // Every request the Azure SDK or botbuilder makes goes through node:http; count them by target.
+  // Every request the Azure SDK or botbuilder makes goes through node:http; count them by target
+  // (storage by its host; transactions go to /$batch, not to a table's path).
   const requests: WorkerRequests = { budget: 0, tables: 0, teams: 0 };
   const budgetTable = store.tableName('sendbudget');
+  const storageHost = new URL(/TableEndpoint=([^;]+)/.exec(env.WORKER_STORAGE!)![1]!).host;
   subscribe('http.client.request.start', (message) => {
     const { request } = message as { request: ClientRequest };
-    if (request.path.includes(budgetTable)) requests.budget++;
-    else if (request.path.includes(prefix)) requests.tables++;
-    else requests.teams++;
+    if (request.getHeader('host') !== storageHost) requests.teams++;
+    else if (request.path.includes(budgetTable)) requests.budget++;
+    else requests.tables++;
   });
 
   const rate = Number(env.WORKER_RATE ?? 90);
