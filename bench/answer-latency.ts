@@ -2,7 +2,7 @@
 // HTTP, and in the same run a bare upsertEntity of a response-sized row at the same concurrency
 // against the same Azurite. The bot should add little to what storage costs. Three processes, as in
 // production: Azurite, the bot (its real entry point), and this load generator.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -11,7 +11,9 @@ import { ManualClock } from '../src/clock';
 import { RunRepository } from '../src/storage/run-repository';
 import { TableStore } from '../src/storage/tables';
 import { UserRepository } from '../src/storage/user-repository';
-import { Pseudonymizer } from '../src/privacy/pseudonym';
+import { PrivacyKeys, pseudonymOf } from '../src/privacy/keys';
+import { Pseudonyms } from '../src/privacy/pseudonyms';
+import { SecretRepository } from '../src/storage/secret-repository';
 import { RESPONSE_BUCKETS, responsePartition } from '../src/storage/response-repository';
 import { loadQuestionBank, defaultSurveysDir } from '../src/surveys/question-bank';
 import type { Run } from '../src/surveys/model';
@@ -23,6 +25,8 @@ const CONCURRENCY = 50;
 const WARMUP = 200;
 const ROUNDS = 4;
 // BENCH_CPU_PROF=<dir> writes a CPU profile of the bot process there.
+/** The bot's PSEUDONYM_KEY: the run's secret is sealed under it before the bot starts. */
+const PSEUDONYM_KEY = 'bench-pseudonym-key-0123456789abcdef0123';
 
 export async function benchAnswerLatency(): Promise<void> {
   const azurite = await startAzuriteProcess();
@@ -39,11 +43,15 @@ export async function benchAnswerLatency(): Promise<void> {
     survey,
     audience: { kind: 'all' },
     startedAt: clock.now(),
-    closesAt: new Date('2026-12-31T00:00:00Z'),
+    // Open for the whole benchmark, whenever it runs.
+    closesAt: new Date(clock.now().getTime() + 30 * 24 * 60 * 60_000),
     closedAt: undefined,
     startedBy: 'bench',
+    audienceSize: USERS + WARMUP,
   };
   await runs.create(run);
+  // Its random secret, sealed under the bot's key, as starting a run through the app creates it.
+  await new Pseudonyms(new PrivacyKeys(PSEUDONYM_KEY), new SecretRepository(store)).create('run', run.runId);
   const districts = DISTRICTS;
   const users = Array.from({ length: USERS + WARMUP }, (_, i) => ({
     id: `29:bench-${i}`,
@@ -80,7 +88,7 @@ export async function benchAnswerLatency(): Promise<void> {
         PORT: String(port),
         AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
         TABLE_PREFIX: prefix,
-        PSEUDONYM_KEY: 'bench-pseudonym-key-0123456789abcdef0123',
+        PSEUDONYM_KEY,
         LOG_LEVEL: 'warn',
         DIGEST_ENABLED: 'false',
       },
@@ -122,20 +130,19 @@ export async function benchAnswerLatency(): Promise<void> {
       allowInsecureConnection: true,
     });
     await table.createTable();
-    const pseudonyms = new Pseudonymizer('bare-key-0123456789abcdef0123456789abcdef');
+    const bareSecret = randomBytes(32);
     const answers = JSON.stringify(
       Object.fromEntries(
         survey.questions.map((q) => [q.id, q.type === 'text' ? 'Mehr Zeit für Fortbildungen wäre gut.' : 4]),
       ),
     );
     const upsert = async (i: number) => {
-      const p = pseudonyms.forRun('bare', String(i));
+      const p = pseudonymOf(bareSecret, String(i));
       await table.upsertEntity(
         {
           partitionKey: responsePartition('bare', parseInt(p.slice(0, 4), 16) % RESPONSE_BUCKETS),
           rowKey: p,
           district: 'altona',
-          day: '2026-11-23',
           answers,
         },
         'Replace',

@@ -1,16 +1,16 @@
-// Digest aggregation at city scale: a run with 72,000 responses of 12 questions in Azurite (seeded
-// once into .data/bench and reused), aggregated by streaming the 16 shards in parallel, against a
-// bare scan of the same rows. The ratio is the figure that counts (target ≤ 1.3×), and peak memory.
+// The figures of a closed run at city scale: a run with 72,000 responses of 12 questions in Azurite
+// (seeded once into .data/bench and reused), read by ResultsService.figures — every surface's one
+// path: the 16 shards streamed in parallel into RunAggregator, then discloseRun — against a bare
+// scan of the same rows. The ratio is the figure that counts (target ≤ 1.3×), and peak memory.
+// BENCH_RESPONSES=<n> seeds and measures a run of n responses instead (each size its own run).
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { TableClient, type TransactionAction } from '@azure/data-tables';
 import { ManualClock } from '../src/clock';
-import { createLogger } from '../src/logger';
-import { DigestService } from '../src/digest/digest-service';
-import { Pseudonymizer } from '../src/privacy/pseudonym';
+import { pseudonymOf } from '../src/privacy/keys';
+import { ResultsService } from '../src/results/results-service';
 import { DeliveryRepository } from '../src/storage/delivery-repository';
-import { DigestRepository } from '../src/storage/digest-repository';
-import { IdeaRepository } from '../src/storage/idea-repository';
 import { RESPONSE_BUCKETS, ResponseRepository, responsePartition } from '../src/storage/response-repository';
 import { RunRepository } from '../src/storage/run-repository';
 import { TableStore } from '../src/storage/tables';
@@ -19,8 +19,27 @@ import type { Run } from '../src/surveys/model';
 import { fmt, sampleMemory, startAzuriteProcess } from './support';
 import { DISTRICTS } from '../src/domain/vocabulary';
 
-const RESPONSES = 72_000;
-const RUN_ID = 'bench-digest-run';
+/** The run measured: its size, and its id (each size a run of its own in the kept data). */
+interface BenchRun {
+  responses: number;
+  runId: string;
+}
+
+/** Read when the bench runs (not on import), so that a bad value stops this bench only. */
+function benchRun(): BenchRun {
+  const responses = responsesToSeed();
+  return { responses, runId: `bench-figures-${responses}` };
+}
+
+function responsesToSeed(): number {
+  const raw = process.env.BENCH_RESPONSES;
+  if (raw === undefined || raw === '') return 72_000;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
+    throw new Error(`BENCH_RESPONSES must be a whole number from 1 to 1,000,000, not "${raw}"`);
+  }
+  return n;
+}
 const t = (s: string) => ({ de: s, en: s });
 
 /** Twelve questions: eight likert, a single, a multi, an NPS and a free text. */
@@ -75,24 +94,28 @@ function answersFor(i: number): Record<string, unknown> {
   return a;
 }
 
-async function seed(store: TableStore): Promise<void> {
+async function seed(store: TableStore, { responses, runId }: BenchRun): Promise<void> {
   const runs = new RunRepository(store);
   const run: Run = {
-    runId: RUN_ID,
+    runId,
     survey: SURVEY,
     audience: { kind: 'all' },
     startedAt: new Date('2026-11-02T08:00:00Z'),
     closesAt: new Date('2026-11-20T23:00:00Z'),
     closedAt: undefined,
     startedBy: 'bench',
+    audienceSize: responses,
+    // Closed and sealed: its secret is gone, as for every run whose final figures are read.
+    sealedAt: new Date('2026-11-21T00:00:00Z'),
   };
-  if (await runs.get(RUN_ID)) return;
+  if (await runs.get(runId)) return;
   const started = performance.now();
-  const pseudonyms = new Pseudonymizer('bench-seed-key-0123456789abcdef0123456789');
+  // A random run secret, never stored: the pseudonyms are as unlinkable as after sealing.
+  const secret = randomBytes(32);
   const byPartition = new Map<string, TransactionAction[]>();
-  for (let i = 0; i < RESPONSES; i++) {
-    const p = pseudonyms.forRun(RUN_ID, `user-${i}`);
-    const pk = responsePartition(RUN_ID, parseInt(p.slice(0, 4), 16) % RESPONSE_BUCKETS);
+  for (let i = 0; i < responses; i++) {
+    const p = pseudonymOf(secret, `user-${i}`);
+    const pk = responsePartition(runId, parseInt(p.slice(0, 4), 16) % RESPONSE_BUCKETS);
     const list = byPartition.get(pk) ?? [];
     list.push([
       'upsert',
@@ -100,7 +123,6 @@ async function seed(store: TableStore): Promise<void> {
         partitionKey: pk,
         rowKey: p,
         district: DISTRICTS[i % DISTRICTS.length],
-        day: '2026-11-10',
         answers: JSON.stringify(answersFor(i)),
       },
       'Replace',
@@ -116,16 +138,16 @@ async function seed(store: TableStore): Promise<void> {
   // The run row last: it marks the data as complete for the next benchmark run.
   await runs.create(run);
   console.log(
-    `  seeded ${RESPONSES} responses in ${((performance.now() - started) / 1000).toFixed(1)} s (kept in .data/bench)`,
+    `  seeded ${responses} responses in ${((performance.now() - started) / 1000).toFixed(1)} s (kept in .data/bench)`,
   );
 }
 
-async function bareScan(client: TableClient): Promise<number> {
+async function bareScan(client: TableClient, runId: string): Promise<number> {
   const counts = await Promise.all(
     Array.from({ length: RESPONSE_BUCKETS }, async (_, b) => {
       let n = 0;
       const pages = client
-        .listEntities({ queryOptions: { filter: `PartitionKey eq '${responsePartition(RUN_ID, b)}'` } })
+        .listEntities({ queryOptions: { filter: `PartitionKey eq '${responsePartition(runId, b)}'` } })
         .byPage({ maxPageSize: 1000 });
       for await (const page of pages) n += page.length;
       return n;
@@ -135,56 +157,62 @@ async function bareScan(client: TableClient): Promise<number> {
 }
 
 export async function benchDigest(): Promise<void> {
+  const bench = benchRun();
   const location = path.join(__dirname, '..', '.data', 'bench');
   mkdirSync(location, { recursive: true });
   const azurite = await startAzuriteProcess(location);
   try {
-    const store = new TableStore({ connectionString: azurite.connectionString, prefix: 'benchdigest' });
+    // Not the 'benchdigest' tables of earlier versions: their run rows have no audience size.
+    const store = new TableStore({ connectionString: azurite.connectionString, prefix: 'benchfigures' });
     await store.ensureTables();
-    await seed(store);
+    await seed(store, bench);
     const clock = new ManualClock('2026-11-23T07:00:00Z');
-    const service = new DigestService({
-      runs: new RunRepository(store),
-      responses: new ResponseRepository(store),
-      deliveries: new DeliveryRepository(store),
-      ideas: new IdeaRepository(store),
-      digests: new DigestRepository(store),
-      clock,
-      logger: createLogger({ level: 'silent' }),
-      privacy: { kMin: 5, kText: 10 },
-    });
-    const run = (await new RunRepository(store).get(RUN_ID))!;
+    const runs = new RunRepository(store);
+    const responses = new ResponseRepository(store);
+    const deliveries = new DeliveryRepository(store);
+    // A closed run's figures are kept once computed: each timed call gets a fresh service, so that
+    // every round reads and aggregates all rows, as the first view after a restart does.
+    const service = () =>
+      new ResultsService({ runs, responses, deliveries, clock, privacy: { kMin: 5, kText: 10 } });
+    const run = (await runs.get(bench.runId))!;
     const client = store.client('responses');
 
     const memory = sampleMemory(20);
     const baseHeap = process.memoryUsage().heapUsed;
     const bare: number[] = [];
-    const digest: number[] = [];
+    const figures: number[] = [];
     let rows = 0;
-    let respondents = 0;
+    let last: Awaited<ReturnType<ResultsService['figures']>> | undefined;
     // Alternate, three rounds each, after one warm-up of both.
-    await bareScan(client);
-    await service.runFigures(run, false);
+    await bareScan(client, bench.runId);
+    await service().figures(run);
     for (let round = 0; round < 3; round++) {
       let t0 = performance.now();
-      rows = await bareScan(client);
+      rows = await bareScan(client, bench.runId);
       bare.push(performance.now() - t0);
       t0 = performance.now();
-      respondents = (await service.runFigures(run, false)).respondents;
-      digest.push(performance.now() - t0);
+      last = await service().figures(run);
+      figures.push(performance.now() - t0);
     }
     const { peakRss, peakHeap } = memory.stop();
+    const kept = service();
+    await kept.figures(run);
+    const t0 = performance.now();
+    await kept.figures(run);
+    const cachedMs = performance.now() - t0;
+    const shown = last!;
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     console.log(
-      `\nDigest of one run (${RESPONSES} responses × ${SURVEY.questions.length} questions, ${RESPONSE_BUCKETS} shards, Azurite in its own process)`,
+      `\nFigures of one closed run (${bench.responses} responses × ${SURVEY.questions.length} questions, ${RESPONSE_BUCKETS} shards, Azurite in its own process)`,
     );
     console.log(
-      `  bare partition scan:  median ${fmt(median(bare))}  (${rows} rows; runs ${bare.map(fmt).join(', ')})`,
+      `  bare partition scan:      median ${fmt(median(bare))}  (${rows} rows; runs ${bare.map(fmt).join(', ')})`,
     );
     console.log(
-      `  digest aggregation:   median ${fmt(median(digest))}  (${respondents} respondents; runs ${digest.map(fmt).join(', ')})`,
+      `  ResultsService.figures:   median ${fmt(median(figures))}  (results ${shown.results}, ${shown.participation.respondents} respondents, ${shown.questions.filter((q) => !q.hidden).length} questions shown; runs ${figures.map(fmt).join(', ')})`,
     );
-    console.log(`  ratio digest/bare = ${(median(digest) / median(bare)).toFixed(2)}  (target ≤ 1.3)`);
+    console.log(`  ratio figures/bare = ${(median(figures) / median(bare)).toFixed(2)}  (target ≤ 1.3)`);
+    console.log(`  the same run asked again (kept final figures): ${fmt(cachedMs)}`);
     console.log(
       `  peak heap ${(peakHeap / 1048576).toFixed(0)} MB (${((peakHeap - baseHeap) / 1048576).toFixed(0)} MB above the start), peak RSS ${(peakRss / 1048576).toFixed(0)} MB`,
     );

@@ -1,5 +1,6 @@
 // npm run bench: every benchmark, printing figures (never asserting them).
 import { benchAnswerLatency } from './answer-latency';
+import { benchAudience } from './audience';
 import { benchDelivery } from './delivery';
 import { benchDeliveryMulti } from './delivery-multi';
 import { benchDigest } from './digest';
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
     digest: benchDigest,
     delivery: benchDelivery,
     'delivery-multi': benchDeliveryMulti,
+    audience: benchAudience,
   };
   for (const [name, bench] of Object.entries(benches)) {
     if (only && only !== name) continue;

@@ -1,5 +1,7 @@
 // Card actions (Action.Execute verbs; Action.Submit carries the same verb in its data).
-import { renderSettings } from '../cards';
+import { renderNotice, renderSettings } from '../cards';
+import { format, messages } from '../src/i18n';
+import type { ErasureService } from '../src/privacy/erasure';
 import type { Config } from '../src/config';
 import type { SettingsService } from '../src/users/settings-service';
 import { ActionRouter, type ActionSpec } from './router';
@@ -7,6 +9,7 @@ import { ActionRouter, type ActionSpec } from './router';
 export interface ActionDependencies {
   config: Pick<Config, 'privacy'>;
   settings: SettingsService;
+  erasure: ErasureService;
   /** Card actions of the feature modules. */
   extra: ActionSpec[];
 }
@@ -24,6 +27,16 @@ export function createActions(deps: ActionDependencies): ActionRouter {
           kMin: deps.config.privacy.kMin,
           status: result.ok ? 'saved' : 'invalid',
         });
+      },
+    },
+    {
+      verb: 'privacy.erase',
+      handle: async (turn, data) => {
+        const e = messages(turn.locale).erase;
+        if (data.confirm !== 'yes')
+          return renderNotice({ title: e.confirmTitle, text: e.cancelled, tone: 'default' });
+        const report = await deps.erasure.erase(turn.userId, { withAnswers: true });
+        return renderNotice({ title: e.doneTitle, text: format(e.doneText, { ...report }), tone: 'good' });
       },
     },
   ];

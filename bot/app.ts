@@ -7,7 +7,7 @@ import { localeFrom } from '../src/i18n';
 import { InstallationService } from '../src/installation/installation-service';
 import type { Logger } from '../src/logger';
 import { ChannelRepository } from '../src/storage/channel-repository';
-import { TableStore } from '../src/storage/tables';
+import { TableStore, type TableConnection } from '../src/storage/tables';
 import { UserRepository } from '../src/storage/user-repository';
 import { SettingsService } from '../src/users/settings-service';
 import { UserDirectory } from '../src/users/user-directory';
@@ -16,13 +16,18 @@ import { OutboxDeliveryEngine } from '../src/delivery/outbox-engine';
 import { SharedSendBudget } from '../src/delivery/send-budget';
 import { SendBudgetRepository } from '../src/storage/send-budget-repository';
 import { OutboxRepository } from '../src/storage/outbox-repository';
-import { Pseudonymizer } from '../src/privacy/pseudonym';
+import { PrivacyKeys } from '../src/privacy/keys';
+import { Pseudonyms } from '../src/privacy/pseudonyms';
+import { ErasureService } from '../src/privacy/erasure';
+import { SecretRepository } from '../src/storage/secret-repository';
+import { ResultsService } from '../src/results/results-service';
+import { RunSealer } from '../src/surveys/run-sealer';
+import { isRunOpen } from '../src/surveys/model';
 import { DeliveryRepository } from '../src/storage/delivery-repository';
 import { ResponseRepository } from '../src/storage/response-repository';
 import { RunRepository } from '../src/storage/run-repository';
 import { defaultSurveysDir, loadQuestionBank, type QuestionBank } from '../src/surveys/question-bank';
 import { SurveyService } from '../src/surveys/survey-service';
-import { ParticipationRecorder } from '../src/surveys/participation';
 import { IdeaService } from '../src/ideas/idea-service';
 import { IdeaRepository } from '../src/storage/idea-repository';
 import { hostname } from 'node:os';
@@ -34,23 +39,35 @@ import { RunExport } from '../src/digest/run-export';
 import { DigestScheduler } from '../src/digest/scheduler';
 import { DigestRepository } from '../src/storage/digest-repository';
 import { createActions } from './actions';
-import { createDigestPoster, digestCommands } from './digest';
+import { createDigestPoster, digestActions, digestCommands } from './digest';
 import { ChannelPoster } from './proactive';
 import { ideaActions, ideaCommands, ideaStatusActivity } from './ideas';
 import { createAdapter } from './auth';
 import { AdapterMessenger } from './proactive';
-import { progressCard, reminderActivity, surveyActions, surveyCardActivity, surveyCommands } from './surveys';
+import {
+  progressCard,
+  reminderActivity,
+  resultsAskActivity,
+  resultsBackActivity,
+  surveyActions,
+  surveyCardActivity,
+  surveyCommands,
+} from './surveys';
+import { ResultsBackService } from '../src/surveys/results-back';
 import { ReminderService } from '../src/surveys/reminders';
 import { createJobRenderer } from '../src/surveys/jobs';
 import { createCommands } from './commands';
 import { errorCard, PulsBot } from './puls-bot';
 import { createHttpServer, type HttpServer } from './server';
+import { mountTab, tabAuthenticator } from './tab';
+import { TabBundle } from '../src/tab/bundle';
+import { ServiceTabDataSource } from '../src/tab/service-data-source';
 import { TurnLoader } from './turn';
 
 export interface AppOptions {
   config: Config;
-  /** The storage to use; main() passes the configured one or the embedded Azurite's. */
-  connectionString: string;
+  /** The tables: main() passes the configured account (connection string or endpoint + credential) or the embedded Azurite's. */
+  storage: TableConnection;
   logger: Logger;
   clock?: Clock;
   /** Defaults to the surveys/ folder. */
@@ -59,6 +76,8 @@ export interface AppOptions {
 
 export interface App {
   readonly config: Config;
+  /** This process among the instances sharing the storage (logs, digest claims). */
+  readonly instanceId: string;
   readonly store: TableStore;
   readonly adapter: CloudAdapter;
   readonly bot: PulsBot;
@@ -71,9 +90,13 @@ export interface App {
     deliveries: DeliveryRepository;
     ideas: IdeaRepository;
     digests: DigestRepository;
+    secrets: SecretRepository;
   };
+  readonly pseudonyms: Pseudonyms;
+  readonly results: ResultsService;
   readonly surveys: SurveyService;
-  readonly participation: ParticipationRecorder;
+  readonly erasure: ErasureService;
+  readonly installation: InstallationService;
   readonly ideas: IdeaService;
   readonly digest: DigestService;
   /** Started by main() when DIGEST_ENABLED; tests call tick() with their own clock. */
@@ -83,6 +106,8 @@ export interface App {
   readonly retention: RetentionService;
   /** Sends due reminders; main() checks hourly. */
   readonly reminders: ReminderService;
+  /** Destroys the secrets of closed runs; main() checks every minute. */
+  readonly sealer: RunSealer;
   /** Work started by turns that outlives them (survey delivery). */
   readonly background: BackgroundTasks;
   /** Creates the tables and listens; resolves with the bound port. */
@@ -96,20 +121,11 @@ export function createApp(options: AppOptions): App {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
 
-  const store = new TableStore({
-    connectionString: options.connectionString,
-    prefix: config.storage.tablePrefix,
-  });
+  const store = new TableStore({ ...options.storage, prefix: config.storage.tablePrefix });
+  const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const users = new UserRepository(store);
   const channels = new ChannelRepository(store);
 
-  const installation = new InstallationService({
-    users,
-    channels,
-    officersTeamId: config.officersTeamId,
-    clock,
-    logger,
-  });
   const settings = new SettingsService(users);
   const runs = new RunRepository(store);
   const responses = new ResponseRepository(store);
@@ -117,6 +133,10 @@ export function createApp(options: AppOptions): App {
   const ideaRepository = new IdeaRepository(store);
   const digests = new DigestRepository(store);
   const background = new BackgroundTasks();
+  const keys = new PrivacyKeys(config.pseudonymKey);
+  const secrets = new SecretRepository(store);
+  const pseudonyms = new Pseudonyms(keys, secrets);
+  const results = new ResultsService({ runs, responses, deliveries, clock, privacy: config.privacy });
 
   const authOptions: ConfigurationBotFrameworkAuthenticationOptions = {
     MicrosoftAppId: config.bot.appId,
@@ -130,9 +150,7 @@ export function createApp(options: AppOptions): App {
   const engineAdapter = createAdapter(authOptions, { proactiveRetries: false });
 
   const messenger = new AdapterMessenger(adapter, config.bot.appId);
-  const pseudonyms = new Pseudonymizer(config.pseudonymKey);
-  const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const delivery = new OutboxDeliveryEngine({
+  const delivery: OutboxDeliveryEngine = new OutboxDeliveryEngine({
     outbox: new OutboxRepository(store),
     messenger: new AdapterMessenger(engineAdapter, config.bot.appId),
     // Sending runs on real time, whatever clock the domain uses.
@@ -149,11 +167,13 @@ export function createApp(options: AppOptions): App {
     maxAttempts: config.delivery.maxAttempts,
     renderFor: createJobRenderer({
       getRun: (runId) => runs.get(runId),
+      isOpen: (run) => isRunOpen(run, clock.now()),
       renderSurveyCard: surveyCardActivity,
       renderReminder: reminderActivity,
+      // Declared below; a job is only rendered once the app runs.
+      renderResultsBack: (run): ReturnType<ResultsBackService['renderFor']> => resultsBack.renderFor(run),
     }),
   });
-  const participation = new ParticipationRecorder({ deliveries, responses, pseudonyms, logger });
   const surveys = new SurveyService({
     bank: options.questionBank ?? loadQuestionBank(defaultSurveysDir()),
     runs,
@@ -161,69 +181,121 @@ export function createApp(options: AppOptions): App {
     deliveries,
     users,
     pseudonyms,
+    results,
     delivery,
     clock,
     logger,
     privacy: config.privacy,
     defaultLocale: config.defaultLocale,
-    published: digests,
     renderSurveyCard: surveyCardActivity,
     updateProgressCard: (target, run, progress) =>
       messenger.update(target.reference, target.activityId, {
         attachments: [CardFactory.adaptiveCard(progressCard(target.locale, run, progress))],
       }),
-    participation,
+    background: (task) => background.run(task),
+  });
+  const resultsBack: ResultsBackService = new ResultsBackService({
+    render: resultsBackActivity,
+    renderAsk: resultsAskActivity,
+    messenger,
+    claims: digests,
+    instanceId,
+    runs,
+    deliveries,
+    users,
+    results,
+    delivery,
+    clock,
+    logger,
+    defaultLocale: config.defaultLocale,
     background: (task) => background.run(task),
   });
   const surveyDeps = {
+    results,
+    resultsBack,
     surveys,
     clock,
     privacy: config.privacy,
   };
-  const digestService = new DigestService({
-    runs,
-    responses,
-    deliveries,
-    ideas: ideaRepository,
-    digests,
-    clock,
-    logger,
-    privacy: config.privacy,
-  });
-  const exportTokens = new ExportTokens(config.pseudonymKey, clock);
+  const digestService = new DigestService({ runs, results, ideas: ideaRepository, clock });
+  const exportTokens = new ExportTokens(keys, clock);
   const reminders = new ReminderService({
     runs,
     deliveries,
+    responses,
     users,
+    pseudonyms,
     claims: digests,
     delivery,
     clock,
     logger,
+    instanceId,
     daysBeforeClose: config.delivery.reminderDaysBeforeClose,
+    atHalfTime: config.delivery.reminderAtHalfTime,
     defaultLocale: config.defaultLocale,
     renderReminder: reminderActivity,
-    reconcileParticipation: (runId) => participation.reconcile(runId),
+  });
+  const sealer = new RunSealer({
+    runs,
+    responses,
+    deliveries,
+    pseudonyms,
+    clock,
+    logger,
+    onSealed: (run) => resultsBack.askOfficer(run),
   });
   const retention = new RetentionService({
     runs,
     responses,
     deliveries,
+    claims: digests,
+    pseudonyms,
     clock,
     logger,
     retentionMonths: config.privacy.retentionMonths,
   });
+  const exports = new RunExport({
+    tokens: exportTokens,
+    results,
+    getRun: (runId) => surveys.getRun(runId),
+    locale: config.digest.locale,
+    publicBaseUrl: config.publicBaseUrl,
+  });
+  const ideas = new IdeaService({
+    ideas: ideaRepository,
+    users,
+    pseudonyms,
+    keys,
+    messenger,
+    renderStatusNotice: ideaStatusActivity,
+    clock,
+    logger,
+    defaultLocale: config.defaultLocale,
+  });
+  const erasure = new ErasureService({
+    users,
+    runs,
+    deliveries,
+    responses,
+    pseudonyms,
+    ideas,
+    clock,
+    logger,
+  });
+  const installation = new InstallationService({
+    users,
+    channels,
+    erase: (userId) => erasure.erase(userId, { withAnswers: false }),
+    officersTeamId: config.officersTeamId,
+    clock,
+    logger,
+  });
+
   const postDigest = createDigestPoster({
     digest: digestService,
     installation,
     poster: new ChannelPoster(adapter, config.bot.appId),
     locale: config.digest.locale,
-  });
-  const exports = new RunExport({
-    tokens: exportTokens,
-    digest: digestService,
-    getRun: (runId) => surveys.getRun(runId),
-    locale: config.digest.locale,
-    publicBaseUrl: config.publicBaseUrl,
   });
   const digestScheduler = new DigestScheduler({
     cron: config.digest.cron,
@@ -234,36 +306,23 @@ export function createApp(options: AppOptions): App {
     // Undefined while Puls is not in the officers' team: the scheduler warns once and tries later.
     post: postDigest,
   });
-  const ideas = new IdeaService({
-    ideas: ideaRepository,
-    users,
-    pseudonyms,
-    messenger,
-    renderStatusNotice: ideaStatusActivity,
-    clock,
-    logger,
-    defaultLocale: config.defaultLocale,
-  });
-
+  const digestDeps = {
+    digest: digestService,
+    surveys,
+    exports,
+    sendNow: (again: boolean) => digestScheduler.sendNow(again),
+  };
   const commands = createCommands({
     config,
     users,
     installation,
-    extra: [
-      ...surveyCommands(surveyDeps),
-      ...ideaCommands({ ideas }),
-      ...digestCommands({
-        digest: digestService,
-        surveys,
-        exports,
-        postNow: postDigest,
-      }),
-    ],
+    extra: [...surveyCommands(surveyDeps), ...ideaCommands({ ideas }), ...digestCommands(digestDeps)],
   });
   const actions = createActions({
     config,
     settings,
-    extra: [...surveyActions(surveyDeps), ...ideaActions({ ideas })],
+    erasure,
+    extra: [...surveyActions(surveyDeps), ...ideaActions({ ideas }), ...digestActions(digestDeps)],
   });
   const directory = new UserDirectory({ users, logger });
   const turns = new TurnLoader({
@@ -273,6 +332,7 @@ export function createApp(options: AppOptions): App {
     defaultLocale: config.defaultLocale,
   });
   const bot = new PulsBot({
+    allowedTenantIds: config.allowedTenantIds,
     turns,
     commands,
     actions,
@@ -308,25 +368,47 @@ export function createApp(options: AppOptions): App {
     checkStorage: () => store.ping(),
     exportCsv: (token) => exports.csv(token),
   });
+  const tabBundle = new TabBundle();
+  mountTab(http.server, {
+    data: new ServiceTabDataSource({
+      surveys,
+      listRuns: () => runs.list(),
+      ideas,
+      listIdeas: (filter) => ideaRepository.list(filter),
+    }),
+    bundle: tabBundle,
+    logger,
+    ...tabAuthenticator(config),
+    kMin: config.privacy.kMin,
+  });
 
   return {
     config,
+    instanceId,
     store,
     adapter,
     bot,
     http,
-    repositories: { users, channels, runs, responses, deliveries, ideas: ideaRepository, digests },
+    repositories: { users, channels, runs, responses, deliveries, ideas: ideaRepository, digests, secrets },
+    pseudonyms,
+    results,
     surveys,
-    participation,
+    erasure,
+    installation,
     ideas,
     digest: digestService,
     digestScheduler,
     exportTokens,
     retention,
     reminders,
+    sealer,
     background,
     async start(port = config.port, host = config.host) {
       await store.ensureTables();
+      // Builds the officers' tab when its bundle is missing or stale; the bot runs without it if that fails.
+      await tabBundle
+        .ensure()
+        .catch((err: unknown) => logger.error({ err }, 'building the tab bundle failed'));
       directory.start();
       return http.listen(port, host);
     },
@@ -341,11 +423,12 @@ export function createApp(options: AppOptions): App {
       digestScheduler.stop();
       retention.stop();
       reminders.stop();
+      sealer.stop();
       await http.close(config.shutdownTimeoutMs);
-      // Queued participation flags and background work get the same grace period; a flag that
-      // does not make it is restored from the responses by the next instance.
+      // Background work gets the same grace period; a delivery that does not finish is resumed by
+      // the next instance.
       await Promise.race([
-        Promise.all([participation.stop(), background.idle()]),
+        background.idle(),
         new Promise((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref()),
       ]);
       // Deliveries still running are handed to the other instances; the send share is given back.

@@ -4,6 +4,7 @@ import {
   navigationButtons,
   renderHelp,
   renderNotice,
+  renderEraseConfirm,
   renderPrivacy,
   renderSettings,
   type AdaptiveCard,
@@ -21,7 +22,7 @@ export async function sendCard(context: TurnContext, card: AdaptiveCard): Promis
 }
 
 export interface CommandDependencies {
-  config: Pick<Config, 'privacy'>;
+  config: Pick<Config, 'privacy' | 'privacyNotice'>;
   users: UserRepository;
   installation: InstallationService;
   /** Commands of the feature modules (surveys, ideas, …), after the core ones. */
@@ -60,8 +61,15 @@ export function createCommands(deps: CommandDependencies): CommandRouter {
             kMin: deps.config.privacy.kMin,
             kText: deps.config.privacy.kText,
             retentionMonths: deps.config.privacy.retentionMonths,
+            notice: deps.config.privacyNotice,
           }),
         ),
+    },
+    {
+      id: 'erase',
+      words: { de: ['meine daten löschen', 'daten löschen'], en: ['delete my data'] },
+      describe: (m) => m.commands.erase,
+      handle: (turn) => sendCard(turn.context, renderEraseConfirm(turn.locale)),
     },
     {
       id: 'status',

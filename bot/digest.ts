@@ -2,7 +2,7 @@
 import { CardFactory, type Activity } from 'botbuilder';
 import { renderNotice } from '../cards';
 import { renderDigest } from '../cards/digest';
-import { format, type Locale } from '../src/i18n';
+import { format, formatDate, type Locale } from '../src/i18n';
 import { digestCommandMessages as digestMessages } from '../src/i18n/digest-commands';
 import type { DigestService } from '../src/digest/digest-service';
 import type { RunExport } from '../src/digest/run-export';
@@ -10,14 +10,16 @@ import type { InstallationService } from '../src/installation/installation-servi
 import type { ChannelPoster } from './proactive';
 import type { SurveyService } from '../src/surveys/survey-service';
 import { sendCard } from './commands';
-import type { CommandSpec } from './router';
+import type { ActionSpec, CommandSpec } from './router';
+import type { TickOutcome } from '../src/digest/scheduler';
+import type { AdaptiveCard } from '../cards';
 
 export interface DigestHandlerDependencies {
   digest: DigestService;
   surveys: SurveyService;
   exports: RunExport;
-  /** Posts the digest to the officers' channel now; resolves with Teams' id, or undefined without a channel. */
-  postNow(): Promise<string | undefined>;
+  /** Posts the digest now as this week's (`again`: also when this week's was posted already). */
+  sendNow(again: boolean): Promise<{ outcome: TickOutcome; postedAt?: Date }>;
 }
 
 /** Posts the digest as a new thread in the officers' channel; undefined while Puls is not in that team. */
@@ -30,20 +32,61 @@ export function createDigestPoster(o: {
   return async () => {
     const channel = await o.installation.officersChannel();
     if (!channel) return undefined;
-    return o.poster.post(channel.reference, await digestActivity(o.digest, o.locale, true));
+    return o.poster.post(channel.reference, await digestActivity(o.digest, o.locale));
   };
 }
 
-export async function digestActivity(
-  digest: DigestService,
-  locale: Locale,
-  publish: boolean,
-): Promise<Partial<Activity>> {
-  const view = await digest.build(locale, publish);
+export async function digestActivity(digest: DigestService, locale: Locale): Promise<Partial<Activity>> {
+  const view = await digest.build(locale);
   return {
     attachments: [CardFactory.adaptiveCard(renderDigest(locale, view))],
     summary: `${digestMessages(locale).title} · ${view.weekLabel}`,
   };
+}
+
+/** Sends the digest now and says what happened; asks first when this week's was posted already. */
+async function sendNowCard(
+  locale: Locale,
+  deps: DigestHandlerDependencies,
+  again: boolean,
+): Promise<AdaptiveCard> {
+  const m = digestMessages(locale);
+  const { outcome, postedAt } = await deps.sendNow(again);
+  switch (outcome) {
+    case 'posted':
+      return renderNotice({ title: m.sentTitle, text: m.sentText, tone: 'good' });
+    case 'no_channel':
+      return renderNotice({ title: m.noChannelTitle, text: m.noChannelText, tone: 'warning' });
+    case 'already_posted':
+      return {
+        ...renderNotice({
+          title: m.alreadyTitle,
+          text: format(m.alreadyText, { date: postedAt ? formatDate(postedAt, locale) : '–' }),
+          tone: 'warning',
+        }),
+        actions: [
+          {
+            type: 'Action.Execute',
+            verb: 'digest.send',
+            title: m.again,
+            data: { verb: 'digest.send', again: 'yes' },
+            fallback: { type: 'Action.Submit', title: m.again, data: { verb: 'digest.send', again: 'yes' } },
+          },
+        ],
+      };
+    default:
+      return renderNotice({ title: m.title, text: m.busyText, tone: 'default' });
+  }
+}
+
+export function digestActions(deps: DigestHandlerDependencies): ActionSpec[] {
+  return [
+    {
+      verb: 'digest.send',
+      officerOnly: true,
+      handle: (turn, data) => sendNowCard(turn.locale, deps, data.again === 'yes'),
+    },
+  ];
 }
 
 export function digestCommands(deps: DigestHandlerDependencies): CommandSpec[] {
@@ -53,9 +96,9 @@ export function digestCommands(deps: DigestHandlerDependencies): CommandSpec[] {
       words: { de: ['digest', 'wochenübersicht'], en: ['weekly digest'] },
       describe: (m) => m.commands.digest,
       officerOnly: true,
-      // A preview is a publication too: it follows, and advances, the same differencing rule.
+      // The same figures as the channel digest: a preview changes nothing.
       handle: async (turn) => {
-        await turn.context.sendActivity(await digestActivity(deps.digest, turn.locale, true));
+        await turn.context.sendActivity(await digestActivity(deps.digest, turn.locale));
       },
     },
     {
@@ -63,18 +106,7 @@ export function digestCommands(deps: DigestHandlerDependencies): CommandSpec[] {
       words: { de: ['digest senden'], en: ['send digest'] },
       describe: (m) => m.commands.digestSend,
       officerOnly: true,
-      handle: async (turn) => {
-        const m = digestMessages(turn.locale);
-        const id = await deps.postNow();
-        await sendCard(
-          turn.context,
-          renderNotice(
-            id
-              ? { title: m.sentTitle, text: m.sentText, tone: 'good' }
-              : { title: m.noChannelTitle, text: m.noChannelText, tone: 'warning' },
-          ),
-        );
-      },
+      handle: async (turn) => sendCard(turn.context, await sendNowCard(turn.locale, deps, false)),
     },
     {
       id: 'export',

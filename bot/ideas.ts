@@ -143,10 +143,8 @@ function supportAction(idea: Idea, supported: boolean, locale: Locale): ItemActi
 }
 
 async function itemFor(turn: Turn, deps: IdeaHandlerDependencies, idea: Idea): Promise<IdeaListItem> {
-  const own = idea.submitterKey === deps.ideas.submitterKey(turn.userId);
-  const actions = own
-    ? []
-    : [supportAction(idea, await deps.ideas.isSupportedBy(idea.ideaId, turn.userId), turn.locale)];
+  const state = await deps.ideas.viewerState(idea, turn.userId);
+  const actions = state.own || state.closed ? [] : [supportAction(idea, state.supported, turn.locale)];
   if (turn.isOfficer) actions.push(reviewAction(idea, turn.locale));
   return { idea, actions };
 }
@@ -266,19 +264,31 @@ export function ideaActions(deps: IdeaHandlerDependencies): ActionSpec[] {
       verb: 'idea.support',
       handle: async (turn, data) => {
         const m = ideaMessages(turn.locale);
-        const result = await deps.ideas.support(str(data.ideaId), turn.userId, data.want !== 'false');
+        // "true"/"false" as the card sends them (or as booleans); anything else changes nothing.
+        const want =
+          data.want === 'true' || data.want === true
+            ? true
+            : data.want === 'false' || data.want === false
+              ? false
+              : undefined;
+        if (want === undefined) {
+          return renderNotice({ title: m.list.title, text: m.supported.invalid, tone: 'warning' });
+        }
+        const result = await deps.ideas.support(str(data.ideaId), turn.userId, want);
         if (result.kind === 'not_found') return notFoundCard(turn.locale);
         const notice =
           result.kind === 'own'
             ? m.supported.own
-            : result.supported
-              ? m.supported.added
-              : m.supported.withdrawn;
+            : result.kind === 'closed'
+              ? m.supported.closed
+              : result.supported
+                ? m.supported.added
+                : m.supported.withdrawn;
         const item = await itemFor(turn, deps, result.idea);
         return renderIdeaList(turn.locale, {
           title: m.list.title,
           notice,
-          noticeStyle: result.kind === 'own' ? 'warning' : 'good',
+          noticeStyle: result.kind === 'ok' ? 'good' : 'warning',
           items: [item],
           footer: [{ verb: 'idea.list', title: m.list.title, data: { verb: 'idea.list' } }],
         });

@@ -1,9 +1,76 @@
-// The process: reads the environment, starts the embedded Azurite when no storage is configured,
-// builds the app (bot/app.ts), schedules the background jobs and handles signals.
-import { ConfigError, loadConfig, loadEnvFile, secretsOf, type Config } from '../src/config';
-import { createLogger } from '../src/logger';
-import { startAzurite, type RunningAzurite } from '../src/storage/azurite';
+// The process: reads the environment, opens the tables (an Azure account, or the embedded Azurite
+// for local runs), builds the app (bot/app.ts), schedules the background jobs and handles signals.
+// Production runs the compiled file: node dist/bot/main.js (npm run build).
+import { DefaultAzureCredential } from '@azure/identity';
+import type { DestinationStream } from 'pino';
+import { ConfigError, describeMode, loadConfig, loadEnvFile, secretsOf, type Config } from '../src/config';
+import { createLogger, type Logger } from '../src/logger';
+import type { TableConnection } from '../src/storage/tables';
 import { createApp } from './app';
+
+/** A start-up failure an operator can act on: printed as one line. */
+class StartupError extends Error {}
+
+interface OpenedStorage {
+  connection: TableConnection;
+  stop(): Promise<void>;
+}
+
+async function openStorage(config: Config, logger: Logger): Promise<OpenedStorage> {
+  const s = config.storage;
+  if (s.kind === 'entra-id') {
+    // Managed identity in Azure (AZURE_CLIENT_ID picks a user-assigned one); a developer's
+    // `az login` elsewhere. The account needs no key.
+    const credential = new DefaultAzureCredential(
+      s.managedIdentityClientId ? { managedIdentityClientId: s.managedIdentityClientId } : {},
+    );
+    return { connection: { url: s.tableUrl!, credential }, stop: async () => {} };
+  }
+  if (s.kind === 'connection-string') {
+    return { connection: { connectionString: s.connectionString! }, stop: async () => {} };
+  }
+  // Loaded only here: a production install (npm ci --omit=dev) has no Azurite.
+  let azuriteModule: typeof import('../src/storage/azurite');
+  try {
+    azuriteModule = await import('../src/storage/azurite');
+  } catch (err) {
+    throw new StartupError(`cannot load the embedded storage: ${String(err)}`);
+  }
+  if (!azuriteModule.isAzuriteInstalled()) {
+    throw new StartupError(
+      'No storage is configured and the embedded Azurite is not installed (a production install): ' +
+        'set AZURE_STORAGE_TABLE_URL (managed identity) or AZURE_STORAGE_CONNECTION_STRING, ' +
+        'or run `npm install` for a local trial.',
+    );
+  }
+  const azurite = await azuriteModule.startAzurite({ location: s.azuriteLocation, port: s.azuritePort });
+  if (s.embeddedOptIn) {
+    logger.warn(
+      { port: azurite.port, location: s.azuriteLocation },
+      'PULS_EMBEDDED_STORAGE=true: Teams traffic is stored in the embedded Azurite on this machine. ' +
+        'A TRIAL ONLY: answers are lost with this disk, several instances cannot share it, and nothing is backed up.',
+    );
+  } else {
+    logger.info(
+      { port: azurite.port, location: s.azuriteLocation },
+      'no storage configured: started the embedded Azurite table service',
+    );
+  }
+  return { connection: { connectionString: azurite.connectionString }, stop: () => azurite.stop() };
+}
+
+/** pino-pretty when a person watches a terminal (a dev dependency); JSON lines otherwise. */
+async function terminalDestination(): Promise<DestinationStream | undefined> {
+  if (!process.stdout.isTTY) return undefined;
+  try {
+    const { default: pretty } = await import('pino-pretty');
+    return pretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,app' });
+  } catch {
+    return undefined; // a production install: JSON it is
+  }
+}
+
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ').trim();
 
 async function main(): Promise<void> {
   let config: Config;
@@ -17,38 +84,48 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: secretsOf(config),
+    destination: await terminalDestination(),
+  });
   if (config.pseudonymKeyIsDevelopmentDefault) {
     logger.warn('PSEUDONYM_KEY is not set: using the local development key (never for real answers)');
   }
-
-  let azurite: RunningAzurite | undefined;
-  let connectionString = config.storage.connectionString;
-  if (!connectionString) {
-    azurite = await startAzurite({
-      location: config.storage.azuriteLocation,
-      port: config.storage.azuritePort,
-    });
-    connectionString = azurite.connectionString;
-    logger.info(
-      { port: azurite.port, location: config.storage.azuriteLocation },
-      'AZURE_STORAGE_CONNECTION_STRING is unset: started the embedded Azurite table service',
+  if (config.bot.appId && config.bot.appType === 'MultiTenant') {
+    logger.warn(
+      'MicrosoftAppType=MultiTenant: new multi-tenant bots can no longer be registered; use SingleTenant or UserAssignedMSI',
     );
   }
 
-  const app = createApp({ config, connectionString, logger });
-  const port = await app.start();
+  const storage = await openStorage(config, logger);
+  const app = createApp({ config, storage: storage.connection, logger });
+  let port: number;
+  try {
+    port = await app.start();
+  } catch (err) {
+    await storage.stop().catch(() => undefined);
+    const message = oneLine(err instanceof Error ? err.message : String(err));
+    if ((err as { code?: unknown }).code === 'EADDRINUSE') {
+      throw new StartupError(`PORT ${config.port} is already in use on ${config.host}: ${message}`);
+    }
+    throw new StartupError(`cannot open the tables (${config.storage.kind}): ${message}`);
+  }
+  const mode = describeMode(config, app.instanceId);
+  logger.info(
+    { mode },
+    `Puls mode: storage ${mode.storage}; auth ${mode.auth}; tenants ${mode.tenants}; ` +
+      `instance ${mode.instanceId}; sending up to ${mode.sendRatePerSecond}/s`,
+  );
   app.retention.start();
   app.reminders.start();
+  app.sealer.start();
   app.resumeDeliveries();
   if (config.digest.enabled) {
     app.digestScheduler.start();
     logger.info({ cron: config.digest.cron, timezone: 'Europe/Berlin' }, 'weekly digest scheduled');
   }
-  logger.info(
-    { port, authentication: config.bot.appId ? 'Bot Framework JWT' : 'none (local only)' },
-    `Puls listening on http://${config.host}:${port}/api/messages`,
-  );
+  logger.info({ port }, `Puls listening on http://${config.host}:${port}/api/messages`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -57,7 +134,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: finishing the turns in flight');
     try {
       await app.stop();
-      await azurite?.stop();
+      await storage.stop();
       logger.info('stopped');
       logger.flush();
       process.exit(0);
@@ -72,7 +149,8 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    process.stderr.write(`Puls failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`Puls failed to start: ${oneLine(message)}\n`);
     process.exit(1);
   });
 }

@@ -23,6 +23,8 @@ export interface PulsBotOptions {
   installation: InstallationService;
   logger: Logger;
   defaultLocale: Locale;
+  /** Lower-cased Entra tenant ids served (ALLOWED_TENANT_IDS); undefined = every tenant (local). */
+  allowedTenantIds: ReadonlySet<string> | undefined;
 }
 
 const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -50,6 +52,35 @@ export class PulsBot extends TeamsActivityHandler {
       if (includesBot(context, context.activity.membersRemoved)) await this.handleRemoved(context);
       await next();
     });
+  }
+
+  /** Every activity passes the tenant check first: another tenant's gets a short refusal and writes nothing. */
+  override async run(context: TurnContext): Promise<void> {
+    if (this.servesTenantOf(context)) {
+      await super.run(context);
+      return;
+    }
+    const tenantId = tenantOf(context);
+    this.options.logger.warn(
+      { tenantId, activityType: context.activity.type },
+      'activity from a tenant Puls does not serve',
+    );
+    const locale = localeFrom(context.activity.locale, this.options.defaultLocale);
+    const n = messages(locale).notices;
+    const card = renderNotice({ title: n.foreignTenantTitle, text: n.foreignTenant, tone: 'warning' });
+    if (context.activity.type === ActivityTypes.Invoke) {
+      const body: AdaptiveCardInvokeResponse = { statusCode: 200, type: CARD_CONTENT_TYPE, value: card };
+      await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body } });
+    } else if (context.activity.type === ActivityTypes.Message) {
+      await sendCard(context, card);
+    }
+  }
+
+  private servesTenantOf(context: TurnContext): boolean {
+    const allowed = this.options.allowedTenantIds;
+    if (!allowed) return true;
+    const tenantId = tenantOf(context);
+    return tenantId !== undefined && allowed.has(tenantId.toLowerCase());
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
@@ -145,6 +176,14 @@ export class PulsBot extends TeamsActivityHandler {
     const team = teamOf(context);
     if (team) await this.options.installation.removeTeam(team.teamId);
   }
+}
+
+/** The Entra tenant of an activity: the conversation's, else Teams' channelData.tenant. */
+function tenantOf(context: TurnContext): string | undefined {
+  const fromConversation = context.activity.conversation?.tenantId;
+  if (typeof fromConversation === 'string' && fromConversation !== '') return fromConversation;
+  const tenant = asRecord(asRecord(context.activity.channelData)?.tenant);
+  return typeof tenant?.id === 'string' && tenant.id !== '' ? tenant.id : undefined;
 }
 
 function includesBot(context: TurnContext, members: ChannelAccount[] | undefined): boolean {

@@ -2,7 +2,12 @@
 import { CardFactory, type Activity } from 'botbuilder';
 import type { DeliveryProgress } from '../src/delivery/delivery';
 import { navigationButtons, renderNotice, type AdaptiveCard } from '../cards';
-import { renderResults } from '../cards/results';
+import { renderResults, renderResultsBack } from '../cards/results';
+import { renderCloseConfirm, renderResultsAsk } from '../cards/run-close';
+import type { ResultsService } from '../src/results/results-service';
+import type { ResultsBackService } from '../src/surveys/results-back';
+import type { RunFigures } from '../src/privacy/disclosure';
+import { resultsMessages } from '../src/i18n/results';
 import {
   audienceText,
   renderRunStart,
@@ -21,6 +26,8 @@ import { referenceOf, type Turn } from './turn';
 
 export interface SurveyHandlerDependencies {
   surveys: SurveyService;
+  results: ResultsService;
+  resultsBack: ResultsBackService;
   clock: Clock;
   privacy: { kMin: number };
 }
@@ -61,6 +68,22 @@ export function reminderActivity(run: Run, locale: Locale): Partial<Activity> {
   };
 }
 
+/** The card every member of a closed run's audience gets with its results. */
+export function resultsBackActivity(run: Run, figures: RunFigures, locale: Locale): Partial<Activity> {
+  const title = format(resultsMessages(locale).back.title, { title: pick(run.survey.title, locale) });
+  return {
+    attachments: [
+      CardFactory.adaptiveCard(renderResultsBack(locale, figures, run.resultsShared?.statement ?? '')),
+    ],
+    summary: title,
+  };
+}
+
+/** The officer who started a run is asked for the statement once it has closed. */
+export function resultsAskActivity(run: Run, figures: RunFigures, locale: Locale): Partial<Activity> {
+  return { attachments: [CardFactory.adaptiveCard(renderResultsAsk(locale, run, figures))] };
+}
+
 export function surveyCommands(deps: SurveyHandlerDependencies): CommandSpec[] {
   const { surveys } = deps;
   return [
@@ -76,12 +99,16 @@ export function surveyCommands(deps: SurveyHandlerDependencies): CommandSpec[] {
             turn.context,
             renderNotice({ title: s.noneOpenTitle, text: s.noneOpenText, tone: 'good' }),
           );
+          // What came of the surveys this person was sent: the latest shared results.
+          for (const { run, figures } of await pastResults(turn, deps)) {
+            await turn.context.sendActivity(resultsBackActivity(run, figures, turn.locale));
+          }
           return;
         }
-        for (const run of runs.slice(0, 5)) {
-          await surveys.recordOnDemandDelivery(run.runId, turn.userId);
+        // Nothing is recorded about fetching a card: a write now would tell when this person
+        // is about to answer.
+        for (const run of runs.slice(0, 5))
           await turn.context.sendActivity(surveyCardActivity(run, turn.locale));
-        }
       },
     },
     {
@@ -98,11 +125,10 @@ export function surveyCommands(deps: SurveyHandlerDependencies): CommandSpec[] {
       officerOnly: true,
       handle: async (turn, args) => {
         if (args) {
-          await sendCard(turn.context, await closeRunCard(turn, args, deps));
+          await sendCard(turn.context, await closeConfirmCard(turn, args, deps));
           return;
         }
-        const items = (await surveys.listRuns()).filter((i) => i.open);
-        await sendCard(turn.context, renderRuns(turn.locale, { items, closable: true }));
+        await sendCard(turn.context, await runsCard(turn, deps, { openOnly: true }));
       },
     },
     {
@@ -110,12 +136,7 @@ export function surveyCommands(deps: SurveyHandlerDependencies): CommandSpec[] {
       words: { de: ['umfragen'], en: ['surveys'] },
       describe: (m) => m.commands.surveys,
       officerOnly: true,
-      handle: async (turn) => {
-        await sendCard(
-          turn.context,
-          renderRuns(turn.locale, { items: await surveys.listRuns(), closable: true }),
-        );
-      },
+      handle: async (turn) => sendCard(turn.context, await runsCard(turn, deps, {})),
     },
     {
       id: 'results',
@@ -123,11 +144,8 @@ export function surveyCommands(deps: SurveyHandlerDependencies): CommandSpec[] {
       describe: (m) => m.commands.results,
       officerOnly: true,
       handle: async (turn, args) => {
-        const items = await surveys.listRuns();
-        const r = messages(turn.locale).runs;
         if (!args) {
-          const intro = format(r.whichRun, { example: items[0]?.run.runId ?? 'kulturwandel-0112-ab12' });
-          await sendCard(turn.context, renderRuns(turn.locale, { items, intro, closable: false }));
+          await sendCard(turn.context, await runsCard(turn, deps, { pick: true }));
           return;
         }
         const run = await surveys.getRun(args);
@@ -135,17 +153,7 @@ export function surveyCommands(deps: SurveyHandlerDependencies): CommandSpec[] {
           await sendCard(turn.context, runNotFoundCard(turn.locale, args));
           return;
         }
-        const results = await surveys.results(run);
-        await sendCard(
-          turn.context,
-          renderResults(turn.locale, {
-            runId: run.runId,
-            title: pick(run.survey.title, turn.locale),
-            results,
-            closesAt: run.closedAt ?? run.closesAt,
-            open: surveys.isOpen(run),
-          }),
-        );
+        await sendCard(turn.context, renderResults(turn.locale, await surveys.results(run)));
       },
     },
   ];
@@ -179,9 +187,19 @@ export function surveyActions(deps: SurveyHandlerDependencies): ActionSpec[] {
       },
     },
     {
+      verb: 'runs.page',
+      officerOnly: true,
+      handle: (turn, data) =>
+        runsCard(turn, deps, {
+          offset: Number(data.offset),
+          openOnly: data.openOnly === true || data.openOnly === 'true',
+          pick: data.pick === true || data.pick === 'true',
+        }),
+    },
+    {
       verb: 'survey.edit',
       handle: async (turn, _data, runId) => {
-        const access = await surveys.access(runId ?? '', turn.user);
+        const access = await surveys.access(runId ?? '', turn.userId, turn.user);
         if (access.kind !== 'ok') return accessCard(turn.locale, access);
         const answers = await surveys.ownAnswers(access.run, turn.userId);
         return renderSurveyForm(turn.locale, { run: access.run, answers });
@@ -202,7 +220,17 @@ export function surveyActions(deps: SurveyHandlerDependencies): ActionSpec[] {
         );
         const r = messages(turn.locale).runs;
         if (!result.ok) {
-          const error = result.error === 'survey' ? r.surveyRequired : r.closesAtRequired;
+          const error =
+            result.error === 'survey'
+              ? r.surveyRequired
+              : result.error === 'districts'
+                ? r.districtsInvalid
+                : result.error === 'audience'
+                  ? format(r.audienceTooSmall, {
+                      count: result.recipients ?? 0,
+                      k: result.kMin ?? deps.privacy.kMin,
+                    })
+                  : r.closesAtRequired;
           return runStartCard(turn, deps, { ...result.input, error });
         }
         const { run } = result;
@@ -223,7 +251,54 @@ export function surveyActions(deps: SurveyHandlerDependencies): ActionSpec[] {
     {
       verb: 'run.close',
       officerOnly: true,
-      handle: (turn, _data, runId) => closeRunCard(turn, runId ?? '', deps),
+      handle: (turn, data, runId) =>
+        data.confirm === 'yes'
+          ? closeRunCard(turn, runId ?? '', deps)
+          : data.confirm === 'no'
+            ? Promise.resolve(
+                renderNotice({
+                  title: messages(turn.locale).runs.listTitle,
+                  text: messages(turn.locale).runs.closeCancelled,
+                }),
+              )
+            : closeConfirmCard(turn, runId ?? '', deps),
+    },
+    {
+      verb: 'run.share',
+      officerOnly: true,
+      handle: async (turn, data, runId) => {
+        const r = messages(turn.locale).runs;
+        const result = await deps.resultsBack.share(runId ?? '', data.statement, turn.userId);
+        switch (result.kind) {
+          case 'not_found':
+            return runNotFoundCard(turn.locale, runId ?? '');
+          case 'open':
+            return renderNotice({ title: r.listTitle, text: r.stillOpen, tone: 'warning' });
+          case 'no_results':
+            return renderNotice({ title: r.listTitle, text: r.noResultsToShare, tone: 'warning' });
+          case 'already':
+            return renderNotice({ title: r.listTitle, text: r.alreadyShared, tone: 'warning' });
+          case 'invalid': {
+            const error =
+              result.problem === 'empty'
+                ? r.statementRequired
+                : result.problem === 'too_long'
+                  ? r.statementTooLong
+                  : r.statementMarkup;
+            const figures = await deps.results.figures(result.run);
+            return renderResultsAsk(turn.locale, result.run, figures, {
+              statement: typeof data.statement === 'string' ? data.statement.slice(0, 2000) : '',
+              error,
+            });
+          }
+          case 'sent':
+            return renderNotice({
+              title: r.sharedTitle,
+              text: format(r.sharedText, { count: result.recipients }),
+              tone: 'good',
+            });
+        }
+      },
     },
   ];
 }
@@ -246,6 +321,48 @@ function runStartCard(
   });
 }
 
+/** A page of the runs list: every run, the open ones (to close one), or a pick for `ergebnisse`. */
+async function runsCard(
+  turn: Turn,
+  deps: SurveyHandlerDependencies,
+  options: { offset?: number; openOnly?: boolean; pick?: boolean },
+): Promise<AdaptiveCard> {
+  const offset = Number.isFinite(options.offset) ? Math.max(0, Math.floor(options.offset!)) : 0;
+  const page = await deps.surveys.listRuns({ offset, openOnly: options.openOnly });
+  const r = messages(turn.locale).runs;
+  const intro = options.pick
+    ? format(r.whichRun, { example: page.items[0]?.run.runId ?? 'kulturwandel-0112-ab12' })
+    : undefined;
+  return renderRuns(turn.locale, {
+    items: page.items,
+    intro,
+    closable: !options.pick,
+    kMin: deps.privacy.kMin,
+    more:
+      page.next === undefined
+        ? undefined
+        : {
+            verb: 'runs.page',
+            offset: page.next,
+            openOnly: options.openOnly === true,
+            pick: options.pick === true,
+          },
+  });
+}
+
+/** "Close now?": how many answers become final (as far as participation may be shown). */
+async function closeConfirmCard(
+  turn: Turn,
+  runId: string,
+  deps: SurveyHandlerDependencies,
+): Promise<AdaptiveCard> {
+  const run = await deps.surveys.getRun(runId);
+  if (!run) return runNotFoundCard(turn.locale, runId);
+  if (!deps.surveys.isOpen(run)) return closedAlreadyCard(turn, run);
+  const { participation } = await deps.results.participation(run);
+  return renderCloseConfirm(turn.locale, run, participation.respondents);
+}
+
 async function closeRunCard(
   turn: Turn,
   runId: string,
@@ -253,6 +370,15 @@ async function closeRunCard(
 ): Promise<AdaptiveCard> {
   const run = await deps.surveys.closeRun(runId);
   if (!run) return runNotFoundCard(turn.locale, runId);
+  // With final results, the officer is asked at once for the statement that goes back to the staff.
+  if (!run.resultsShared) {
+    const figures = await deps.results.figures(run);
+    if (figures.results === 'final') return renderResultsAsk(turn.locale, run, figures);
+  }
+  return closedAlreadyCard(turn, run);
+}
+
+function closedAlreadyCard(turn: Turn, run: Run): AdaptiveCard {
   const r = messages(turn.locale).runs;
   return renderNotice({
     title: r.closedTitle,
@@ -262,6 +388,24 @@ async function closeRunCard(
       { title: r.results, command: `${turn.locale === 'en' ? 'results' : 'ergebnisse'} ${run.runId}` },
     ],
   });
+}
+
+/** Shared results of the latest closed runs this person was sent (at most two). */
+async function pastResults(
+  turn: Turn,
+  deps: SurveyHandlerDependencies,
+): Promise<{ run: Run; figures: RunFigures }[]> {
+  const out: { run: Run; figures: RunFigures }[] = [];
+  const closed = (await deps.surveys.listAllRuns()).filter(
+    (run) => !deps.surveys.isOpen(run) && run.resultsShared,
+  );
+  for (const run of closed) {
+    if (out.length >= 2) break;
+    if (!(await deps.resultsBack.wasInvited(run, turn.userId))) continue;
+    const figures = await deps.results.figures(run);
+    if (figures.results === 'final') out.push({ run, figures });
+  }
+  return out;
 }
 
 function runNotFoundCard(locale: Locale, runId: string): AdaptiveCard {

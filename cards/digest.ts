@@ -1,11 +1,12 @@
-// The weekly digest card for the officers' channel: participation per run, per run its questions
-// (distribution as a Teams chart with a text-bar fallback, mean / NPS with the change since the last
-// closed run), field-of-action indexes, a district table, and the week's ideas. The figures come
-// from src/digest (privacy rules applied there); this file only lays them out. User text (survey and
-// idea titles, question texts) sits in TextRuns, never in markdown. Kept under 28 KB by degrading
-// detail step by step (charts → text bars → summaries only → fewer questions).
-import type { QuestionDigest, RunDigest } from '../src/digest/aggregate';
-import { format, pick, type Locale, truncate } from '../src/i18n';
+// The weekly digest card for the officers' channel: participation per run, and for closed runs the
+// final figures — per question the distribution (a Teams chart where the client has one, always as
+// text lines beside it), mean / NPS with the change since the last run, field-of-action indexes, a
+// district table — and the week's ideas. Every figure comes from the disclosure module (RunFigures),
+// as on every surface; this file only lays it out. User text sits in TextRuns, never in markdown.
+// Kept under 28 KB by degrading detail step by step (charts → distributions → fewer questions).
+import { format, formatDate, pick, type Locale, truncate } from '../src/i18n';
+import type { QuestionFigures, RunFigures } from '../src/privacy/disclosure';
+import { decimal, figureIds, integer, NPS_GROUPS, percent, shareOf, signed } from './format';
 import { digestMessages, type DigestMessages } from '../src/i18n/digest';
 import { ideaMessages } from '../src/i18n/ideas';
 import { plural } from '../src/i18n/results';
@@ -34,7 +35,7 @@ export const DIGEST_LIMITS = {
 };
 
 interface Level {
-  /** Teams charts (with text-bar fallback) or text bars only. */
+  /** Teams charts beside the text lines, or the text lines only. */
   charts: boolean;
   /** Distributions at all, or the summary line only. */
   distributions: boolean;
@@ -55,9 +56,9 @@ const LEVELS: readonly Level[] = [
 
 export interface DigestCardOptions {
   /**
-   * Teams charts (Chart.VerticalBar / Chart.HorizontalBar, with a text-bar fallback). Default true.
-   * The adaptivecards library used to validate cards does not know these types: it reports
-   * "Unknown element type … Fallback will be used if present." for each of them.
+   * Teams charts (Chart.VerticalBar / Chart.HorizontalBar, dropped by clients without them; the text
+   * lines beside them carry the same figures). Default true. The adaptivecards library used to
+   * validate cards does not know these types: it reports "Unknown element type …" for each of them.
    */
   charts?: boolean;
 }
@@ -90,71 +91,85 @@ function cardData(locale: Locale, view: DigestView, level: Level) {
     noRunsText: runs.length === 0 ? s.noRuns : '',
     participation: runs.map((r) => ({
       title: truncate(pick(r.title, locale), DIGEST_LIMITS.titleChars),
-      value: ` · ${participation(r, locale, s)}`,
+      value: ` · ${
+        r.participation.withheld
+          ? format(s.smallAudience, { k: r.kMin })
+          : participationLines(r, '', locale, s)
+              .map((p) => p.text)
+              .join(' · ')
+      }`,
     })),
-    runs: runs.map((r) => runView(r, locale, s, level)),
+    runs: runs.map((r, i) => runView(r, `r${i}.`, locale, s, level)),
     changeHint: anyChange ? s.changeHint : '',
     ideas: ideasView(view.ideas, locale, s),
     privacyNote: format(s.privacyNote, { k: Number.isFinite(kMin) ? kMin : 5 }),
   };
 }
 
-function participation(r: RunDigest, locale: Locale, s: DigestMessages): string {
-  const parts = [format(plural(s.respondents, r.respondents), { n: r.respondents })];
-  if (r.responseRate !== undefined) {
-    parts.push(
-      format(s.rate, {
-        rate: format(s.percent, { n: Math.round(r.responseRate * 100) }),
-        answered: integer(r.answered, locale),
-        delivered: integer(r.delivered, locale),
+/** "12 Teilnehmende", "40 % Beteiligung (12 von 30)": what may be shown of participation. */
+function participationLines(r: RunFigures, prefix: string, locale: Locale, s: DigestMessages) {
+  const p = r.participation;
+  const lines: { id: string; text: string }[] = [];
+  if (p.respondents === undefined) return lines;
+  lines.push({
+    id: figureIds.participation(prefix, 'respondents'),
+    text: format(plural(s.respondents, p.respondents, locale), { n: integer(p.respondents, locale) }),
+  });
+  if (p.responseRate !== undefined) {
+    lines.push({
+      id: figureIds.participation(prefix, 'rate'),
+      text: format(s.rate, {
+        rate: percent(p.responseRate, locale),
+        respondents: integer(p.respondents, locale),
+        delivered: integer(p.delivered, locale),
       }),
-    );
+    });
   }
-  return parts.join(' · ');
+  return lines;
 }
 
-function runView(r: RunDigest, locale: Locale, s: DigestMessages, level: Level) {
+function runView(r: RunFigures, prefix: string, locale: Locale, s: DigestMessages, level: Level) {
   const k = r.kMin;
+  const final = r.results === 'final';
   const notice =
-    r.withheld === 'tooFewRespondents'
-      ? format(s.tooFewRespondents, { k })
-      : r.withheld === 'tooFewNew'
-        ? format(s.tooFewNew, { k })
-        : '';
+    r.results === 'openRun'
+      ? format(s.openRun, { date: formatDate(r.closesAt, locale) })
+      : r.results === 'tooFewRespondents'
+        ? format(s.tooFewRespondents, { k })
+        : r.results === 'smallAudience'
+          ? format(s.smallAudience, { k })
+          : '';
   const shownQuestions = r.questions.slice(0, level.questionsPerRun);
   const hiddenQuestionCount = r.questions.length - shownQuestions.length;
-  const table = level.districts ? districtTable(r, locale, s) : undefined;
+  const table = level.districts ? districtTable(r, prefix, locale, s) : undefined;
   const footnotes: string[] = [];
   if (table?.hasHidden) footnotes.push(format(s.hiddenFootnote, { k }));
   if (table?.hasComplementary) footnotes.push(s.complementaryFootnote);
   const fieldNames = ideaMessages(locale).fields;
   return {
     title: truncate(pick(r.title, locale), DIGEST_LIMITS.titleChars),
-    status: [r.open ? s.open : s.closed, participation(r, locale, s)].join(' · '),
+    status: `${r.open ? s.open : s.closed} · ${formatDate(r.closesAt, locale)}`,
+    participation: participationLines(r, prefix, locale, s),
     notice,
-    questions: shownQuestions.map((q, i) => questionView(q, i, r, locale, s, level)),
+    questions: shownQuestions.map((q, i) => questionView(q, i, r, prefix, locale, s, level)),
     more:
-      hiddenQuestionCount > 0 && r.published
+      hiddenQuestionCount > 0 && final
         ? format(s.moreQuestions, { n: hiddenQuestionCount, runId: r.runId })
         : '',
     fieldsTitle: s.fieldsTitle,
-    fields: r.published
+    fields: final
       ? r.fields.map((f) => ({
-          title: fieldNames[f.field],
-          value:
+          id: figureIds.field(prefix, f.field),
+          text: `${fieldNames[f.field]}: ${
             f.index === undefined
               ? s.hiddenCell
-              : `${integer(f.index, locale)}${trend(f.change, 0, locale, s)}`,
+              : `${integer(f.index, locale)}${trend(f.change, 0, locale, s)}`
+          }`,
         }))
       : [],
-    districtsTitle: r.published ? s.districtsTitle : '',
-    districtsNote: !r.published
-      ? ''
-      : r.districtsWithheld === 'openRun'
-        ? s.districtsOpen
-        : r.districtsWithheld === 'tooFewRespondents' || r.districts.length === 0
-          ? s.districtsNone
-          : '',
+    districtsTitle: final && level.districts ? s.districtsTitle : '',
+    districtsNote:
+      final && level.districts && (r.districtsWithheld || r.districts.length === 0) ? s.districtsNone : '',
     tableHeader: table ? [table.header] : [],
     tableRows: table?.rows ?? [],
     footnotes,
@@ -162,9 +177,10 @@ function runView(r: RunDigest, locale: Locale, s: DigestMessages, level: Level) 
 }
 
 function questionView(
-  q: QuestionDigest,
+  q: QuestionFigures,
   index: number,
-  r: RunDigest,
+  r: RunFigures,
+  prefix: string,
   locale: Locale,
   s: DigestMessages,
   level: Level,
@@ -174,49 +190,59 @@ function questionView(
     text,
     chart: false,
     chartType: 'Chart.VerticalBar',
+    chartTitle: '',
     bars: [] as { x: string; y: number }[],
-    lines: [] as string[],
-    summary: '',
+    lines: [] as { id: string; text: string }[],
+    figures: [] as { id: string; text: string }[],
+    note: '',
   };
-  const answers = format(plural(s.respondents, q.count), { n: q.count });
   if (q.hidden) {
-    view.summary =
-      q.hidden === 'tooFewNew'
-        ? s.questionTooFewNew
-        : q.hidden === 'tooFewTexts'
-          ? format(s.textsHidden, { k: r.kText })
-          : format(s.questionHidden, { k: r.kMin });
+    view.note =
+      q.hidden === 'tooFewTexts'
+        ? format(s.textsHidden, { k: r.kText })
+        : format(s.questionHidden, { k: r.kMin });
     return view;
   }
-  let bars: { label: string; count: number }[] = [];
-  let extra = '';
+  const answered = q.answered ?? 0;
+  const answers = {
+    id: figureIds.stat(prefix, q.questionId, 'answered'),
+    text: format(plural(s.answers, answered, locale), { n: integer(answered, locale) }),
+  };
+  let bars: { key: string; label: string; count: number }[] = [];
   switch (q.type) {
     case 'likert5': {
-      bars = q.distribution.map((d) => ({ label: d.key, count: d.count }));
-      const parts = [
-        q.mean === undefined
-          ? format(s.meanHidden, { k: r.kMin })
-          : `${format(s.mean, { value: decimal(q.mean, locale) })}${trend(q.change, 1, locale, s)}`,
-        answers,
-      ];
-      if (q.noAnswer) parts.push(`${s.noAnswer} ${q.noAnswer}`);
-      view.summary = parts.join(' · ');
+      const ends = q.scale && { '1': pick(q.scale.low, locale), '5': pick(q.scale.high, locale) };
+      bars = q.distribution.map((d) => {
+        const end = ends?.[d.key as '1' | '5'];
+        return {
+          key: d.key,
+          label: end ? `${d.key} – ${truncate(end, DIGEST_LIMITS.optionChars)}` : d.key,
+          count: d.count,
+        };
+      });
+      if (q.noAnswer) bars.push({ key: '0', label: s.noAnswer, count: q.noAnswer });
+      if (q.mean !== undefined) {
+        view.figures.push({
+          id: figureIds.stat(prefix, q.questionId, 'mean'),
+          text: format(s.mean, { value: decimal(q.mean, locale) }),
+        });
+      }
       break;
     }
     case 'nps': {
-      const c = (from: number, to: number) =>
-        q.distribution
-          .filter((d) => Number(d.key) >= from && Number(d.key) <= to)
-          .reduce((a, d) => a + d.count, 0);
-      bars = [
-        { label: s.npsGroups.detractors, count: c(0, 6) },
-        { label: s.npsGroups.passives, count: c(7, 8) },
-        { label: s.npsGroups.promoters, count: c(9, 10) },
-      ];
-      const score = q.npsScore === undefined ? s.hiddenCell : signed(q.npsScore, locale);
-      view.summary = [`${format(s.nps, { value: score })}${trend(q.change, 0, locale, s)}`, answers].join(
-        ' · ',
-      );
+      bars = NPS_GROUPS.map((g) => ({
+        key: g.key,
+        label: s.npsGroups[g.name],
+        count: q.distribution
+          .filter((d) => Number(d.key) >= g.from && Number(d.key) <= g.to)
+          .reduce((a, d) => a + d.count, 0),
+      }));
+      if (q.npsScore !== undefined) {
+        view.figures.push({
+          id: figureIds.stat(prefix, q.questionId, 'nps'),
+          text: format(s.nps, { value: signed(q.npsScore, locale) }),
+        });
+      }
       break;
     }
     case 'single':
@@ -224,48 +250,61 @@ function questionView(
       view.chartType = 'Chart.HorizontalBar';
       const shown = q.distribution.slice(0, DIGEST_LIMITS.optionsPerQuestion);
       bars = shown.map((d) => ({
+        key: d.key,
         label: truncate(d.label ? pick(d.label, locale) : d.key, DIGEST_LIMITS.optionChars),
         count: d.count,
       }));
-      if (q.distribution.length > shown.length) {
-        extra = format(s.moreOptions, { n: q.distribution.length - shown.length });
-      }
-      view.summary = [answers, extra].filter((x) => x !== '').join(' · ');
+      if (q.distribution.length > shown.length)
+        view.note = format(s.moreOptions, { n: q.distribution.length - shown.length });
       break;
     }
     case 'text':
-      view.summary = format(plural(s.texts, q.textCount ?? q.count), { n: q.textCount ?? q.count });
+      view.figures.push({
+        id: figureIds.stat(prefix, q.questionId, 'texts'),
+        text: format(s.textsWhere, { n: integer(answered, locale), runId: r.runId }),
+      });
       return view;
   }
+  if (q.change !== undefined) {
+    view.figures.push({
+      id: figureIds.stat(prefix, q.questionId, 'change'),
+      text: trend(q.change, q.type === 'likert5' ? 1 : 0, locale, s).trim(),
+    });
+  }
+  view.figures.push(answers);
   if (!level.distributions || bars.length === 0) return view;
-  const base = q.count;
-  const pct = (n: number) => (base > 0 ? Math.round((100 * n) / base) : 0);
   view.chart = level.charts;
-  view.bars = bars.map((b) => ({ x: b.label, y: pct(b.count) }));
-  const labelWidth =
-    q.type === 'single' || q.type === 'multi' ? 0 : Math.max(...bars.map((b) => b.label.length));
-  view.lines = bars.map((b) => {
-    const share = format(s.percent, { n: String(pct(b.count)).padStart(3, FIGURE_SPACE) });
-    const bar = textBar(base > 0 ? b.count / base : 0);
-    return labelWidth > 0
-      ? `${b.label.padEnd(labelWidth, FIGURE_SPACE)} ${bar} ${share}`
-      : `${bar} ${share} ${b.label}`;
-  });
+  view.chartTitle = text;
+  // Likert axes show the values only; the lines beside the chart name the scale's ends.
+  view.bars = bars.map((b) => ({
+    x: q.type === 'likert5' ? (b.key === '0' ? s.noAnswer : b.key) : b.label,
+    y: answered > 0 ? Math.round((100 * b.count) / answered) : 0,
+  }));
+  view.lines = bars.map((b) => ({
+    id: figureIds.count(prefix, q.questionId, b.key),
+    text: `${b.label}: ${integer(b.count, locale)} (${shareOf(b.count, answered, locale)})`,
+  }));
   return view;
 }
 
 interface TableCell {
+  id: string;
   text: string;
   width: string;
 }
 
 /** Header + one row per district; metrics are the shown field indexes, else the NPS questions. */
-function districtTable(r: RunDigest, locale: Locale, s: DigestMessages) {
-  if (!r.published || r.districts.length === 0 || r.districtsWithheld) return undefined;
-  const metrics: { header: string; value: (d: RunDigest['districts'][number]) => string | undefined }[] = [];
+function districtTable(r: RunFigures, prefix: string, locale: Locale, s: DigestMessages) {
+  if (r.results !== 'final' || r.districts.length === 0 || r.districtsWithheld) return undefined;
+  const metrics: {
+    key: string;
+    header: string;
+    value: (d: RunFigures['districts'][number]) => string | undefined;
+  }[] = [];
   for (const f of r.fields) {
     if (f.index === undefined) continue;
     metrics.push({
+      key: `f.${f.field}`,
       header: s.fieldsShort[f.field],
       value: (d) => (d.fields[f.field] === undefined ? undefined : integer(d.fields[f.field]!, locale)),
     });
@@ -273,6 +312,7 @@ function districtTable(r: RunDigest, locale: Locale, s: DigestMessages) {
   for (const q of r.questions) {
     if (q.type !== 'nps' || q.npsScore === undefined) continue;
     metrics.push({
+      key: `q.${q.questionId}.nps`,
       header: 'NPS',
       value: (d) => {
         const v = d.questions[q.questionId]?.npsScore;
@@ -281,12 +321,12 @@ function districtTable(r: RunDigest, locale: Locale, s: DigestMessages) {
     });
   }
   const shownMetrics = metrics.slice(0, DIGEST_LIMITS.tableMetrics);
-  const cell = (text: string, width: string): TableCell => ({ text, width });
+  const cell = (id: string, text: string, width: string): TableCell => ({ id, text, width });
   const header = {
     cells: [
-      cell(s.districtColumn, '3'),
-      cell(s.countColumn, '1'),
-      ...shownMetrics.map((m) => cell(m.header, '2')),
+      cell('', s.districtColumn, '3'),
+      cell('', s.countColumn, '1'),
+      ...shownMetrics.map((m) => cell('', m.header, '2')),
     ],
   };
   let hasHidden = false;
@@ -295,9 +335,15 @@ function districtTable(r: RunDigest, locale: Locale, s: DigestMessages) {
     if (d.hidden || values.some((v) => v === undefined)) hasHidden = true;
     return {
       cells: [
-        cell(districtName(d.district, s), '3'),
-        cell(d.respondents === undefined ? s.hiddenCell : integer(d.respondents, locale), '1'),
-        ...values.map((v) => cell(v ?? s.hiddenCell, '2')),
+        cell(figureIds.district(prefix, d.district, 'name'), districtName(d.district, s), '3'),
+        cell(
+          figureIds.district(prefix, d.district, 'respondents'),
+          d.respondents === undefined ? s.hiddenCell : integer(d.respondents, locale),
+          '1',
+        ),
+        ...values.map((v, i) =>
+          cell(figureIds.district(prefix, d.district, shownMetrics[i]!.key), v ?? s.hiddenCell, '2'),
+        ),
       ],
     };
   });
@@ -324,7 +370,7 @@ function ideasView(ideas: DigestView['ideas'], locale: Locale, s: DigestMessages
       .map((n) => ({ title: im.fields[n.field], value: integer(n.count, locale) })),
     top: top.map((i) => ({
       title: truncate(i.title, DIGEST_LIMITS.titleChars),
-      detail: ` · ${format(plural(s.supporters, i.supportCount), { n: i.supportCount })} · ${im.statuses[i.status]}`,
+      detail: ` · ${format(plural(s.supporters, i.supportCount, locale), { n: i.supportCount })} · ${im.statuses[i.status]}`,
     })),
     changes: changes.map((c) => ({
       title: truncate(c.title, DIGEST_LIMITS.titleChars),
@@ -334,46 +380,10 @@ function ideasView(ideas: DigestView['ideas'], locale: Locale, s: DigestMessages
   };
 }
 
-const FIGURE_SPACE = '\u2007';
-const BAR_WIDTH = 8;
-
-/** "█████░░░": a share 0…1 as eight cells. */
-export function textBar(share: number): string {
-  const filled = Math.max(0, Math.min(BAR_WIDTH, Math.round(share * BAR_WIDTH)));
-  return '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled);
-}
-
 /** " ▲ +0,3" / " ▼ −5" / " ► ±0": empty without a change. `digits`: 1 for means, 0 for NPS / index. */
 function trend(change: number | undefined, digits: number, locale: Locale, s: DigestMessages): string {
   if (change === undefined) return '';
   const rounded = Number(change.toFixed(digits));
   const arrow = rounded > 0 ? s.trend.up : rounded < 0 ? s.trend.down : s.trend.same;
-  const value = new Intl.NumberFormat(numberLocale(locale), {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-    signDisplay: 'exceptZero',
-  }).format(rounded);
-  return ` ${arrow} ${value}`;
-}
-
-function numberLocale(locale: Locale): string {
-  return locale === 'en' ? 'en-GB' : 'de-DE';
-}
-
-function decimal(n: number, locale: Locale): string {
-  return new Intl.NumberFormat(numberLocale(locale), {
-    minimumFractionDigits: 1,
-    maximumFractionDigits: 1,
-  }).format(n);
-}
-
-function integer(n: number, locale: Locale): string {
-  return new Intl.NumberFormat(numberLocale(locale), { maximumFractionDigits: 0 }).format(n);
-}
-
-function signed(n: number, locale: Locale): string {
-  return new Intl.NumberFormat(numberLocale(locale), {
-    signDisplay: 'exceptZero',
-    maximumFractionDigits: 0,
-  }).format(n);
+  return ` ${arrow} ${signed(rounded, locale, digits)}`;
 }

@@ -84,12 +84,16 @@ export interface IdeaListOptions {
 
 export function ideaMeta(idea: Idea, locale: Locale): string {
   const m = ideaMessages(locale);
-  const who = idea.anonymous || !idea.submitterName ? m.list.anonymous : idea.submitterName;
+  const who = idea.submitterGone
+    ? m.list.formerEmployee
+    : idea.anonymous || !idea.submitterName
+      ? m.list.anonymous
+      : idea.submitterName;
   return [
     m.fields[idea.field],
     idea.district ? messages(locale).districts[idea.district] : undefined,
     m.statuses[idea.status],
-    format(plural(m.list.supporters, idea.supportCount), { n: idea.supportCount }),
+    format(plural(m.list.supporters, idea.supportCount, locale), { n: idea.supportCount }),
     `${who}, ${formatDate(idea.createdAt, locale)}`,
   ]
     .filter(Boolean)

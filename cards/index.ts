@@ -145,15 +145,59 @@ export interface PrivacyCardOptions {
   kMin: number;
   kText: number;
   retentionMonths: number;
+  /** From configuration (PRIVACY_*); placeholders say which variable is missing. */
+  notice: {
+    controller: string | undefined;
+    dpoContact: string | undefined;
+    legalBasis: string | undefined;
+    contact: string | undefined;
+  };
 }
 
 export function renderPrivacy(locale: Locale, options: PrivacyCardOptions): AdaptiveCard {
   const s = messages(locale).privacy;
-  const values = { kMin: options.kMin, kText: options.kText, months: options.retentionMonths };
+  const values = {
+    kMin: options.kMin,
+    kText: options.kText,
+    months: options.retentionMonths,
+    controller: options.notice.controller ?? s.placeholders.controller,
+    dpo: options.notice.dpoContact ?? s.placeholders.dpo,
+    legalBasis: options.notice.legalBasis ?? s.placeholders.legalBasis,
+    contact: options.notice.contact ?? s.placeholders.contact,
+  };
   return expand(privacyTemplate, {
     title: s.title,
     sections: s.sections.map((section) => ({ heading: section.heading, text: format(section.text, values) })),
   });
+}
+
+/** "Delete your data?": what goes, what is already anonymous, and the two buttons. */
+export function renderEraseConfirm(locale: Locale): AdaptiveCard {
+  const e = messages(locale).erase;
+  return {
+    ...renderNotice({ title: e.confirmTitle, text: e.confirmText, tone: 'warning' }),
+    actions: [
+      {
+        type: 'Action.Execute',
+        verb: 'privacy.erase',
+        title: e.confirm,
+        style: 'destructive',
+        data: { verb: 'privacy.erase', confirm: 'yes' },
+        fallback: {
+          type: 'Action.Submit',
+          title: e.confirm,
+          data: { verb: 'privacy.erase', confirm: 'yes' },
+        },
+      },
+      {
+        type: 'Action.Execute',
+        verb: 'privacy.erase',
+        title: e.cancel,
+        data: { verb: 'privacy.erase', confirm: 'no' },
+        fallback: { type: 'Action.Submit', title: e.cancel, data: { verb: 'privacy.erase', confirm: 'no' } },
+      },
+    ],
+  };
 }
 
 export interface NoticeCardOptions {

@@ -1,29 +1,24 @@
-// The results card officers get for one run: counts, then per question text bars, mean / NPS, and
-// free texts (in TextRuns, so that nothing a respondent wrote is read as markdown). Below K it shows
-// the counts and a notice only. Free texts are capped so that the card stays under 28 KB.
-import { format, formatDate, pick, type Locale, truncate } from '../src/i18n';
-import { plural, resultsMessages, type ResultsMessages } from '../src/i18n/results';
-import type { QuestionResult, RunResults } from '../src/surveys/results';
+// The results card officers get for one run (`ergebnisse`): participation, and — once the run has
+// closed with enough respondents — per question a table of counts and shares, the mean / NPS and the
+// change since the last run, the free texts (in TextRuns, so nothing a respondent wrote is read as
+// markdown), the fields of action and the district table. Every figure comes from the disclosure
+// module (RunFigures); this file only lays it out. Free texts are capped to stay under 28 KB.
+import { format, formatDate, pick, truncate, type Locale } from '../src/i18n';
+import { ideaMessages } from '../src/i18n/ideas';
+import { digestMessages } from '../src/i18n/digest';
+import { plural, resultsMessages } from '../src/i18n/results';
+import type { QuestionFigures, RunFigures } from '../src/privacy/disclosure';
+import { decimal, figureIds, integer, NPS_GROUPS, percent, shareOf, signed } from './format';
 import { expand, type AdaptiveCard } from './index';
 import resultsTemplate from './run-results.json';
-
-export interface ResultsCardView {
-  runId: string;
-  /** The survey's title in the reader's language. */
-  title: string;
-  results: RunResults;
-  /** When the run closes (open) or closed. */
-  closesAt: Date;
-  open: boolean;
-}
+import resultsBackTemplate from './results-back.json';
+import { highlightsOf } from '../src/surveys/results-back';
 
 /** Teams drops cards over ~28 KB on some clients; this leaves room for the activity around it. */
 export const RESULTS_CARD_BUDGET_BYTES = 27 * 1024;
-const BAR_WIDTH = 10;
-const FIGURE_SPACE = '\u2007';
 
 /** How many free texts (per question) are listed, and how long each may be: tried in this order. */
-const TEXT_LIMITS: readonly TextLimit[] = [
+const TEXT_LIMITS: readonly { count: number; chars: number }[] = [
   { count: 20, chars: 300 },
   { count: 12, chars: 300 },
   { count: 10, chars: 200 },
@@ -31,159 +26,286 @@ const TEXT_LIMITS: readonly TextLimit[] = [
   { count: 3, chars: 120 },
   { count: 0, chars: 0 },
 ];
-interface TextLimit {
-  count: number;
-  chars: number;
-}
 
-interface Line {
-  text: string;
-  fontType: 'Default' | 'Monospace';
-  spacing: 'None' | 'Small';
-}
-
-interface QuestionView {
-  text: string;
-  hint: string;
-  lines: Line[];
-  summary: string;
-  texts: { text: string }[];
-  note: string;
-}
-
-export function renderResults(locale: Locale, view: ResultsCardView): AdaptiveCard {
+export function renderResults(locale: Locale, figures: RunFigures): AdaptiveCard {
   let card: AdaptiveCard | undefined;
   for (const limit of TEXT_LIMITS) {
-    card = expand(resultsTemplate, cardData(locale, view, limit));
+    card = expand(resultsTemplate, cardData(locale, figures, limit));
     if (Buffer.byteLength(JSON.stringify(card), 'utf8') <= RESULTS_CARD_BUDGET_BYTES) return card;
   }
   return card!;
 }
 
-function cardData(locale: Locale, view: ResultsCardView, limit: TextLimit) {
+/** The participation lines every surface shows the same way. */
+export function participationRows(locale: Locale, f: RunFigures, prefix = '') {
   const s = resultsMessages(locale);
-  const { results } = view;
-  const date = formatDate(view.closesAt, locale);
+  const p = f.participation;
+  const rows = [
+    {
+      label: s.audience,
+      id: figureIds.participation(prefix, 'audience'),
+      value: integer(p.audience, locale),
+    },
+    {
+      label: s.delivered,
+      id: figureIds.participation(prefix, 'delivered'),
+      value: integer(p.delivered, locale),
+    },
+  ];
+  if (p.respondents !== undefined) {
+    rows.push({
+      label: s.respondents,
+      id: figureIds.participation(prefix, 'respondents'),
+      value: integer(p.respondents, locale),
+    });
+  }
+  if (p.responseRate !== undefined) {
+    rows.push({
+      label: s.rate,
+      id: figureIds.participation(prefix, 'rate'),
+      value: percent(p.responseRate, locale),
+    });
+  }
+  return rows;
+}
+
+function cardData(locale: Locale, f: RunFigures, limit: { count: number; chars: number }) {
+  const s = resultsMessages(locale);
+  const date = formatDate(f.closesAt, locale);
+  const notice =
+    f.results === 'openRun'
+      ? format(s.openRun, { date })
+      : f.results === 'tooFewRespondents'
+        ? format(s.tooFewRespondents, { kMin: f.kMin })
+        : f.results === 'smallAudience'
+          ? format(s.smallAudience, { kMin: f.kMin })
+          : '';
+  const fieldNames = ideaMessages(locale).fields;
   return {
-    title: view.title,
-    subtitle: [s.heading, view.runId, format(view.open ? s.open : s.closed, { date })].join(' · '),
-    facts: [
-      { title: s.respondents, value: String(results.respondents) },
-      { title: s.delivered, value: String(results.delivered) },
-      {
-        title: s.rate,
-        value: results.responseRate === undefined ? '–' : percent(Math.round(results.responseRate * 100), s),
-      },
-    ],
-    suppressedText: results.suppressed
-      ? format(results.withheld === 'tooFewNew' ? s.tooFewNew : s.suppressed, { kMin: results.kMin })
-      : '',
-    questions: results.suppressed
-      ? []
-      : results.questions.map((q, i) => questionView(q, i, locale, results, limit)),
+    title: pick(f.title, locale),
+    subtitle: [s.heading, f.runId, format(f.open ? s.open : s.closed, { date })].join(' · '),
+    participation: participationRows(locale, f),
+    notice,
+    answerColumn: s.answerColumn,
+    countColumn: s.countColumn,
+    shareColumn: s.shareColumn,
+    questions: f.questions.map((q, i) => questionView(q, i, locale, f, limit)),
+    fieldsTitle: s.fieldsTitle,
+    fields: f.fields
+      .filter((field) => field.index !== undefined)
+      .map((field) => ({
+        label: fieldNames[field.field],
+        id: figureIds.field('', field.field),
+        value:
+          integer(field.index!, locale) +
+          (field.change === undefined ? '' : ` (${signed(field.change, locale)})`),
+      })),
+    ...districtTable(locale, f),
   };
 }
 
 function questionView(
-  q: QuestionResult,
+  q: QuestionFigures,
   index: number,
   locale: Locale,
-  results: RunResults,
-  limit: TextLimit,
-): QuestionView {
+  f: RunFigures,
+  limit: { count: number; chars: number },
+) {
   const s = resultsMessages(locale);
-  const v: QuestionView = {
+  const view = {
     text: `${index + 1}. ${pick(q.text, locale)}`,
     hint: '',
-    lines: [],
-    summary: '',
-    texts: [],
+    rows: [] as { label: string; count: string; share: string; countId: string; shareId: string }[],
+    figures: [] as { id: string; text: string }[],
+    texts: [] as { text: string }[],
     note: '',
   };
-  const answeredText = format(plural(s.questionAnswered, q.answered), { n: q.answered });
-
-  if (q.type === 'text') {
-    if (q.texts.length === 0) {
-      v.note = format(plural(s.textsHidden, q.textCount), { n: q.textCount, kText: results.kText });
-      return v;
-    }
-    const shown = q.texts.slice(0, limit.count);
-    v.hint = format(plural(s.textsShown, q.textCount), { n: q.textCount });
-    v.texts = shown.map((text) => ({ text: truncate(text, limit.chars) }));
-    if (q.texts.length > shown.length) v.note = format(s.textsMore, { n: q.texts.length - shown.length });
-    return v;
+  if (q.hidden) {
+    view.note =
+      q.hidden === 'tooFewTexts'
+        ? format(s.textsHidden, { kText: f.kText })
+        : format(s.questionHidden, { kMin: f.kMin });
+    return view;
   }
-
-  if (q.suppressed) {
-    v.note = format(plural(s.questionSuppressed, q.answered), { n: q.answered, kMin: results.kMin });
-    return v;
-  }
-
+  const answered = q.answered ?? 0;
+  const answeredText = format(plural(s.questionAnswered, answered, locale), { n: integer(answered, locale) });
+  const row = (key: string, label: string, count: number) => ({
+    label,
+    count: integer(count, locale),
+    share: shareOf(count, answered, locale),
+    countId: figureIds.count('', q.questionId, key),
+    shareId: figureIds.share('', q.questionId, key),
+  });
   switch (q.type) {
+    case 'text': {
+      const texts = q.texts ?? [];
+      const shown = texts.slice(0, limit.count);
+      view.hint = format(plural(s.textsShown, answered, locale), { n: integer(answered, locale) });
+      view.texts = shown.map((text) => ({ text: truncate(text, limit.chars) }));
+      if (texts.length > shown.length) view.note = format(s.textsMore, { n: texts.length - shown.length });
+      return view;
+    }
     case 'likert5': {
-      const scale = format(s.scale, { low: pick(q.labels.low, locale), high: pick(q.labels.high, locale) });
-      v.hint = `${answeredText} · ${scale}`;
-      v.lines = q.distribution.map((d) => barLine(String(d.value), d.count, q.answered, s));
-      if (q.noAnswer > 0) v.lines.push(...labelledBar(s.noAnswer, q.noAnswer, q.answered, s));
-      if (q.mean !== undefined) v.summary = format(s.mean, { value: decimal(q.mean, locale) });
-      return v;
+      view.hint = answeredText;
+      const ends = q.scale && { '1': pick(q.scale.low, locale), '5': pick(q.scale.high, locale) };
+      view.rows = q.distribution.map((d) => {
+        const end = ends?.[d.key as '1' | '5'];
+        return row(d.key, end ? `${d.key} – ${end}` : d.key, d.count);
+      });
+      if (q.noAnswer) view.rows.push(row('0', s.noAnswer, q.noAnswer));
+      if (q.mean !== undefined) {
+        view.figures.push({
+          id: figureIds.stat('', q.questionId, 'mean'),
+          text: format(s.mean, { value: decimal(q.mean, locale) }),
+        });
+      }
+      break;
     }
     case 'nps': {
-      const ends = q.labels
-        ? ` · 0 = ${pick(q.labels.low, locale)} · 10 = ${pick(q.labels.high, locale)}`
-        : '';
-      v.hint = answeredText + ends;
-      v.lines = q.distribution.map((d) =>
-        barLine(String(d.value).padStart(2, FIGURE_SPACE), d.count, q.answered, s),
+      view.hint = answeredText;
+      view.rows = NPS_GROUPS.map((g) =>
+        row(
+          g.key,
+          s.npsGroups[g.name],
+          q.distribution
+            .filter((d) => Number(d.key) >= g.from && Number(d.key) <= g.to)
+            .reduce((a, d) => a + d.count, 0),
+        ),
       );
-      const parts: string[] = [];
-      if (q.npsScore !== undefined) parts.push(format(s.nps, { value: signed(q.npsScore, locale) }));
-      if (q.mean !== undefined) parts.push(format(s.mean, { value: decimal(q.mean, locale) }));
-      v.summary = parts.join(' · ');
-      v.note = s.npsExplained;
-      return v;
+      if (q.npsScore !== undefined) {
+        view.figures.push({
+          id: figureIds.stat('', q.questionId, 'nps'),
+          text: format(s.nps, { value: signed(q.npsScore, locale) }),
+        });
+      }
+      if (q.mean !== undefined) {
+        view.figures.push({
+          id: figureIds.stat('', q.questionId, 'mean'),
+          text: format(s.meanNps, { value: decimal(q.mean, locale) }),
+        });
+      }
+      view.note = s.npsExplained;
+      break;
     }
     case 'single':
     case 'multi':
-      v.hint = q.type === 'multi' ? format(s.multiHint, { n: q.answered }) : answeredText;
-      v.lines = q.distribution.flatMap((d) => labelledBar(pick(d.label, locale), d.count, q.answered, s));
-      return v;
+      view.hint = q.type === 'multi' ? format(s.multiHint, { n: integer(answered, locale) }) : answeredText;
+      view.rows = q.distribution.map((d) => row(d.key, d.label ? pick(d.label, locale) : d.key, d.count));
+      break;
   }
+  if (q.change !== undefined) {
+    view.figures.push({
+      id: figureIds.stat('', q.questionId, 'change'),
+      text: format(s.change, { value: signed(q.change, locale, q.type === 'likert5' ? 1 : 0) }),
+    });
+  }
+  return view;
 }
 
-/** "█████░░░░░ 50 % (4)": a bar of ten cells, the rounded share, and the count. */
-function bar(count: number, base: number, s: ResultsMessages): string {
-  const share = base > 0 ? count / base : 0;
-  const filled = Math.round(share * BAR_WIDTH);
-  const pct = String(Math.round(share * 100)).padStart(3, FIGURE_SPACE);
-  return `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)} ${percent(pct, s)} (${count})`;
+/** The district table: respondents, then the field indexes (or NPS scores) that are shown. */
+function districtTable(locale: Locale, f: RunFigures) {
+  const s = resultsMessages(locale);
+  const empty = {
+    districtsTitle: '',
+    districtColumns: [],
+    districtHeader: [],
+    districtRows: [],
+    districtFootnote: '',
+  };
+  if (f.results !== 'final' || f.districts.length === 0 || f.districtsWithheld) return empty;
+  const fieldNames = ideaMessages(locale).fields;
+  const metrics: {
+    key: string;
+    header: string;
+    value: (d: RunFigures['districts'][number]) => string | undefined;
+  }[] = [];
+  for (const field of f.fields) {
+    if (field.index === undefined) continue;
+    metrics.push({
+      key: `f.${field.field}`,
+      header: fieldNames[field.field],
+      value: (d) =>
+        d.fields[field.field] === undefined ? undefined : integer(d.fields[field.field]!, locale),
+    });
+  }
+  for (const q of f.questions) {
+    if (q.type !== 'nps' || q.npsScore === undefined) continue;
+    metrics.push({
+      key: `q.${q.questionId}.nps`,
+      header: 'NPS',
+      value: (d) => {
+        const v = d.questions[q.questionId]?.npsScore;
+        return v === undefined ? undefined : signed(v, locale);
+      },
+    });
+  }
+  let hidden = false;
+  const names = digestMessages(locale).districts;
+  const districtRows = f.districts.map((d) => {
+    if (d.hidden) hidden = true;
+    const cells = [
+      { id: figureIds.district('', d.district, 'name'), text: names[d.district] },
+      {
+        id: figureIds.district('', d.district, 'respondents'),
+        text: d.respondents === undefined ? s.hiddenCell : integer(d.respondents, locale),
+      },
+      ...metrics.map((m) => {
+        const v = d.hidden ? undefined : m.value(d);
+        if (v === undefined) hidden = true;
+        return { id: figureIds.district('', d.district, m.key), text: v ?? s.hiddenCell };
+      }),
+    ];
+    return { cells };
+  });
+  return {
+    districtsTitle: s.districtsTitle,
+    districtColumns: [{ width: 3 }, { width: 1 }, ...metrics.map(() => ({ width: 2 }))],
+    districtHeader: [
+      { text: s.districtColumn },
+      { text: s.respondents },
+      ...metrics.map((m) => ({ text: m.header })),
+    ],
+    districtRows,
+    districtFootnote: hidden ? format(s.hiddenFootnote, { kMin: f.kMin }) : '',
+  };
 }
 
-function barLine(prefix: string, count: number, base: number, s: ResultsMessages): Line {
-  return { text: `${prefix} ${bar(count, base, s)}`, fontType: 'Monospace', spacing: 'None' };
-}
-
-/** An option's label on its own line (it may be long), the bar below it. */
-function labelledBar(label: string, count: number, base: number, s: ResultsMessages): Line[] {
-  return [
-    { text: label, fontType: 'Default', spacing: 'Small' },
-    { text: bar(count, base, s), fontType: 'Monospace', spacing: 'None' },
-  ];
-}
-
-function percent(n: number | string, s: ResultsMessages): string {
-  return format(s.percent, { n });
-}
-
-/** One decimal in the reader's convention: 3,8 (de) / 3.8 (en). */
-function decimal(n: number, locale: Locale): string {
-  return new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'de-DE', {
-    minimumFractionDigits: 1,
-    maximumFractionDigits: 1,
-  }).format(n);
-}
-
-/** +12, 0, -12. */
-function signed(n: number, locale: Locale): string {
-  return new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'de-DE', { signDisplay: 'exceptZero' }).format(n);
+/**
+ * The card every member of a closed run's audience gets: participation, the two or three clearest
+ * results and the officer's statement. Final figures only (the disclosure module's).
+ */
+export function renderResultsBack(locale: Locale, figures: RunFigures, statement: string): AdaptiveCard {
+  const s = resultsMessages(locale).back;
+  const p = figures.participation;
+  const participation: { id: string; text: string }[] = [];
+  if (p.respondents !== undefined) {
+    participation.push({
+      id: figureIds.participation('', 'respondents'),
+      text: format(plural(s.respondents, p.respondents, locale), { n: integer(p.respondents, locale) }),
+    });
+  }
+  if (p.responseRate !== undefined) {
+    participation.push({
+      id: figureIds.participation('', 'rate'),
+      text: format(s.rate, { rate: percent(p.responseRate, locale) }),
+    });
+  }
+  return expand(resultsBackTemplate, {
+    title: format(s.title, { title: pick(figures.title, locale) }),
+    intro: s.intro,
+    participation,
+    highlightsTitle: s.highlightsTitle,
+    highlights: highlightsOf(figures).map((h) => ({
+      label: s[h.kind],
+      question: locale === 'en' ? `“${pick(h.question.text, locale)}”` : `„${pick(h.question.text, locale)}“`,
+      id: figureIds.stat('', h.question.questionId, h.kind === 'nps' ? 'nps' : 'mean'),
+      figure:
+        h.kind === 'nps'
+          ? format(s.npsValue, { value: signed(h.question.npsScore!, locale) })
+          : format(s.meanOf5, { value: decimal(h.question.mean!, locale) }),
+    })),
+    statementTitle: s.statementTitle,
+    statement,
+    privacyNote: format(s.privacyNote, { kMin: figures.kMin }),
+  });
 }

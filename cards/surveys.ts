@@ -1,6 +1,7 @@
 // Survey cards: the form an employee answers, the thank-you card, and the officers' run cards.
 import { format, formatDate, messages, pick, type Locale } from '../src/i18n';
-import type { DeliveryCounts } from '../src/storage/delivery-repository';
+import type { RunListEntry } from '../src/surveys/survey-service';
+import { integer, percent } from './format';
 import { inputId, type AnswerError } from '../src/surveys/answers';
 import type { Question, Survey } from '../src/surveys/definition';
 import { NO_ANSWER, type Answers, type Run } from '../src/surveys/model';
@@ -225,31 +226,36 @@ export function renderRunStart(locale: Locale, options: RunStartOptions): Adapti
   });
 }
 
-export interface RunListItem {
-  run: Run;
-  counts: DeliveryCounts;
-  open: boolean;
+export interface RunsCardOptions {
+  items: RunListEntry[];
+  intro?: string;
+  closable: boolean;
+  kMin: number;
+  /** The action data of the "more" button (the next page), if there is one. */
+  more?: Record<string, unknown>;
 }
 
-export function renderRuns(
-  locale: Locale,
-  options: { items: RunListItem[]; intro?: string; closable: boolean },
-): AdaptiveCard {
+export function renderRuns(locale: Locale, options: RunsCardOptions): AdaptiveCard {
   const m = messages(locale);
   const r = m.runs;
   const resultsWord = locale === 'en' ? 'results' : 'ergebnisse';
   return expand(runsTemplate, {
     title: r.listTitle,
     intro: options.intro ?? (options.items.length === 0 ? r.listEmpty : ''),
-    runs: options.items.map(({ run, counts, open }) => ({
+    runs: options.items.map(({ run, participation: p, delivery, open }) => ({
       title: pick(run.survey.title, locale),
       subtitle: `${run.runId} · ${open ? r.open : r.closed} · ${r.until} ${formatDate(run.closedAt ?? run.closesAt, locale)} · ${audienceText(run, locale)}`,
       facts: [
-        { title: r.delivered, value: `${counts.sent} / ${counts.recipients}` },
-        ...(counts.failed > 0 ? [{ title: r.failed, value: String(counts.failed) }] : []),
-        ...(counts.pending > 0 ? [{ title: r.pending, value: String(counts.pending) }] : []),
-        { title: r.answered, value: String(counts.answered) },
-        { title: r.rate, value: rateText(counts.answered, counts.sent) },
+        {
+          title: r.delivered,
+          value: `${integer(delivery.sent, locale)} / ${integer(delivery.recipients, locale)}`,
+        },
+        ...(delivery.failed > 0 ? [{ title: r.failed, value: integer(delivery.failed, locale) }] : []),
+        ...(delivery.pending > 0 ? [{ title: r.pending, value: integer(delivery.pending, locale) }] : []),
+        p.respondents === undefined
+          ? { title: r.answered, value: format(r.participationWithheld, { k: options.kMin }) }
+          : { title: r.answered, value: integer(p.respondents, locale) },
+        ...(p.responseRate === undefined ? [] : [{ title: r.rate, value: percent(p.responseRate, locale) }]),
       ],
       resultsLabel: r.results,
       resultsCommand: `${resultsWord} ${run.runId}`,
@@ -257,6 +263,7 @@ export function renderRuns(
       closeVerb: closeVerb(run.runId),
       closeLabel: r.close,
     })),
+    more: options.more ? [{ title: r.more, data: options.more }] : [],
   });
 }
 
@@ -265,9 +272,4 @@ export function audienceText(run: Run, locale: Locale): string {
   return run.audience.kind === 'all'
     ? m.runs.audienceAll
     : run.audience.districts.map((d) => m.districts[d]).join(', ');
-}
-
-export function rateText(answered: number, delivered: number): string {
-  if (delivered === 0) return '–';
-  return `${Math.round((answered / delivered) * 100)} %`;
 }

@@ -1,6 +1,7 @@
 // Builds the Teams app package: fills in the bot id, validates the manifest and its localization
 // files against the official schemas (offline, via @microsoft/app-manifest) and zips them with the icons.
-// Run: MicrosoftAppId=<guid> npm run package   →   build/appPackage.zip
+// Run: MicrosoftAppId=<guid> PUBLIC_BASE_URL=https://<host> [APP_VERSION=1.0.1] npm run package
+//   →   build/appPackage.zip (the host serves the officers' tab and is the SSO resource api://<host>/<bot id>).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppManifestUtils, type AppManifest, type TeamsManifest } from '@microsoft/app-manifest';
@@ -9,18 +10,29 @@ import { createZip, type ZipEntry } from './zip';
 export const MANIFEST_DIR = __dirname;
 export const PACKAGE_NAME = 'appPackage.zip';
 const GUID = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
+/** A host name, optionally with a port: what validDomains and the tab URLs need. */
+const DOMAIN = /^(?=.{1,253}(:|$))([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(:\d{1,5})?$/i;
+/** The manifest's version format: Teams takes an upload as an update only when this number grows. */
+const APP_VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 // Only schemas that @microsoft/app-manifest ships, so validation never goes to the network.
 const SCHEMA_URL =
   /^https:\/\/developer\.microsoft\.com\/(en-us\/)?json-schemas\/teams\/v1\.\d+\/MicrosoftTeams(\.Localization)?\.schema\.json$/;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** Replaces ${{BOT_ID}} in every string value; fails on any other ${{…}} placeholder left over. */
-export function fillPlaceholders<T extends Json>(value: T, botId: string): T {
+/**
+ * Replaces ${{BOT_ID}} and, when a domain is given, ${{BOT_DOMAIN}} in every string value; fails on
+ * any other ${{…}} placeholder left over.
+ */
+export function fillPlaceholders<T extends Json>(value: T, botId: string, domain?: string): T {
   if (!GUID.test(botId)) throw new Error(`The bot id must be a GUID, got "${botId}"`);
+  if (domain !== undefined && !DOMAIN.test(domain)) {
+    throw new Error(`The domain must be a host name such as puls.example.org, got "${domain}"`);
+  }
   const fill = (v: Json): Json => {
     if (typeof v === 'string') {
-      const filled = v.replaceAll('${{BOT_ID}}', botId);
+      let filled = v.replaceAll('${{BOT_ID}}', botId);
+      if (domain !== undefined) filled = filled.replaceAll('${{BOT_DOMAIN}}', domain);
       const unknown = /\$\{\{[^}]*\}\}/.exec(filled);
       if (unknown) throw new Error(`Unknown placeholder ${unknown[0]} in the manifest`);
       return filled;
@@ -49,9 +61,13 @@ function schemaUrlOf(json: { [key: string]: Json }, file: string): string {
   return url;
 }
 
-/** Reads manifest.json with the bot id filled in. */
-export function loadManifest(botId: string, dir = MANIFEST_DIR): TeamsManifest {
-  return fillPlaceholders(readJson(path.join(dir, 'manifest.json')), botId) as unknown as TeamsManifest;
+/** Reads manifest.json with the bot id and the domain (of the tab and SSO) filled in. */
+export function loadManifest(botId: string, domain: string, dir = MANIFEST_DIR): TeamsManifest {
+  return fillPlaceholders(
+    readJson(path.join(dir, 'manifest.json')),
+    botId,
+    domain,
+  ) as unknown as TeamsManifest;
 }
 
 /** Schema errors of a Teams manifest; empty when valid. */
@@ -124,18 +140,28 @@ function isPng(data: Buffer): boolean {
 
 export interface BuildPackageOptions {
   botId: string;
+  /** Host of the bot's public address (PUBLIC_BASE_URL): the tab's pages and the SSO resource. */
+  domain: string;
   outDir: string;
   /** Where manifest.json and its files are; defaults to this folder. */
   manifestDir?: string;
+  /** Overrides manifest.json's "version" (x.y.z): raise it for every update you upload. */
+  version?: string;
 }
 
 /** Validates everything and writes <outDir>/appPackage.zip; returns its path. */
 export async function buildPackage({
   botId,
+  domain,
   outDir,
   manifestDir = MANIFEST_DIR,
+  version,
 }: BuildPackageOptions): Promise<string> {
-  const manifest = loadManifest(botId, manifestDir);
+  const manifest = loadManifest(botId, domain, manifestDir);
+  if (version !== undefined) {
+    if (!APP_VERSION.test(version)) throw new Error(`The app version must look like 1.0.1, got "${version}"`);
+    manifest.version = version;
+  }
   const problems = (await validateManifest(manifest)).map((e) => `manifest.json: ${e}`);
   const entries: ZipEntry[] = [
     { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest, null, 2) + '\n') },
@@ -150,12 +176,12 @@ export async function buildPackage({
 
   const languages = ('localizationInfo' in manifest && manifest.localizationInfo?.additionalLanguages) || [];
   for (const { file } of languages) {
-    const localization = fillPlaceholders(readJson(path.join(manifestDir, file)), botId);
+    const localization = fillPlaceholders(readJson(path.join(manifestDir, file)), botId, domain);
     const errors = await validateLocalization(localization, file);
     problems.push(...errors.map((e) => `${file}: ${e}`));
-    const version = schemaVersion(schemaUrlOf(localization, file));
-    if (version !== schemaVersion(manifest.$schema ?? '')) {
-      problems.push(`${file}: uses schema ${version}, but manifest.json uses ${manifest.manifestVersion}`);
+    const schema = schemaVersion(schemaUrlOf(localization, file));
+    if (schema !== schemaVersion(manifest.$schema ?? '')) {
+      problems.push(`${file}: uses schema ${schema}, but manifest.json uses ${manifest.manifestVersion}`);
     }
     entries.push({ name: file, data: Buffer.from(JSON.stringify(localization, null, 2) + '\n') });
   }
@@ -174,8 +200,23 @@ async function main(): Promise<void> {
   const botId = process.env.MicrosoftAppId?.trim();
   if (!botId) throw new Error("Set MicrosoftAppId to your bot's Microsoft App ID (the package needs it)");
   if (!GUID.test(botId)) throw new Error(`MicrosoftAppId must be a GUID, got "${botId}"`);
-  const zipPath = await buildPackage({ botId, outDir: path.resolve(MANIFEST_DIR, '..', 'build') });
-  console.log(`Wrote ${path.relative(process.cwd(), zipPath)} for bot ${botId}`);
+  const base = process.env.PUBLIC_BASE_URL?.trim();
+  if (!base || !/^https:\/\//.test(base)) {
+    throw new Error(
+      'Set PUBLIC_BASE_URL to the https address Teams reaches the bot at (the tab is served there)',
+    );
+  }
+  const domain = new URL(base).host;
+  const version = process.env.APP_VERSION?.trim() || undefined;
+  const zipPath = await buildPackage({
+    botId,
+    domain,
+    version,
+    outDir: path.resolve(MANIFEST_DIR, '..', 'build'),
+  });
+  console.log(
+    `Wrote ${path.relative(process.cwd(), zipPath)} for bot ${botId} at ${domain}, app version ${version ?? loadManifest(botId, domain).version}`,
+  );
 }
 
 if (require.main === module) {

@@ -131,6 +131,8 @@ async function main(): Promise<void> {
     'MicrosoftAppType',
     'MicrosoftAppTenantId',
     'AZURE_STORAGE_CONNECTION_STRING',
+    'AZURE_STORAGE_TABLE_URL',
+    'PULS_EMBEDDED_STORAGE',
     'PULS_REQUIRE_SECRETS',
   ]) {
     if (botEnv[name]) console.log(`[playground] ignoring ${name} for the playground run`);

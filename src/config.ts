@@ -19,6 +19,7 @@ const boolFlag = z.preprocess(
   (v) => (typeof v === 'string' ? ['1', 'true', 'yes', 'on'].includes(v.trim().toLowerCase()) : v),
   z.boolean(),
 );
+const GUID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const intIn = (min: number, max: number, dflt: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(dflt));
 
@@ -34,10 +35,27 @@ const envSchema = z
     MicrosoftAppPassword: optionalString,
     MicrosoftAppType: z.preprocess(
       emptyToUndefined,
-      z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+      z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
     ),
     MicrosoftAppTenantId: optionalString,
     AZURE_STORAGE_CONNECTION_STRING: optionalString,
+    AZURE_STORAGE_TABLE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .url({
+          protocol: /^https$/,
+          error: 'must be an https address such as https://<account>.table.core.windows.net',
+        })
+        .optional(),
+    ),
+    AZURE_CLIENT_ID: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(GUID, 'must be the client id (a GUID) of the user-assigned managed identity')
+        .optional(),
+    ),
+    PULS_EMBEDDED_STORAGE: z.preprocess(emptyToUndefined, boolFlag.default(false)),
     TABLE_PREFIX: z.preprocess(
       emptyToUndefined,
       z
@@ -51,6 +69,18 @@ const envSchema = z
     OFFICER_AAD_IDS: csvList,
     OFFICERS_TEAM_ID: optionalString,
     ALLOWED_TENANT_IDS: csvList,
+    TAB_APP_ID_URI: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^api:\/\/\S+$/, 'must be the Application ID URI, api://…')
+        .optional(),
+    ),
+    OFFICER_GROUP_ID: z.preprocess(emptyToUndefined, z.guid().optional()),
+    ENTRA_JWKS_URL: z.preprocess(
+      emptyToUndefined,
+      z.url({ protocol: /^https?$/ }).default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+    ),
     PRIVACY_CONTROLLER: optionalString,
     PRIVACY_DPO_CONTACT: optionalString,
     PRIVACY_LEGAL_BASIS: optionalString,
@@ -62,7 +92,8 @@ const envSchema = z
     SHUTDOWN_TIMEOUT_MS: intIn(0, 120000, 10000),
     SEND_RATE_PER_S: intIn(1, 1000, 45),
     SEND_MAX_ATTEMPTS: intIn(1, 50, 8),
-    REMINDER_DAYS_BEFORE_CLOSE: intIn(0, 60, 2),
+    REMINDER_DAYS_BEFORE_CLOSE: intIn(0, 60, 1),
+    REMINDER_AT_HALF_TIME: z.preprocess(emptyToUndefined, boolFlag.default(true)),
     DIGEST_CRON: z.preprocess(
       emptyToUndefined,
       z
@@ -74,6 +105,15 @@ const envSchema = z
     DIGEST_ENABLED: z.preprocess(emptyToUndefined, boolFlag.default(true)),
     PUBLIC_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
     PULS_REQUIRE_SECRETS: z.preprocess(emptyToUndefined, boolFlag.default(false)),
+    GRAPH_ENABLED: z.preprocess(emptyToUndefined, boolFlag.optional()),
+    GRAPH_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    DISTRICT_SOURCE_ATTRIBUTE: z.preprocess(
+      emptyToUndefined,
+      z.enum(['companyName', 'department', 'officeLocation']).default('companyName'),
+    ),
+    DISTRICT_MAPPING_FILE: z.preprocess(emptyToUndefined, z.string().default('config/district-mapping.json')),
+    TEAMS_CATALOG_APP_ID: optionalString,
+    DIRECTORY_SYNC_HOURS: intIn(1, 168, 6),
   })
   .superRefine((env, ctx) => {
     if (env.MicrosoftAppId && !env.MicrosoftAppPassword && env.MicrosoftAppType !== 'UserAssignedMSI') {
@@ -83,12 +123,46 @@ const envSchema = z
         message: 'is required when MicrosoftAppId is set (unless MicrosoftAppType=UserAssignedMSI)',
       });
     }
-    if (env.MicrosoftAppType === 'SingleTenant' && env.MicrosoftAppId && !env.MicrosoftAppTenantId) {
+    if (env.MicrosoftAppType !== 'MultiTenant' && env.MicrosoftAppId && !env.MicrosoftAppTenantId) {
       ctx.addIssue({
         code: 'custom',
         path: ['MicrosoftAppTenantId'],
-        message: 'is required when MicrosoftAppType=SingleTenant',
+        message: `is required when MicrosoftAppType=${env.MicrosoftAppType} (the default; your Entra tenant id)`,
       });
+    }
+    if (env.MicrosoftAppType === 'UserAssignedMSI' && env.MicrosoftAppId && !GUID.test(env.MicrosoftAppId)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MicrosoftAppId'],
+        message:
+          'must be the client id (a GUID) of the managed identity when MicrosoftAppType=UserAssignedMSI',
+      });
+    }
+    if (env.AZURE_STORAGE_CONNECTION_STRING && env.AZURE_STORAGE_TABLE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AZURE_STORAGE_TABLE_URL'],
+        message: 'and AZURE_STORAGE_CONNECTION_STRING are both set: keep only one',
+      });
+    }
+    if (env.PULS_EMBEDDED_STORAGE && (env.AZURE_STORAGE_CONNECTION_STRING || env.AZURE_STORAGE_TABLE_URL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PULS_EMBEDDED_STORAGE'],
+        message: 'is true but a storage account is configured as well: keep only one',
+      });
+    }
+    // App Service passes a Key Vault reference through unchanged when it cannot resolve it (secret
+    // missing, no access): never take the reference text itself for the secret.
+    for (const name of ['PSEUDONYM_KEY', 'MicrosoftAppPassword'] as const) {
+      if (env[name]?.startsWith('@Microsoft.KeyVault(')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message:
+            'is an unresolved Key Vault reference: check that the secret exists and that the app identity may read it (Key Vault Secrets User)',
+        });
+      }
     }
     if (env.PSEUDONYM_KEY !== undefined && env.PSEUDONYM_KEY.length < 32) {
       ctx.addIssue({ code: 'custom', path: ['PSEUDONYM_KEY'], message: 'must be at least 32 characters' });
@@ -98,6 +172,34 @@ const envSchema = z
         code: 'custom',
         path: ['PSEUDONYM_KEY'],
         message: 'is required when the bot runs with a MicrosoftAppId (real Teams traffic)',
+      });
+    }
+    if (
+      env.MicrosoftAppId &&
+      !env.AZURE_STORAGE_TABLE_URL &&
+      !env.AZURE_STORAGE_CONNECTION_STRING &&
+      !env.PULS_EMBEDDED_STORAGE
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AZURE_STORAGE_TABLE_URL'],
+        message:
+          'is required when MicrosoftAppId is set (or AZURE_STORAGE_CONNECTION_STRING; PULS_EMBEDDED_STORAGE=true runs a trial on the local emulator)',
+      });
+    }
+    if (env.MicrosoftAppId && !env.PUBLIC_BASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_BASE_URL'],
+        message:
+          'is required when MicrosoftAppId is set (the https address Teams reaches, e.g. https://puls.example.org)',
+      });
+    }
+    if (env.MicrosoftAppId && env.PUBLIC_BASE_URL && !env.PUBLIC_BASE_URL.startsWith('https://')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_BASE_URL'],
+        message: 'must be an https address when MicrosoftAppId is set',
       });
     }
     if (env.MicrosoftAppId && !env.OFFICERS_TEAM_ID) {
@@ -115,10 +217,36 @@ const envSchema = z
         message: 'is required when MicrosoftAppId is set (the Entra tenant ids whose staff Puls serves)',
       });
     }
+    if (env.GRAPH_BASE_URL && /^http:/i.test(env.GRAPH_BASE_URL) && !isLoopbackUrl(env.GRAPH_BASE_URL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GRAPH_BASE_URL'],
+        message: 'must use https (plain http only for a local simulator on 127.0.0.1 or localhost)',
+      });
+    }
+    if (env.GRAPH_ENABLED && !env.MicrosoftAppId && !env.GRAPH_BASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GRAPH_ENABLED'],
+        message:
+          'needs MicrosoftAppId (the bot identity reads the directory), or GRAPH_BASE_URL for a simulator',
+      });
+    }
+    if (env.GRAPH_ENABLED && env.MicrosoftAppId && !hasGraphCredential(env)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MicrosoftAppTenantId'],
+        message:
+          'is required for the directory (Microsoft Graph) unless ALLOWED_TENANT_IDS names exactly one tenant',
+      });
+    }
     if (env.K_TEXT < env.K_MIN) {
       ctx.addIssue({ code: 'custom', path: ['K_TEXT'], message: 'must not be smaller than K_MIN' });
     }
   });
+
+/** Every environment variable Puls reads (the infrastructure test checks the templates against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
 export interface Config {
   readonly port: number;
@@ -131,8 +259,22 @@ export interface Config {
     readonly tenantId: string;
   };
   readonly storage: {
-    /** Undefined: start the embedded Azurite. */
+    /**
+     * Where the tables are: an https endpoint with a Microsoft Entra token (managed identity, the
+     * production path), a connection string (Azurite, or an account key), or the embedded Azurite.
+     */
+    readonly kind: 'entra-id' | 'connection-string' | 'embedded';
     readonly connectionString: string | undefined;
+    /** AZURE_STORAGE_TABLE_URL, for kind 'entra-id'. */
+    readonly tableUrl: string | undefined;
+    /**
+     * Client id of the user-assigned managed identity for the tables: AZURE_CLIENT_ID, else the bot's
+     * MicrosoftAppId when it is that identity (UserAssignedMSI); undefined = system-assigned or
+     * whatever DefaultAzureCredential finds (e.g. `az login` on a developer machine).
+     */
+    readonly managedIdentityClientId: string | undefined;
+    /** The embedded Azurite runs although a MicrosoftAppId is set (PULS_EMBEDDED_STORAGE=true: trials only). */
+    readonly embeddedOptIn: boolean;
     readonly tablePrefix: string;
     readonly azuriteLocation: string;
     readonly azuritePort: number;
@@ -142,6 +284,14 @@ export interface Config {
   readonly pseudonymKeyIsDevelopmentDefault: boolean;
   readonly officerAadIds: ReadonlySet<string>;
   readonly officersTeamId: string | undefined;
+  /** The officers' tab: who may sign in (Teams SSO tokens) and where Entra's signing keys are. */
+  readonly tab: {
+    /** TAB_APP_ID_URI, else api://<host of PUBLIC_BASE_URL>/<MicrosoftAppId>; empty in local mode. */
+    readonly appIdUri: string;
+    /** Lower-cased Entra group id whose members are officers too (the token's `groups` claim). */
+    readonly officerGroupId: string | undefined;
+    readonly jwksUrl: string;
+  };
   /** Lower-cased Entra tenant ids served; undefined = every tenant (local mode only). */
   readonly allowedTenantIds: ReadonlySet<string> | undefined;
   /** What the privacy card names: placeholders until configured. */
@@ -157,12 +307,28 @@ export interface Config {
   readonly delivery: {
     readonly ratePerSecond: number;
     readonly maxAttempts: number;
-    /** 0 turns reminders off. */
+    /** 0 turns the reminder before the close off. */
     readonly reminderDaysBeforeClose: number;
+    /** A reminder at half time as well (never two within 12 hours). */
+    readonly reminderAtHalfTime: boolean;
   };
   readonly digest: { readonly cron: string; readonly locale: 'de' | 'en'; readonly enabled: boolean };
   /** Where people reach this bot (export links): PUBLIC_BASE_URL, else http://HOST:PORT. */
   readonly publicBaseUrl: string;
+  /** Entra ID through Microsoft Graph: directory sync, Entra groups, proactive installation. */
+  readonly directory: {
+    /** GRAPH_ENABLED, else on with a MicrosoftAppId that can get a Graph token, or with a GRAPH_BASE_URL (simulator). */
+    readonly enabled: boolean;
+    /** GRAPH_BASE_URL without a trailing slash; default https://graph.microsoft.com/v1.0. */
+    readonly graphBaseUrl: string;
+    /** The tenant whose directory is read (client-secret credential): MicrosoftAppTenantId or the one allowed tenant. */
+    readonly tenantId: string | undefined;
+    readonly districtSourceAttribute: 'companyName' | 'department' | 'officeLocation';
+    readonly districtMappingFile: string;
+    /** The app's id in the organisation's app catalog; unset = no proactive installation. */
+    readonly catalogAppId: string | undefined;
+    readonly syncIntervalMs: number;
+  };
 }
 
 /** The key used when no PSEUDONYM_KEY is configured on a local, unauthenticated run. Never used in Teams. */
@@ -208,11 +374,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bot: {
       appId: e.MicrosoftAppId ?? '',
       appPassword: e.MicrosoftAppPassword ?? '',
-      appType: e.MicrosoftAppType,
+      // Without an app id nothing is authenticated, and botbuilder only accepts that as MultiTenant.
+      appType: e.MicrosoftAppId ? e.MicrosoftAppType : 'MultiTenant',
       tenantId: e.MicrosoftAppTenantId ?? '',
     },
     storage: {
+      kind: e.AZURE_STORAGE_TABLE_URL
+        ? 'entra-id'
+        : e.AZURE_STORAGE_CONNECTION_STRING
+          ? 'connection-string'
+          : 'embedded',
       connectionString: e.AZURE_STORAGE_CONNECTION_STRING,
+      tableUrl: e.AZURE_STORAGE_TABLE_URL?.replace(/\/+$/, ''),
+      managedIdentityClientId:
+        e.AZURE_CLIENT_ID ?? (e.MicrosoftAppType === 'UserAssignedMSI' ? e.MicrosoftAppId : undefined),
+      embeddedOptIn: e.PULS_EMBEDDED_STORAGE && Boolean(e.MicrosoftAppId),
       tablePrefix: e.TABLE_PREFIX,
       azuriteLocation: e.AZURITE_LOCATION,
       azuritePort: e.AZURITE_TABLE_PORT,
@@ -221,6 +397,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pseudonymKeyIsDevelopmentDefault: e.PSEUDONYM_KEY === undefined,
     officerAadIds: new Set(e.OFFICER_AAD_IDS.map((id) => id.toLowerCase())),
     officersTeamId: e.OFFICERS_TEAM_ID,
+    tab: {
+      appIdUri: e.TAB_APP_ID_URI ?? defaultAppIdUri(e),
+      officerGroupId: e.OFFICER_GROUP_ID?.toLowerCase(),
+      jwksUrl: e.ENTRA_JWKS_URL,
+    },
     allowedTenantIds: allowedTenants(e),
     privacyNotice: {
       controller: e.PRIVACY_CONTROLLER,
@@ -235,11 +416,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ratePerSecond: e.SEND_RATE_PER_S,
       maxAttempts: e.SEND_MAX_ATTEMPTS,
       reminderDaysBeforeClose: e.REMINDER_DAYS_BEFORE_CLOSE,
+      reminderAtHalfTime: e.REMINDER_AT_HALF_TIME,
     },
     digest: { cron: e.DIGEST_CRON, locale: e.DIGEST_LOCALE, enabled: e.DIGEST_ENABLED },
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
+    directory: {
+      enabled: directoryEnabled(e),
+      graphBaseUrl: (e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com/v1.0').replace(/\/+$/, ''),
+      tenantId: graphTenantOf(e),
+      districtSourceAttribute: e.DISTRICT_SOURCE_ATTRIBUTE,
+      districtMappingFile: e.DISTRICT_MAPPING_FILE,
+      catalogAppId: e.TEAMS_CATALOG_APP_ID,
+      syncIntervalMs: e.DIRECTORY_SYNC_HOURS * 3_600_000,
+    },
   };
   return deepFreeze(config);
+}
+
+/** Teams SSO's usual Application ID URI for an app with a bot and a tab: api://<domain>/<app id>. */
+function defaultAppIdUri(e: z.infer<typeof envSchema>): string {
+  if (!e.MicrosoftAppId) return '';
+  const host = new URL(e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).host;
+  return `api://${host}/${e.MicrosoftAppId}`;
 }
 
 /**
@@ -255,6 +453,38 @@ function allowedTenants(e: z.infer<typeof envSchema>): ReadonlySet<string> | und
         : [];
   if (ids.length === 0) return undefined;
   return new Set(ids.map((id) => id.toLowerCase()));
+}
+
+/** The variables the directory settings depend on (the schema's output for them). */
+interface DirectoryEnv {
+  GRAPH_ENABLED?: boolean | undefined;
+  GRAPH_BASE_URL?: string | undefined;
+  MicrosoftAppId?: string | undefined;
+  MicrosoftAppTenantId?: string | undefined;
+  MicrosoftAppType: string;
+  ALLOWED_TENANT_IDS: string[];
+}
+
+/**
+ * Directory features: GRAPH_ENABLED when given; else on when the bot identity can get a Graph token
+ * (a MicrosoftAppId with a managed identity or a known tenant), or when GRAPH_BASE_URL names a simulator.
+ */
+function directoryEnabled(e: DirectoryEnv): boolean {
+  return e.GRAPH_ENABLED ?? Boolean((e.MicrosoftAppId && hasGraphCredential(e)) || e.GRAPH_BASE_URL);
+}
+
+/** A managed identity needs no tenant; a client secret needs the directory's tenant. */
+function hasGraphCredential(e: DirectoryEnv): boolean {
+  return e.MicrosoftAppType === 'UserAssignedMSI' || graphTenantOf(e) !== undefined;
+}
+
+function graphTenantOf(e: DirectoryEnv): string | undefined {
+  return e.MicrosoftAppTenantId ?? (e.ALLOWED_TENANT_IDS.length === 1 ? e.ALLOWED_TENANT_IDS[0] : undefined);
+}
+
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -283,4 +513,47 @@ export function secretsOf(config: Config): string[] {
   return [config.bot.appPassword, config.pseudonymKey, cs, accountKey, sas].filter(
     (s): s is string => typeof s === 'string' && s.length > 0,
   );
+}
+
+export interface EffectiveMode {
+  storage: string;
+  auth: string;
+  tenants: string;
+  instanceId: string;
+  sendRatePerSecond: number;
+  listen: string;
+}
+
+/** What this instance runs as, for the one start-up log line: never a secret. */
+export function describeMode(config: Config, instanceId: string): EffectiveMode {
+  const s = config.storage;
+  let storage: string;
+  if (s.kind === 'entra-id') {
+    const identity = s.managedIdentityClientId
+      ? `managed identity ${s.managedIdentityClientId}`
+      : 'DefaultAzureCredential (system-assigned identity, or a developer login)';
+    storage = `Table endpoint ${s.tableUrl} with Microsoft Entra tokens of ${identity}`;
+  } else if (s.kind === 'connection-string') {
+    const cs = s.connectionString ?? '';
+    const account =
+      /AccountName=([^;]+)/i.exec(cs)?.[1] ??
+      (/UseDevelopmentStorage=true/i.test(cs) ? 'devstoreaccount1' : '?');
+    const endpoint = /TableEndpoint=([^;]+)/i.exec(cs)?.[1];
+    storage = `connection string for account ${account}${endpoint ? ` at ${endpoint}` : ''}`;
+  } else {
+    storage = `embedded Azurite in ${s.azuriteLocation}${s.embeddedOptIn ? ' (PULS_EMBEDDED_STORAGE=true: a trial, not for real answers)' : ''}`;
+  }
+  const b = config.bot;
+  const auth = b.appId
+    ? `${b.appType} bot ${b.appId}${b.tenantId ? ` in tenant ${b.tenantId}` : ''}`
+    : 'none: no MicrosoftAppId, unauthenticated local mode';
+  const tenants = config.allowedTenantIds ? [...config.allowedTenantIds].join(',') : 'any (local mode)';
+  return {
+    storage,
+    auth,
+    tenants,
+    instanceId,
+    sendRatePerSecond: config.delivery.ratePerSecond,
+    listen: `${config.host}:${config.port}`,
+  };
 }

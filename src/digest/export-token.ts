@@ -2,6 +2,7 @@
 // tampered or expired, is refused.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock';
+import type { PrivacyKeys } from '../privacy/keys';
 
 export const EXPORT_TOKEN_TTL_MS = 15 * 60_000;
 
@@ -16,11 +17,11 @@ export class ExportTokens {
   private readonly key: Buffer;
 
   constructor(
-    secret: string,
+    keys: PrivacyKeys,
     private readonly clock: Clock,
   ) {
-    // A key of its own, derived from the pseudonym key: a token never helps against pseudonyms.
-    this.key = createHmac('sha256', secret).update('puls-export-token-v1').digest();
+    // A key of its own (HKDF purpose "export-tokens"): a token never helps against pseudonyms.
+    this.key = keys.mac('export-tokens', 'puls-export-token-v1');
   }
 
   issue(runId: string, ttlMs = EXPORT_TOKEN_TTL_MS): string {

@@ -1,13 +1,13 @@
 // CSV exports of a run's figures behind signed, expiring links.
 import type { Locale } from '../domain/vocabulary';
 import type { Run } from '../surveys/model';
-import type { DigestService } from './digest-service';
+import type { ResultsService } from '../results/results-service';
 import { runDigestCsv } from './export-csv';
 import type { ExportTokens } from './export-token';
 
 export interface RunExportOptions {
   tokens: ExportTokens;
-  digest: DigestService;
+  results: ResultsService;
   getRun(runId: string): Promise<Run | undefined>;
   /** The language of the CSV's labels (DIGEST_LOCALE). */
   locale: Locale;
@@ -28,8 +28,8 @@ export class RunExport {
     const runId = this.o.tokens.verify(token);
     const run = runId ? await this.o.getRun(runId) : undefined;
     if (!run) return undefined;
-    // An export is a publication like any other: the same thresholds and differencing rule.
-    const figures = await this.o.digest.runFigures(run, true);
+    // Exactly what every other surface shows: the disclosure module decides.
+    const figures = await this.o.results.figures(run);
     return { fileName: `puls-${run.runId}.csv`, csv: runDigestCsv(figures, this.o.locale) };
   }
 }

@@ -55,6 +55,36 @@ export class DigestScheduler {
     return this.running;
   }
 
+  /**
+   * "digest senden": posts the digest now and counts it as this week's, so the schedule skips the
+   * week. When this week's was posted already, nothing is posted unless `again` (the officer was
+   * asked and confirmed).
+   */
+  async sendNow(again = false): Promise<{ outcome: TickOutcome; postedAt?: Date }> {
+    const { clock, digests, logger } = this.o;
+    const now = clock.now();
+    const week = isoWeekOf(now);
+    const record = await digests.getTask('week', week.key);
+    if (record?.status === 'done') {
+      if (!again) return { outcome: 'already_posted', postedAt: record.doneAt };
+      const id = await this.o.post(now);
+      return { outcome: id === undefined ? 'no_channel' : 'posted' };
+    }
+    const etag = await digests.claim(
+      'week',
+      week.key,
+      this.o.instanceId,
+      now,
+      this.o.claimTtlMs ?? 10 * 60_000,
+    );
+    if (!etag) return { outcome: 'claimed_elsewhere' };
+    const activityId = await this.o.post(now);
+    if (activityId === undefined) return { outcome: 'no_channel' };
+    await digests.complete('week', week.key, clock.now(), etag, activityId);
+    logger.info({ week: week.key, activityId }, 'weekly digest posted on request');
+    return { outcome: 'posted' };
+  }
+
   private async doTick(): Promise<TickOutcome> {
     const { clock, digests, logger } = this.o;
     const now = clock.now();
@@ -62,9 +92,10 @@ export class DigestScheduler {
     if (!due || now.getTime() < due.getTime()) return 'not_due';
     const week = isoWeekOf(now);
     try {
-      const record = await digests.getWeek(week.key);
-      if (record?.status === 'posted') return 'already_posted';
-      const etag = await digests.claimWeek(
+      const record = await digests.getTask('week', week.key);
+      if (record?.status === 'done') return 'already_posted';
+      const etag = await digests.claim(
+        'week',
         week.key,
         this.o.instanceId,
         now,
@@ -80,7 +111,7 @@ export class DigestScheduler {
         return 'no_channel';
       }
       this.warnedNoChannel = false;
-      await digests.markPosted(week.key, activityId, clock.now(), etag);
+      await digests.complete('week', week.key, clock.now(), etag, activityId);
       logger.info({ week: week.key, activityId }, 'weekly digest posted');
       return 'posted';
     } catch (err) {

@@ -4,7 +4,12 @@ import type { Locale } from './index';
 const de = {
   title: 'Puls · Wochenübersicht',
   sentTitle: 'Wochenübersicht gesendet',
-  sentText: 'Die Wochenübersicht steht jetzt im Kanal der Digitalisierungsbeauftragten.',
+  sentText:
+    'Die Wochenübersicht steht jetzt im Kanal der Digitalisierungsbeauftragten. Sie zählt als die Übersicht dieser Woche: der Montagstermin entfällt.',
+  alreadyTitle: 'Schon gesendet',
+  alreadyText: 'Die Wochenübersicht dieser Woche steht seit {date} im Kanal. Noch einmal senden?',
+  again: 'Noch einmal senden',
+  busyText: 'Die Wochenübersicht wird gerade von Puls gesendet. Bitte sehen Sie gleich im Kanal nach.',
   noChannelTitle: 'Kein Kanal eingerichtet',
   noChannelText:
     'Puls kennt den Kanal der Digitalisierungsbeauftragten noch nicht. Fügen Sie Puls dem Team hinzu (oder setzen Sie OFFICERS_TEAM_ID).',
@@ -20,7 +25,12 @@ export type DigestCommandMessages = typeof de;
 const en: DigestCommandMessages = {
   title: 'Puls · Weekly digest',
   sentTitle: 'Weekly digest sent',
-  sentText: "The weekly digest is now in the digitalisation officers' channel.",
+  sentText:
+    "The weekly digest is now in the digitalisation officers' channel. It counts as this week's digest: Monday's post is skipped.",
+  alreadyTitle: 'Already sent',
+  alreadyText: "This week's digest has been in the channel since {date}. Send it again?",
+  again: 'Send again',
+  busyText: 'Puls is sending the weekly digest right now. Please look in the channel in a moment.',
   noChannelTitle: 'No channel set up',
   noChannelText:
     "Puls does not know the digitalisation officers' channel yet. Add Puls to the team (or set OFFICERS_TEAM_ID).",

@@ -30,7 +30,7 @@ const de = {
     descriptionPlaceholder: 'Was ist das Problem, was schlagen Sie vor, wem hilft es?',
     field: 'Gestaltungsfeld',
     district: 'Bereich',
-    anonymous: 'Anonym einreichen (Ihr Name wird niemandem angezeigt)',
+    anonymous: 'Ohne Namen einreichen (niemand sieht, von wem die Idee ist)',
     submit: 'Weiter',
     errors: {
       required: 'Bitte ausfüllen.',
@@ -52,7 +52,8 @@ const de = {
   submitted: {
     title: 'Danke für Ihre Idee!',
     text: 'Die Digitalisierungsbeauftragten sehen sie sich an. Sie erfahren hier, wenn sich ihr Status ändert.',
-    anonymous: 'Sie haben anonym eingereicht: Ihr Name wird niemandem angezeigt.',
+    anonymous:
+      'Sie haben ohne Namen eingereicht: niemand sieht, von wem die Idee ist. Puls hält die Verbindung zu Ihnen nur verschlüsselt und nur, bis die Idee abgeschlossen ist.',
   },
   list: {
     title: 'Ideen',
@@ -69,6 +70,7 @@ const de = {
     more: 'Weitere Ideen',
     supporters: { one: '1 Unterstützung', other: '{n} Unterstützungen' },
     anonymous: 'anonym',
+    formerEmployee: 'ehemalige:r Mitarbeiter:in',
     support: 'Unterstützen',
     withdraw: 'Unterstützung zurückziehen',
     review: 'Prüfen',
@@ -77,6 +79,8 @@ const de = {
     added: 'Sie unterstützen diese Idee.',
     withdrawn: 'Sie unterstützen diese Idee nicht mehr.',
     own: 'Das ist Ihre eigene Idee – unterstützen können sie nur andere.',
+    closed: 'Diese Idee ist abgeschlossen: Unterstützungen lassen sich nicht mehr ändern.',
+    invalid: 'Diese Karte ist unvollständig. Bitte öffnen Sie die Ideen neu mit „ideen“.',
   },
   review: {
     title: 'Idee prüfen',
@@ -132,7 +136,7 @@ const en: IdeaMessages = {
     descriptionPlaceholder: 'What is the problem, what do you suggest, whom does it help?',
     field: 'Field of action',
     district: 'Organisation',
-    anonymous: 'Submit anonymously (your name is shown to nobody)',
+    anonymous: 'Submit without your name (nobody sees who it is from)',
     submit: 'Next',
     errors: {
       required: 'Please fill in.',
@@ -153,7 +157,8 @@ const en: IdeaMessages = {
   submitted: {
     title: 'Thank you for your idea!',
     text: 'The digitalisation officers will look at it. You will hear here when its status changes.',
-    anonymous: 'You submitted anonymously: your name is shown to nobody.',
+    anonymous:
+      'You submitted without your name: nobody sees who it is from. Puls keeps the link to you only encrypted, and only until the idea is closed.',
   },
   list: {
     title: 'Ideas',
@@ -170,6 +175,7 @@ const en: IdeaMessages = {
     more: 'More ideas',
     supporters: { one: '1 supporter', other: '{n} supporters' },
     anonymous: 'anonymous',
+    formerEmployee: 'former employee',
     support: 'Support',
     withdraw: 'Withdraw support',
     review: 'Review',
@@ -178,6 +184,8 @@ const en: IdeaMessages = {
     added: 'You support this idea.',
     withdrawn: 'You no longer support this idea.',
     own: 'This is your own idea – only others can support it.',
+    closed: 'This idea is closed: supports can no longer change.',
+    invalid: 'This card is incomplete. Please open the ideas again with "ideas".',
   },
   review: {
     title: 'Review idea',

@@ -22,7 +22,7 @@ const de = {
     intro:
       'Mit Puls gestalten Sie die digitale Transformation Ihrer Verwaltung mit: kurze Umfragen im Chat, eigene Ideen einreichen und die Ideen anderer unterstützen.',
     anonymity:
-      'Ihre Antworten werden pseudonym gespeichert und nur zusammengefasst ausgewertet – niemand kann Ihre einzelnen Antworten einsehen.',
+      'Ihre Antworten werden pseudonym gespeichert und nie einzeln gezeigt, sondern nur zusammengefasst nach dem Ende einer Umfrage; dann werden sie anonym.',
     nextStep: 'Legen Sie zuerst in den Einstellungen Ihren Bereich fest, damit Ihr Bezirk mitgezählt wird.',
   },
   teamWelcome: {
@@ -48,7 +48,8 @@ const de = {
   commands: {
     help: 'diese Übersicht',
     settings: 'Sprache, Bereich und Erinnerungen einstellen',
-    privacy: 'was gespeichert wird und wie Ihre Anonymität geschützt ist',
+    privacy: 'was gespeichert wird, wer verantwortlich ist und welche Rechte Sie haben',
+    erase: 'alle Daten löschen, die Sie als Person nennen',
     status: 'Installationen und Kanal der Beauftragten anzeigen',
     survey: 'Ihre offenen Umfragen anzeigen',
     startSurvey: 'eine Umfrage starten (Umfrage, Enddatum, Zielgruppe)',
@@ -79,26 +80,51 @@ const de = {
     title: 'Datenschutz bei Puls',
     sections: [
       {
+        heading: 'Wer verantwortlich ist',
+        text: 'Verantwortlich: {controller}. Datenschutzbeauftragte Stelle: {dpo}. Rechtsgrundlage: {legalBasis}. Fragen zu Puls: {contact}.',
+      },
+      {
         heading: 'Was gespeichert wird',
-        text: 'Damit Puls Ihnen schreiben kann, speichert es die technische Adresse Ihres Chats, Ihre Sprache, Ihren Bereich und ob Sie Erinnerungen möchten.',
+        text: 'Damit Puls Ihnen schreiben kann, speichert es die technische Adresse Ihres Chats, Ihre Sprache, Ihren Bereich, ob Sie Erinnerungen möchten und an wen eine Umfrage zugestellt wurde.',
       },
       {
         heading: 'Ihre Antworten',
-        text: 'Antworten auf Umfragen werden unter einem Pseudonym gespeichert, das für jede Umfrage neu gebildet wird. Ihr Name oder Ihre Kennung steht nie neben einer Antwort. Wer geantwortet hat, steht getrennt davon nur als „ja/nein“ – für Erinnerungen und die Beteiligungsquote.',
+        text: 'Jede Umfrage erhält einen eigenen Zufallsschlüssel. Ihre Antwort wird unter einem daraus gebildeten Pseudonym gespeichert – Ihr Name oder Ihre Kennung steht nie daneben, und beim Antworten wird sonst nichts über Sie gespeichert. Solange die Umfrage läuft, ist Ihre Antwort pseudonym, damit Sie sie ändern können. Wenn sie endet, wird der Schlüssel vernichtet: ab dann ist Ihre Antwort anonym – niemand, auch kein Administrator, kann sie Ihnen mehr zuordnen.',
       },
       {
         heading: 'Auswertungen',
-        text: 'Ergebnisse gibt es nur zusammengefasst: für Gruppen mit weniger als {kMin} Antworten wird nichts angezeigt, Freitexte erst ab {kText} Antworten. Datum und Uhrzeit werden auf den Tag gerundet.',
+        text: 'Während eine Umfrage läuft, sehen die Digitalisierungsbeauftragten nur die Beteiligung. Ergebnisse gibt es erst nach dem Ende und nur zusammengefasst: für Gruppen mit weniger als {kMin} Antworten wird nichts gezeigt, Freitexte erst ab {kText} Antworten, in zufälliger Reihenfolge und nie mit dem Bereich.',
       },
       {
         heading: 'Wie lange',
-        text: 'Einzelantworten werden nach {months} Monaten gelöscht; zusammengefasste Zahlen dürfen bleiben. Wenn Sie Puls entfernen, werden Ihre Chat-Adresse und Ihre Einstellungen sofort gelöscht.',
+        text: 'Die Antworten einer Umfrage werden {months} Monate nach ihrem Ende gelöscht. Wenn Sie Puls entfernen, werden Ihre Chat-Adresse, Ihre Einstellungen und die Zustellvermerke sofort gelöscht.',
       },
       {
         heading: 'Ideen',
-        text: 'Ideen können Sie anonym einreichen. Dann sieht niemand Ihren Namen; Puls merkt sich nur, wem es Statusänderungen mitteilen soll, bis die Idee abgeschlossen ist.',
+        text: 'Anonyme Ideen tragen keinen Namen. Die Verbindung zu Ihnen wird verschlüsselt und nur gehalten, bis die Idee abgeschlossen ist, damit Puls Ihnen Statusänderungen mitteilen kann. Unterstützungen werden je Idee pseudonym gezählt und nach Abschluss anonym.',
+      },
+      {
+        heading: 'Ihre Rechte',
+        text: 'Sie haben das Recht auf Auskunft, Berichtigung, Löschung, Einschränkung der Verarbeitung und Widerspruch (Art. 15–21 DSGVO) sowie auf Beschwerde bei der Datenschutzaufsicht (in Hamburg: der Hamburgische Beauftragte für Datenschutz und Informationsfreiheit). Mit „meine daten löschen“ löschen Sie Ihre Daten sofort selbst.',
       },
     ],
+    placeholders: {
+      controller: '[noch nicht eingetragen: PRIVACY_CONTROLLER]',
+      dpo: '[noch nicht eingetragen: PRIVACY_DPO_CONTACT]',
+      legalBasis: '[noch nicht eingetragen: PRIVACY_LEGAL_BASIS]',
+      contact: '[noch nicht eingetragen: PRIVACY_CONTACT]',
+    },
+  },
+  erase: {
+    confirmTitle: 'Ihre Daten löschen?',
+    confirmText:
+      'Gelöscht werden: Ihre Einstellungen und die Adresse Ihres Chats, die Vermerke, an wen Umfragen zugestellt wurden, Ihre Antworten auf noch laufende Umfragen, Ihre Unterstützungen offener Ideen und die Verbindung zu Ihren Ideen (Ihre Ideen bleiben, benannte Ideen zeigen dann „ehemalige:r Mitarbeiter:in“). Antworten auf beendete Umfragen sind bereits anonym: Niemand kann sie Ihnen noch zuordnen, auch Puls nicht.',
+    confirm: 'Ja, alles löschen',
+    cancel: 'Abbrechen',
+    cancelled: 'Es wurde nichts gelöscht.',
+    doneTitle: 'Ihre Daten sind gelöscht',
+    doneText:
+      'Gelöscht: {answers} Antworten auf laufende Umfragen, {deliveries} Zustellvermerke, {ideas} Verbindungen zu Ideen, {supports} Unterstützungen. Wenn Sie Puls weiter schreiben, speichert es die Adresse Ihres Chats wieder; entfernen Sie die App, um keine Umfragen mehr zu erhalten.',
   },
   notices: {
     officerOnlyTitle: 'Nur für Digitalisierungsbeauftragte',
@@ -110,9 +136,12 @@ const de = {
     errorTitle: 'Das hat leider nicht geklappt',
     error: 'Es ist ein Fehler aufgetreten. Bitte versuchen Sie es in einem Moment noch einmal.',
     personalOnly: 'Bitte schreiben Sie mir dafür im persönlichen Chat.',
+    foreignTenantTitle: 'Puls ist für Ihre Organisation nicht freigegeben',
+    foreignTenant:
+      'Puls steht nur den Beschäftigten der Organisationen zur Verfügung, die es eingerichtet haben. Es wurde nichts gespeichert.',
   },
   survey: {
-    meta: 'ca. {minutes} Min. · anonym · offen bis {date}',
+    meta: 'ca. {minutes} Min. · pseudonym, nie einzeln sichtbar · offen bis {date}',
     submit: 'Antwort senden',
     likertNoAnswer: 'keine Angabe',
     choose: 'Bitte wählen',
@@ -155,6 +184,10 @@ const de = {
     surveyRequired: 'Bitte wählen Sie eine Umfrage.',
     closesAt: 'Offen bis (Ende des Tages)',
     closesAtRequired: 'Bitte wählen Sie ein Datum in der Zukunft (höchstens 90 Tage).',
+    districtsInvalid: 'Bitte wählen Sie nur Bereiche aus der Liste.',
+    audienceTooSmall:
+      'Diese Zielgruppe erreicht Puls nur bei {count} Personen. Eine Umfrage braucht mindestens {k}, damit niemand einzeln erkennbar ist – bitte wählen Sie eine größere Zielgruppe.',
+    participationWithheld: 'ab {k} Empfänger:innen',
     audience: 'Zielgruppe: Bereiche',
     audienceHint: 'Keine Auswahl = alle Beschäftigten.',
     start: 'Starten',
@@ -178,9 +211,35 @@ const de = {
     answered: 'Beantwortet',
     rate: 'Beteiligung',
     listTitle: 'Umfragen',
+    more: 'Weitere anzeigen',
     listEmpty: 'Es wurde noch keine Umfrage gestartet. Schreiben Sie „umfrage starten“.',
     results: 'Ergebnisse',
     close: 'Beenden',
+    closeConfirmTitle: 'Umfrage jetzt beenden?',
+    closeConfirmText:
+      '„{title}“ ({runId}) nimmt danach keine Antworten mehr an. {answers} Niemand kann seine Antwort dann noch ändern, und zwei Minuten später werden die Antworten anonym.',
+    closeConfirmAnswers: {
+      one: 'Die 1 Antwort wird damit endgültig.',
+      other: 'Die {n} Antworten werden damit endgültig.',
+    },
+    closeConfirmAnswersHidden: 'Die bisherigen Antworten werden damit endgültig.',
+    closeNow: 'Jetzt beenden',
+    cancel: 'Abbrechen',
+    closeCancelled: 'Die Umfrage läuft weiter.',
+    askTitle: 'Beendet: {title}',
+    askText:
+      '{n} Personen haben teilgenommen. Die Ergebnisse können jetzt an alle zurückgehen, die die Umfrage bekommen haben – mit einem kurzen Wort von Ihnen.',
+    statementLabel: 'Was wir daraus machen (geht mit den Ergebnissen an alle, höchstens 1000 Zeichen)',
+    statementRequired: 'Bitte schreiben Sie ein paar Sätze dazu, was aus den Ergebnissen folgt.',
+    statementTooLong: 'Bitte kürzen Sie auf höchstens 1000 Zeichen.',
+    statementMarkup: 'Bitte schreiben Sie ohne HTML, Links oder Formatierungen.',
+    shareNow: 'Ergebnisse an alle senden',
+    sharedTitle: 'Ergebnisse werden gesendet',
+    sharedText: 'Die Ergebnisse und Ihr Text gehen jetzt an {count} Personen.',
+    alreadyShared: 'Die Ergebnisse dieser Umfrage wurden schon an alle gesendet.',
+    noResultsToShare:
+      'Diese Umfrage hat keine Ergebnisse, die gezeigt werden dürfen (zu wenige Antworten) – es wird nichts gesendet.',
+    stillOpen: 'Diese Umfrage läuft noch: Ergebnisse gehen erst nach dem Ende an alle.',
     closedTitle: 'Umfrage beendet',
     closedText: 'Die Umfrage {runId} nimmt keine Antworten mehr an.',
     notFound: 'Es gibt keine Umfrage mit der Kennung „{runId}“. Schreiben Sie „umfragen“ für die Liste.',
@@ -214,7 +273,7 @@ const en: Messages = {
     intro:
       "With Puls you help shape your administration's digital transformation: short surveys in chat, your own ideas, and support for the ideas of others.",
     anonymity:
-      'Your answers are stored under a pseudonym and only ever reported in aggregate – nobody can see your individual answers.',
+      'Your answers are stored under a pseudonym and never shown one by one, only in aggregate after a survey has closed; then they become anonymous.',
     nextStep: 'First, set your organisation in the settings so that your district is counted.',
   },
   teamWelcome: {
@@ -239,7 +298,8 @@ const en: Messages = {
   commands: {
     help: 'this overview',
     settings: 'set language, organisation and reminders',
-    privacy: 'what is stored and how your anonymity is protected',
+    privacy: 'what is stored, who is responsible and what your rights are',
+    erase: 'delete all data that names you',
     status: "show installations and the officers' channel",
     survey: 'show your open surveys',
     startSurvey: 'start a survey (survey, closing date, audience)',
@@ -269,26 +329,51 @@ const en: Messages = {
     title: 'Privacy in Puls',
     sections: [
       {
+        heading: 'Who is responsible',
+        text: 'Controller: {controller}. Data protection officer: {dpo}. Legal basis: {legalBasis}. Questions about Puls: {contact}.',
+      },
+      {
         heading: 'What is stored',
-        text: 'So that Puls can write to you, it stores the technical address of your chat, your language, your organisation and whether you want reminders.',
+        text: 'So that Puls can write to you, it stores the technical address of your chat, your language, your organisation, whether you want reminders and to whom a survey was delivered.',
       },
       {
         heading: 'Your answers',
-        text: 'Survey answers are stored under a pseudonym that is formed anew for every survey. Your name or id never sits next to an answer. Who answered is kept separately, only as "yes/no" – for reminders and the response rate.',
+        text: 'Every survey gets its own random key. Your answer is stored under a pseudonym formed from it – your name or id never sits next to it, and nothing else about you is stored when you answer. While the survey is open your answer is pseudonymous, so that you can change it. When it closes, the key is destroyed: from then on your answer is anonymous – nobody, not even an administrator, can link it to you.',
       },
       {
         heading: 'Results',
-        text: 'Results are only shown in aggregate: nothing is shown for groups with fewer than {kMin} answers, free text only from {kText} answers. Dates are rounded to the day.',
+        text: 'While a survey is open, the digitalisation officers only see how many took part. Results come after it has closed, and only in aggregate: nothing is shown for groups with fewer than {kMin} answers, free text only from {kText} answers, in random order and never with the organisation.',
       },
       {
         heading: 'How long',
-        text: 'Individual answers are deleted after {months} months; aggregated figures may stay. When you remove Puls, your chat address and settings are deleted at once.',
+        text: "A survey's answers are deleted {months} months after it closed. When you remove Puls, your chat address, your settings and the delivery records are deleted at once.",
       },
       {
         heading: 'Ideas',
-        text: 'You can submit ideas anonymously. Then nobody sees your name; Puls only remembers whom to tell about status changes until the idea is closed.',
+        text: 'Anonymous ideas carry no name. The link to you is encrypted and kept only until the idea is closed, so that Puls can tell you about status changes. Supports are counted per idea under a pseudonym and become anonymous when it is closed.',
+      },
+      {
+        heading: 'Your rights',
+        text: 'You have the right of access, rectification, erasure, restriction of processing and objection (Art. 15–21 GDPR) and may complain to the data protection authority (in Hamburg: the Hamburg Commissioner for Data Protection and Freedom of Information). Type "delete my data" to erase your data yourself at once.',
       },
     ],
+    placeholders: {
+      controller: '[not set yet: PRIVACY_CONTROLLER]',
+      dpo: '[not set yet: PRIVACY_DPO_CONTACT]',
+      legalBasis: '[not set yet: PRIVACY_LEGAL_BASIS]',
+      contact: '[not set yet: PRIVACY_CONTACT]',
+    },
+  },
+  erase: {
+    confirmTitle: 'Delete your data?',
+    confirmText:
+      'This deletes: your settings and the address of your chat, the records of which surveys were delivered to you, your answers to surveys still open, your supports of open ideas and the link to your ideas (your ideas stay; named ones then show "former employee"). Answers to closed surveys are already anonymous: nobody can link them to you any more, not even Puls.',
+    confirm: 'Yes, delete everything',
+    cancel: 'Cancel',
+    cancelled: 'Nothing was deleted.',
+    doneTitle: 'Your data is deleted',
+    doneText:
+      'Deleted: {answers} answers to open surveys, {deliveries} delivery records, {ideas} links to ideas, {supports} supports. If you go on writing to Puls, it stores the address of your chat again; remove the app to receive no more surveys.',
   },
   notices: {
     officerOnlyTitle: 'For digitalisation officers only',
@@ -299,9 +384,12 @@ const en: Messages = {
     errorTitle: 'Sorry, that did not work',
     error: 'Something went wrong. Please try again in a moment.',
     personalOnly: 'Please write to me in the personal chat for this.',
+    foreignTenantTitle: 'Puls is not available for your organisation',
+    foreignTenant:
+      'Puls is only available to the staff of the organisations that set it up. Nothing was stored.',
   },
   survey: {
-    meta: 'about {minutes} min · anonymous · open until {date}',
+    meta: 'about {minutes} min · pseudonymous, never shown individually · open until {date}',
     submit: 'Send answer',
     likertNoAnswer: 'prefer not to say',
     choose: 'Please choose',
@@ -341,6 +429,10 @@ const en: Messages = {
     surveyRequired: 'Please choose a survey.',
     closesAt: 'Open until (end of day)',
     closesAtRequired: 'Please choose a date in the future (at most 90 days).',
+    districtsInvalid: 'Please choose only organisations from the list.',
+    audienceTooSmall:
+      'Puls reaches only {count} people in this audience. A survey needs at least {k}, so that nobody can be singled out – please choose a larger audience.',
+    participationWithheld: 'from {k} recipients',
     audience: 'Audience: organisations',
     audienceHint: 'No selection = all staff.',
     start: 'Start',
@@ -364,9 +456,31 @@ const en: Messages = {
     answered: 'Answered',
     rate: 'Response rate',
     listTitle: 'Surveys',
+    more: 'Show more',
     listEmpty: 'No survey has been started yet. Type "start survey".',
     results: 'Results',
     close: 'Close',
+    closeConfirmTitle: 'Close the survey now?',
+    closeConfirmText:
+      '"{title}" ({runId}) will then take no more answers. {answers} Nobody can change their answer after that, and two minutes later the answers become anonymous.',
+    closeConfirmAnswers: { one: 'The 1 answer becomes final.', other: 'The {n} answers become final.' },
+    closeConfirmAnswersHidden: 'The answers so far become final.',
+    closeNow: 'Close now',
+    cancel: 'Cancel',
+    closeCancelled: 'The survey stays open.',
+    askTitle: 'Closed: {title}',
+    askText:
+      '{n} people took part. The results can now go back to everyone who got the survey – with a short word from you.',
+    statementLabel: 'What we make of it (goes to everyone with the results, at most 1000 characters)',
+    statementRequired: 'Please write a few sentences on what follows from the results.',
+    statementTooLong: 'Please shorten it to at most 1000 characters.',
+    statementMarkup: 'Please write without HTML, links or formatting.',
+    shareNow: 'Send the results to everyone',
+    sharedTitle: 'Sending the results',
+    sharedText: 'The results and your text are now going to {count} people.',
+    alreadyShared: 'The results of this survey have already been sent to everyone.',
+    noResultsToShare: 'This survey has no results that may be shown (too few answers) – nothing is sent.',
+    stillOpen: 'This survey is still open: results go to everyone only after it has closed.',
     closedTitle: 'Survey closed',
     closedText: 'The survey {runId} no longer accepts answers.',
     notFound: 'There is no survey with the id "{runId}". Type "surveys" for the list.',

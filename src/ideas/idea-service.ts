@@ -1,5 +1,10 @@
 // Innovation ideas: submit (validated, similar ideas first), browse, support (once per person,
 // concurrency-safe), review by officers (status with history), and tell the submitter.
+//
+// Privacy: an idea's link to its submitter is the submitter's id sealed for that idea alone (a fresh
+// encryption each time, so two ideas of one person look unrelated); it is deleted when an anonymous
+// idea reaches a final status. Supports are rows under the idea's own pseudonyms, HMAC(idea secret,
+// user id); the secret is destroyed at the final status, and the supports become anonymous.
 import { randomBytes } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { Clock } from '../clock';
@@ -7,7 +12,8 @@ import type { ProactiveMessenger } from '../delivery/delivery';
 import { ConflictError } from '../errors';
 import type { Locale } from '../i18n';
 import type { Logger } from '../logger';
-import type { Pseudonymizer } from '../privacy/pseudonym';
+import type { PrivacyKeys } from '../privacy/keys';
+import type { Pseudonyms } from '../privacy/pseudonyms';
 import type { IdeaFilter, IdeaRepository } from '../storage/idea-repository';
 import { newIdeaId } from '../storage/idea-repository';
 import type { UserRecord, UserRepository } from '../storage/user-repository';
@@ -117,7 +123,18 @@ export type SubmitIdeaResult =
   | { kind: 'saved'; idea: Idea };
 
 export type SupportResult =
-  { kind: 'not_found' } | { kind: 'own'; idea: Idea } | { kind: 'ok'; idea: Idea; supported: boolean };
+  | { kind: 'not_found' }
+  | { kind: 'own'; idea: Idea }
+  | { kind: 'closed'; idea: Idea }
+  | { kind: 'ok'; idea: Idea; supported: boolean };
+
+/** What the viewer may do with an idea on a list card. */
+export interface ViewerState {
+  own: boolean;
+  supported: boolean;
+  /** Final status: supports can no longer change. */
+  closed: boolean;
+}
 
 export type SetStatusResult =
   | { kind: 'not_found' }
@@ -128,7 +145,8 @@ export type SetStatusResult =
 export interface IdeaServiceOptions {
   ideas: IdeaRepository;
   users: UserRepository;
-  pseudonyms: Pseudonymizer;
+  pseudonyms: Pseudonyms;
+  keys: PrivacyKeys;
   messenger: ProactiveMessenger;
   /** The message that tells the submitter about a status change, in their language. */
   renderStatusNotice(idea: Idea, entry: IdeaHistoryEntry, locale: Locale): Partial<Activity>;
@@ -147,12 +165,10 @@ export class IdeaService {
 
   constructor(private readonly o: IdeaServiceOptions) {}
 
-  submitterKey(userId: string): string {
-    return this.o.pseudonyms.forRun('idea-submitter', userId);
-  }
-
-  private supporterKey(ideaId: string, userId: string): string {
-    return this.o.pseudonyms.forRun(`idea-support:${ideaId}`, userId);
+  /** The submitter of an idea, while the link exists (open ideas; named ideas until erasure). */
+  async ownerOf(ideaId: string): Promise<string | undefined> {
+    const link = await this.o.ideas.getOwner(ideaId);
+    return link ? this.o.keys.open('idea-owners', link.sealedUserId, ideaId)?.toString('utf8') : undefined;
   }
 
   /** Validates; unless confirmed, shows similar ideas first; then stores the idea. */
@@ -172,14 +188,20 @@ export class IdeaService {
       ideaId: newIdeaId(now, randomBytes(4).toString('hex')),
       ...input,
       submitterName: input.anonymous ? undefined : user.name.slice(0, 100),
-      submitterKey: this.submitterKey(user.userId),
+      submitterGone: false,
       status: 'submitted',
       supportCount: 0,
       createdAt: now,
       updatedAt: now,
     };
-    // The owner link first: an idea is never stored without a way to tell its submitter.
-    await this.o.ideas.setOwner(idea.ideaId, user.userId);
+    // The secret and the owner link first: an idea is never stored without a way to support it or
+    // to tell its submitter.
+    await this.o.pseudonyms.create('idea', idea.ideaId);
+    await this.o.ideas.setOwner({
+      ideaId: idea.ideaId,
+      sealedUserId: this.o.keys.seal('idea-owners', user.userId, idea.ideaId),
+      named: !idea.anonymous,
+    });
     await this.o.ideas.create(idea);
     await this.o.ideas.addHistory(idea.ideaId, {
       at: now,
@@ -230,8 +252,18 @@ export class IdeaService {
     return this.o.ideas.get(ideaId);
   }
 
-  async isSupportedBy(ideaId: string, userId: string): Promise<boolean> {
-    return this.o.ideas.hasSupport(ideaId, this.supporterKey(ideaId, userId));
+  /** Whether the viewer submitted or supports the idea (list cards). */
+  async viewerState(idea: Idea, userId: string): Promise<ViewerState> {
+    const closed = isFinal(idea.status);
+    const [owner, key] = await Promise.all([
+      this.ownerOf(idea.ideaId),
+      closed ? undefined : this.o.pseudonyms.of('idea', idea.ideaId, userId),
+    ]);
+    return {
+      own: owner === userId,
+      supported: key !== undefined && (await this.o.ideas.hasSupport(idea.ideaId, key)),
+      closed: closed || key === undefined,
+    };
   }
 
   /**
@@ -242,8 +274,9 @@ export class IdeaService {
   async support(ideaId: string, userId: string, want: boolean): Promise<SupportResult> {
     const idea = await this.o.ideas.get(ideaId);
     if (!idea) return { kind: 'not_found' };
-    if (idea.submitterKey === this.submitterKey(userId)) return { kind: 'own', idea };
-    const key = this.supporterKey(ideaId, userId);
+    if ((await this.ownerOf(ideaId)) === userId) return { kind: 'own', idea };
+    const key = isFinal(idea.status) ? undefined : await this.o.pseudonyms.of('idea', ideaId, userId);
+    if (key === undefined) return { kind: 'closed', idea };
     if (want) await this.o.ideas.addSupport(ideaId, key);
     else await this.o.ideas.removeSupport(ideaId, key);
     const supportCount = await this.syncSupportCount(ideaId);
@@ -282,10 +315,21 @@ export class IdeaService {
     return { ideas, next: offset + PAGE_SIZE < all.length ? `o${offset + PAGE_SIZE}` : undefined };
   }
 
+  /**
+   * The user's ideas: every owner link is opened in turn (links are sealed per idea, so nothing
+   * else finds them). Anonymous ideas appear while they are open; named ones always.
+   */
   async mine(userId: string): Promise<Idea[]> {
-    const out: Idea[] = [];
-    for await (const idea of this.o.ideas.list({ submitterKey: this.submitterKey(userId) })) out.push(idea);
-    return out;
+    const ids: string[] = [];
+    for await (const link of this.o.ideas.owners()) {
+      if (this.o.keys.open('idea-owners', link.sealedUserId, link.ideaId)?.toString('utf8') === userId) {
+        ids.push(link.ideaId);
+      }
+    }
+    const ideas = await Promise.all(ids.map((id) => this.o.ideas.get(id)));
+    return ideas
+      .filter((i): i is Idea & { etag: string } => i !== undefined)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   }
 
   async history(ideaId: string): Promise<IdeaHistoryEntry[]> {
@@ -299,7 +343,7 @@ export class IdeaService {
     from: string,
     data: { status?: unknown; feedback?: unknown },
   ): Promise<SetStatusResult> {
-    const idea = await this.o.ideas.get(ideaId);
+    let idea = await this.o.ideas.get(ideaId);
     if (!idea) return { kind: 'not_found' };
     if (idea.status !== from) return { kind: 'stale', idea };
     if (isFinal(idea.status)) return { kind: 'invalid', idea, problem: 'final' };
@@ -312,12 +356,19 @@ export class IdeaService {
       return { kind: 'invalid', idea, problem: 'feedback' };
     if (to === 'rejected' && feedback === '') return { kind: 'invalid', idea, problem: 'feedback' };
     const now = this.o.clock.now();
-    try {
-      await this.o.ideas.updateStatus(ideaId, to as IdeaStatus, now, idea.etag);
-    } catch (err) {
-      if (err instanceof ConflictError)
-        return { kind: 'stale', idea: (await this.o.ideas.get(ideaId)) ?? idea };
-      throw err;
+    // A review conflicts only with another review: when the row changed because colleagues supported
+    // the idea meanwhile (its count moved), the status is still the one the officer saw, and the save
+    // is tried again on the fresh row.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.o.ideas.updateStatus(ideaId, to as IdeaStatus, now, idea.etag);
+        break;
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+        const fresh = await this.o.ideas.get(ideaId);
+        if (!fresh || fresh.status !== from || attempt >= 20) return { kind: 'stale', idea: fresh ?? idea };
+        idea = fresh;
+      }
     }
     const entry: IdeaHistoryEntry = {
       at: now,
@@ -331,13 +382,15 @@ export class IdeaService {
     const updated: Idea = { ...idea, status: to as IdeaStatus, updatedAt: now };
     if (updated.status === 'rejected') this.closedForSupport.add(ideaId);
     const notified = await this.notifySubmitter(updated, entry);
+    // A final status ends supports: the idea's secret goes, and with it who supported.
+    if (isFinal(updated.status)) await this.o.pseudonyms.destroy('idea', ideaId);
     this.o.logger.info({ ideaId, from: idea.status, to, notified }, 'idea status changed');
     return { kind: 'saved', idea: updated, notified };
   }
 
-  /** Tells the submitter; the link to them is deleted once the idea is closed. */
+  /** Tells the submitter; the link to an anonymous idea's submitter is deleted once it is closed. */
   private async notifySubmitter(idea: Idea, entry: IdeaHistoryEntry): Promise<boolean> {
-    const ownerId = await this.o.ideas.getOwner(idea.ideaId);
+    const ownerId = await this.ownerOf(idea.ideaId);
     let notified = false;
     const owner: UserRecord | undefined = ownerId ? await this.o.users.get(ownerId) : undefined;
     if (owner) {
@@ -349,8 +402,33 @@ export class IdeaService {
         this.o.logger.warn({ err, ideaId: idea.ideaId }, 'could not notify the submitter');
       }
     }
-    if (isFinal(idea.status) && ownerId) await this.o.ideas.deleteOwner(idea.ideaId);
+    if (isFinal(idea.status) && idea.anonymous) await this.o.ideas.deleteOwner(idea.ideaId);
     return notified;
+  }
+
+  /**
+   * Erasure: the person's links to their ideas go (their open ideas stay, unlinked; a named idea
+   * shows "former employee" instead of the name), and so do their supports of open ideas.
+   * Returns how many ideas and supports were touched.
+   */
+  async eraseUser(userId: string): Promise<{ ideas: number; supports: number }> {
+    let ideas = 0;
+    let supports = 0;
+    for await (const link of this.o.ideas.owners()) {
+      if (this.o.keys.open('idea-owners', link.sealedUserId, link.ideaId)?.toString('utf8') !== userId)
+        continue;
+      if (link.named) await this.o.ideas.eraseSubmitterName(link.ideaId);
+      await this.o.ideas.deleteOwner(link.ideaId);
+      ideas++;
+    }
+    for await (const idea of this.o.ideas.list()) {
+      if (isFinal(idea.status)) continue;
+      const key = await this.o.pseudonyms.of('idea', idea.ideaId, userId);
+      if (key === undefined || !(await this.o.ideas.removeSupport(idea.ideaId, key))) continue;
+      await this.syncSupportCount(idea.ideaId);
+      supports++;
+    }
+    return { ideas, supports };
   }
 }
 

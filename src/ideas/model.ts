@@ -26,8 +26,8 @@ export interface Idea {
   anonymous: boolean;
   /** Shown only when not anonymous. */
   submitterName: string | undefined;
-  /** HMAC pseudonym of the submitter: finds "my ideas" without storing who. */
-  submitterKey: string;
+  /** A named idea whose submitter had their data erased: shown as a former employee's. */
+  submitterGone: boolean;
   status: IdeaStatus;
   supportCount: number;
   createdAt: Date;

@@ -7,8 +7,13 @@ import type { UserRepository } from '../storage/user-repository';
 
 export interface InstallationServiceOptions {
   users: UserRepository;
+  /** Uninstalling Puls erases the person's data (src/privacy/erasure.ts). */
+  erase(userId: string): Promise<unknown>;
   channels: ChannelRepository;
-  /** OFFICERS_TEAM_ID; when unset, the first team Puls is added to becomes the officers' team. */
+  /**
+   * OFFICERS_TEAM_ID (always set with a MicrosoftAppId). Unset, on a local run only, the first team
+   * Puls is added to becomes the officers' team for good.
+   */
   officersTeamId: string | undefined;
   clock: Clock;
   logger: Logger;
@@ -33,10 +38,10 @@ export class InstallationService {
     return created;
   }
 
-  /** Data minimisation: the reference and the settings go when the user removes the app. */
+  /** Uninstalling erases what names the person: profile, reference, delivery rows, idea links. */
   async removeUser(userId: string): Promise<void> {
-    const deleted = await this.options.users.delete(userId);
-    if (deleted) this.options.logger.info('user removed Puls; reference and settings deleted');
+    await this.options.erase(userId);
+    this.options.logger.info('user removed Puls; their data was erased');
   }
 
   /**
@@ -82,9 +87,12 @@ export class InstallationService {
     return { isNew, isOfficersTeam };
   }
 
+  /**
+   * The team's channel reference goes. The officers' team stays the officers' team: when it adds
+   * Puls again it gets its channel back, and no other team ever takes its place by being first.
+   */
   async removeTeam(teamId: string): Promise<void> {
     await this.options.channels.deleteTeam(teamId);
-    await this.options.channels.releaseOfficersTeam(teamId);
     this.options.logger.info({ teamId }, 'Puls removed from a team');
   }
 

@@ -15,10 +15,20 @@ export interface AzuriteOptions {
   port?: number;
   /** A folder for persistent data; omit for in-memory. */
   location?: string;
+  /** PEM files: serve HTTPS instead of HTTP (tests of the token path). */
+  https?: { certPath: string; keyPath: string };
+  /**
+   * 'basic': also accept Microsoft Entra bearer tokens (HTTPS only). Azurite then checks each token's
+   * lifetime, issuer and audience, not its signature; requests without any credential get 403.
+   */
+  oauth?: 'basic';
 }
 
 export interface RunningAzurite {
+  /** Shared-key access to the account (works over HTTP and HTTPS). */
   readonly connectionString: string;
+  /** The account's table endpoint, e.g. https://127.0.0.1:<port>/devstoreaccount1. */
+  readonly tableUrl: string;
   readonly port: number;
   stop(): Promise<void>;
 }
@@ -30,11 +40,25 @@ interface TableServerLike {
   getHttpServerAddress(): string;
 }
 
-export function azuriteConnectionString(host: string, port: number): string {
+export function azuriteConnectionString(
+  host: string,
+  port: number,
+  protocol: 'http' | 'https' = 'http',
+): string {
   return (
-    `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_ACCOUNT_KEY};` +
-    `TableEndpoint=http://${host}:${port}/${AZURITE_ACCOUNT};`
+    `DefaultEndpointsProtocol=${protocol};AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_ACCOUNT_KEY};` +
+    `TableEndpoint=${protocol}://${host}:${port}/${AZURITE_ACCOUNT};`
   );
+}
+
+/** False in a production install (npm ci --omit=dev): Azurite is a dev dependency. */
+export function isAzuriteInstalled(): boolean {
+  try {
+    require.resolve('azurite/dist/src/table/TableServer');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
@@ -64,19 +88,21 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     undefined, // debugLogFilePath
     false, // loose
     false, // skipApiVersionCheck
-    '', // cert
-    '', // key
+    options.https?.certPath ?? '', // cert
+    options.https?.keyPath ?? '', // key
     '', // pwd
-    undefined, // oauth
+    options.oauth, // oauth
     false, // disableProductStyleUrl
     inMemory,
   );
   const server = new TableServer(configuration);
   await server.start();
   const port = Number(new URL(`http://${server.getHttpServerAddress().replace(/^https?:\/\//, '')}`).port);
+  const protocol = options.https ? 'https' : 'http';
   let stopped = false;
   return {
-    connectionString: azuriteConnectionString(host, port),
+    connectionString: azuriteConnectionString(host, port, protocol),
+    tableUrl: `${protocol}://${host}:${port}/${AZURITE_ACCOUNT}`,
     port,
     async stop() {
       if (stopped) return;

@@ -99,15 +99,4 @@ export class ChannelRepository {
     );
     return e?.teamId;
   }
-
-  /** Forgets the officers' team when it is the given one (the bot was removed from it). */
-  async releaseOfficersTeam(teamId: string): Promise<void> {
-    const e = await getOrUndefined(() =>
-      this.store.client('channels').getEntity<MarkerEntity>(MARKER_PARTITION, MARKER_ROW),
-    );
-    if (e?.teamId !== teamId) return;
-    await deleteIfExists(() =>
-      this.store.client('channels').deleteEntity(MARKER_PARTITION, MARKER_ROW, { etag: e.etag }),
-    );
-  }
 }

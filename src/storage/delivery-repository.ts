@@ -1,11 +1,12 @@
-// The deliveries table: one row per recipient per run — was the card sent (pending / sent / failed,
-// with the error), and did the person answer (yes/no only, never what). Sharded by run + bucket.
-import type { TransactionAction } from '@azure/data-tables';
+// The deliveries table: one row per recipient per delivery job (a run's survey card, its reminder):
+// was the card sent (pending / sent / failed, with the error). Nothing here changes when someone
+// answers — participation is counted from the responses. Sharded by job + bucket.
 import {
   bucketKey,
   bucketOf,
   decodeKey,
   encodeKey,
+  deleteIfExists,
   getOrUndefined,
   deletePartitions,
   mergePages,
@@ -22,7 +23,6 @@ export interface DeliveryRecord {
   status: DeliveryStatus;
   error: string | undefined;
   activityId: string | undefined;
-  answered: boolean;
 }
 
 export interface DeliveryCounts {
@@ -30,7 +30,6 @@ export interface DeliveryCounts {
   pending: number;
   sent: number;
   failed: number;
-  answered: number;
 }
 
 interface DeliveryEntity {
@@ -39,7 +38,6 @@ interface DeliveryEntity {
   status?: string;
   error?: string;
   activityId?: string;
-  answered?: boolean;
   updatedAt?: Date;
 }
 
@@ -49,43 +47,6 @@ function partition(runId: string, userId: string): string {
 
 export class DeliveryRepository {
   constructor(private readonly store: TableStore) {}
-
-  async markSent(runId: string, userId: string, activityId: string | undefined, now: Date): Promise<void> {
-    await this.merge(runId, userId, {
-      status: 'sent',
-      activityId: activityId ?? '',
-      error: '',
-      updatedAt: now,
-    });
-  }
-
-  async markFailed(runId: string, userId: string, error: string, now: Date): Promise<void> {
-    await this.merge(runId, userId, { status: 'failed', error: error.slice(0, 500), updatedAt: now });
-  }
-
-  /**
-   * Participation only ("answered: yes", never what), for many people at once: one transaction per
-   * partition and 100 rows (Table Storage's limits), the partitions in parallel. Creates a row that
-   * does not exist yet.
-   */
-  async markAnsweredMany(items: readonly { runId: string; userId: string }[]): Promise<void> {
-    const byPartition = new Map<string, Map<string, TransactionAction>>();
-    for (const { runId, userId } of items) {
-      const partitionKey = partition(runId, userId);
-      const rowKey = encodeKey(userId);
-      let rows = byPartition.get(partitionKey);
-      if (!rows) byPartition.set(partitionKey, (rows = new Map()));
-      rows.set(rowKey, ['upsert', { partitionKey, rowKey, answered: true }, 'Merge']);
-    }
-    const client = this.store.client('deliveries');
-    await Promise.all(
-      [...byPartition.values()].map(async (rows) => {
-        const actions = [...rows.values()];
-        for (let i = 0; i < actions.length; i += 100)
-          await client.submitTransaction(actions.slice(i, i + 100));
-      }),
-    );
-  }
 
   async get(runId: string, userId: string): Promise<DeliveryRecord | undefined> {
     const e = await getOrUndefined(() =>
@@ -106,24 +67,31 @@ export class DeliveryRepository {
     yield* mergePages(iterators, (e) => toRecord(runId, e));
   }
 
-  /** Retention: deletes every delivery row of a run (who was asked, who answered). */
-  async deleteRun(runId: string): Promise<number> {
+  /** Deletes every row of a delivery job (a run's survey card or its reminder): who was asked. */
+  async deleteJob(jobId: string): Promise<number> {
     return deletePartitions(
       this.store.client('deliveries'),
-      Array.from({ length: DELIVERY_BUCKETS }, (_, b) => bucketKey(encodeKey(runId), b)),
+      Array.from({ length: DELIVERY_BUCKETS }, (_, b) => bucketKey(encodeKey(jobId), b)),
+    );
+  }
+
+  /** Erasure: deletes one person's row of a delivery job. */
+  async deleteRecipient(jobId: string, userId: string): Promise<boolean> {
+    return deleteIfExists(() =>
+      this.store.client('deliveries').deleteEntity(partition(jobId, userId), encodeKey(userId)),
     );
   }
 
   /** The run's figures: only the two columns they need are read, the shards in parallel. */
   async counts(runId: string): Promise<DeliveryCounts> {
-    const counts: DeliveryCounts = { recipients: 0, pending: 0, sent: 0, failed: 0, answered: 0 };
+    const counts: DeliveryCounts = { recipients: 0, pending: 0, sent: 0, failed: 0 };
     const client = this.store.client('deliveries');
     const iterators = Array.from({ length: DELIVERY_BUCKETS }, (_, b) =>
       client
         .listEntities<DeliveryEntity>({
           queryOptions: {
             filter: `PartitionKey eq '${bucketKey(encodeKey(runId), b)}'`,
-            select: ['status', 'answered'],
+            select: ['status'],
           },
         })
         .byPage({ maxPageSize: 1000 }),
@@ -131,22 +99,8 @@ export class DeliveryRepository {
     for await (const e of mergePages(iterators, (e) => e)) {
       counts.recipients++;
       counts[statusOf(e.status)]++;
-      if (e.answered === true) counts.answered++;
     }
     return counts;
-  }
-
-  private async merge(
-    runId: string,
-    userId: string,
-    fields: Omit<DeliveryEntity, 'partitionKey' | 'rowKey'>,
-  ) {
-    await this.store
-      .client('deliveries')
-      .upsertEntity(
-        { partitionKey: partition(runId, userId), rowKey: encodeKey(userId), ...fields },
-        'Merge',
-      );
   }
 }
 
@@ -166,6 +120,5 @@ function toRecord(runId: string, e: DeliveryEntity): DeliveryRecord {
     status: statusOf(e.status),
     error: e.error || undefined,
     activityId: e.activityId || undefined,
-    answered: e.answered === true,
   };
 }

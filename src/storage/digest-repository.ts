@@ -1,56 +1,64 @@
-// The digests table: one record per ISO week (claimed → posted, so that exactly one instance posts),
-// and per survey run the number of respondents when figures were last published (no differencing).
-import { getOrUndefined, mapConflict, statusOf, type TableStore } from './tables';
-import { encodeKey } from './tables';
+// The digests table holds coordination records that make scheduled work happen exactly once across
+// instances: one per ISO week (the digest) and one per reminder of a run. A task is claimed with an
+// ETag-guarded write (or created), done by the claiming instance, and marked done after. A claim whose
+// instance died expires and is taken over; a done task is never done again. Only a conflict means
+// "someone else has it": any other storage error is thrown, so the caller retries or reports it.
+import { ConflictError } from '../errors';
+import { encodeKey, getOrUndefined, mapConflict, statusOf, type TableStore } from './tables';
 
-const WEEK_PARTITION = 'week';
-const PUBLISHED_PARTITION = 'published';
+export type TaskKind = 'week' | 'reminder' | 'notice';
 
-export interface WeekRecord {
-  weekKey: string;
-  status: 'claimed' | 'posted';
+export interface TaskRecord {
+  key: string;
+  status: 'claimed' | 'done';
   claimedBy: string;
   claimExpiresAt: Date;
+  /** The digest's Teams id (weeks). */
   activityId: string | undefined;
+  /** When it was done. */
+  doneAt: Date | undefined;
   etag: string;
 }
 
-interface WeekEntity {
+interface TaskEntity {
   partitionKey: string;
   rowKey: string;
   status: string;
   claimedBy: string;
   claimExpiresAt: Date;
   activityId?: string;
-  postedAt?: Date;
+  doneAt?: Date;
 }
 
 export class DigestRepository {
   constructor(private readonly store: TableStore) {}
 
-  async getWeek(weekKey: string): Promise<WeekRecord | undefined> {
+  async getTask(kind: TaskKind, key: string): Promise<TaskRecord | undefined> {
     const e = await getOrUndefined(() =>
-      this.store.client('digests').getEntity<WeekEntity>(WEEK_PARTITION, weekKey),
+      this.store.client('digests').getEntity<TaskEntity>(kind, encodeKey(key)),
     );
     return e
       ? {
-          weekKey,
-          status: e.status === 'posted' ? 'posted' : 'claimed',
+          key,
+          // 'posted' is what weeks said before tasks were general.
+          status: e.status === 'done' || e.status === 'posted' ? 'done' : 'claimed',
           claimedBy: e.claimedBy,
           claimExpiresAt: new Date(e.claimExpiresAt),
           activityId: e.activityId || undefined,
+          doneAt: e.doneAt ? new Date(e.doneAt) : undefined,
           etag: e.etag,
         }
       : undefined;
   }
 
   /**
-   * Claims the week for this instance: creates the record, or takes over a claim that expired (its
-   * instance died before posting). Returns the claim's ETag, or undefined when someone else holds it
-   * or the digest was posted.
+   * Claims a task for this instance: creates its record, or takes over a claim that expired (its
+   * instance died before finishing). Returns the claim's ETag, or undefined when another instance
+   * holds it or the task is done. Storage errors other than a conflict are thrown.
    */
-  async claimWeek(
-    weekKey: string,
+  async claim(
+    kind: TaskKind,
+    key: string,
     instanceId: string,
     now: Date,
     ttlMs: number,
@@ -62,40 +70,41 @@ export class DigestRepository {
       claimExpiresAt: new Date(now.getTime() + ttlMs),
     };
     try {
-      const res = await client.createEntity<WeekEntity>({
-        partitionKey: WEEK_PARTITION,
-        rowKey: weekKey,
+      const res = await client.createEntity<TaskEntity>({
+        partitionKey: kind,
+        rowKey: encodeKey(key),
         ...fields,
       });
       return res.etag;
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
     }
-    const current = await this.getWeek(weekKey);
-    if (!current || current.status === 'posted' || current.claimExpiresAt.getTime() > now.getTime())
+    const current = await this.getTask(kind, key);
+    if (!current || current.status === 'done' || current.claimExpiresAt.getTime() > now.getTime())
       return undefined;
     try {
       const res = await mapConflict(() =>
-        client.updateEntity({ partitionKey: WEEK_PARTITION, rowKey: weekKey, ...fields }, 'Merge', {
+        client.updateEntity({ partitionKey: kind, rowKey: encodeKey(key), ...fields }, 'Merge', {
           etag: current.etag,
         }),
       );
       return res.etag;
-    } catch {
-      return undefined; // another instance took it over first
+    } catch (err) {
+      if (err instanceof ConflictError) return undefined; // another instance took it over first
+      throw err;
     }
   }
 
-  /** Marks the week posted (guarded by the claim's ETag: a lost claim cannot overwrite). */
-  async markPosted(weekKey: string, activityId: string | undefined, now: Date, etag: string): Promise<void> {
+  /** Marks the task done (guarded by the claim's ETag: a lost claim cannot overwrite). */
+  async complete(kind: TaskKind, key: string, now: Date, etag: string, activityId?: string): Promise<void> {
     await mapConflict(() =>
       this.store.client('digests').updateEntity(
         {
-          partitionKey: WEEK_PARTITION,
-          rowKey: weekKey,
-          status: 'posted',
-          activityId: activityId ?? '',
-          postedAt: now,
+          partitionKey: kind,
+          rowKey: encodeKey(key),
+          status: 'done',
+          ...(activityId !== undefined ? { activityId } : {}),
+          doneAt: now,
         },
         'Merge',
         { etag },
@@ -103,48 +112,27 @@ export class DigestRepository {
     );
   }
 
-  /** Claims the reminder of a run (once, across instances); false when it was claimed before. */
-  async claimReminder(runId: string, now: Date): Promise<boolean> {
-    try {
-      await this.store
-        .client('digests')
-        .createEntity({ partitionKey: 'reminder', rowKey: encodeKey(runId), claimedAt: now });
-      return true;
-    } catch (err) {
-      if (statusOf(err) === 409) return false;
-      throw err;
-    }
-  }
-
-  /** What of a run was last shown to anyone (digest, results, export): respondents and per-question counts. */
-  async getPublished(runId: string): Promise<PublishedFigures | undefined> {
-    const e = await getOrUndefined(() =>
-      this.store
-        .client('digests')
-        .getEntity<{ respondents: number; questionCounts: string }>(PUBLISHED_PARTITION, encodeKey(runId)),
-    );
-    return e
-      ? {
-          respondents: Number(e.respondents),
-          questionCounts: JSON.parse(e.questionCounts || '{}') as Record<string, number>,
-        }
-      : undefined;
-  }
-
-  async setPublished(runId: string, figures: PublishedFigures): Promise<void> {
-    await this.store.client('digests').upsertEntity(
-      {
-        partitionKey: PUBLISHED_PARTITION,
-        rowKey: encodeKey(runId),
-        respondents: figures.respondents,
-        questionCounts: JSON.stringify(figures.questionCounts),
+  /** Retention: forgets the reminder records of a run. */
+  async deleteTasks(kind: TaskKind, keyPrefix: string): Promise<number> {
+    const client = this.store.client('digests');
+    let n = 0;
+    const prefix = encodeKey(keyPrefix);
+    const rows = client.listEntities({
+      queryOptions: {
+        filter: `PartitionKey eq '${kind}' and RowKey ge '${prefix}' and RowKey lt '${prefix}\uffff'`,
+        select: ['RowKey'],
       },
-      'Replace',
-    );
+    });
+    const keys: string[] = [];
+    for await (const row of rows) keys.push(String(row.rowKey));
+    for (const rowKey of keys) {
+      try {
+        await client.deleteEntity(kind, rowKey);
+        n++;
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+      }
+    }
+    return n;
   }
-}
-
-export interface PublishedFigures {
-  respondents: number;
-  questionCounts: Record<string, number>;
 }

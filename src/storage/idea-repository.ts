@@ -1,5 +1,6 @@
-// The idea tables: ideas (newest first by row key), supports (one row per supporter, pseudonymous),
-// history (every status change), and owners (idea → submitter, only until the idea is closed).
+// The idea tables: ideas (newest first by row key), supports (one row per supporter under the idea's
+// own pseudonym), history (every status change), and owners (idea → submitter, encrypted, one row per
+// idea: nothing in any table ties two ideas of one person together).
 import { IDEA_STATUSES, type Idea, type IdeaHistoryEntry, type IdeaStatus } from '../ideas/model';
 import { deleteIfExists, getOrUndefined, mapConflict, statusOf, type TableStore } from './tables';
 import { DISTRICTS, FIELDS_OF_ACTION, type District, type FieldOfAction } from '../domain/vocabulary';
@@ -16,7 +17,8 @@ interface IdeaEntity {
   district: string;
   anonymous: boolean;
   submitterName: string;
-  submitterKey: string;
+  /** The named submitter asked for their data to be erased: shown as a former employee. */
+  submitterGone?: boolean;
   status: string;
   supportCount: number;
   createdAt: Date;
@@ -44,7 +46,14 @@ export interface IdeaFilter {
   field?: FieldOfAction;
   district?: District;
   status?: IdeaStatus;
-  submitterKey?: string;
+}
+
+/** The link from an idea to its submitter: the user id, sealed (encrypted) under the idea-owner key. */
+export interface OwnerLink {
+  ideaId: string;
+  sealedUserId: string;
+  /** A named idea: the link may outlive the idea's final status (the name is public anyway). */
+  named: boolean;
 }
 
 /** Row keys sort ascending; an inverted timestamp puts the newest idea first. */
@@ -76,6 +85,16 @@ export class IdeaRepository {
           etag,
         }),
     );
+  }
+
+  /** Erasure: the name of a named idea goes; it is shown as a former employee's. */
+  async eraseSubmitterName(ideaId: string): Promise<void> {
+    await this.store
+      .client('ideas')
+      .updateEntity(
+        { partitionKey: IDEA_PARTITION, rowKey: ideaId, submitterName: '', submitterGone: true },
+        'Merge',
+      );
   }
 
   async updateSupportCount(ideaId: string, supportCount: number, etag: string): Promise<void> {
@@ -189,19 +208,39 @@ export class IdeaRepository {
     }
   }
 
-  // --- owners: who to notify, kept only while the idea is open ------------------------------
+  // --- owners: who submitted an idea, sealed; kept while it is open (named ideas: until erasure) -
 
-  async setOwner(ideaId: string, userId: string): Promise<void> {
-    await this.store
-      .client('ideaowners')
-      .upsertEntity({ partitionKey: OWNER_PARTITION, rowKey: ideaId, userId }, 'Replace');
+  async setOwner(link: OwnerLink): Promise<void> {
+    await this.store.client('ideaowners').upsertEntity(
+      {
+        partitionKey: OWNER_PARTITION,
+        rowKey: link.ideaId,
+        sealedUserId: link.sealedUserId,
+        named: link.named,
+      },
+      'Replace',
+    );
   }
 
-  async getOwner(ideaId: string): Promise<string | undefined> {
+  async getOwner(ideaId: string): Promise<OwnerLink | undefined> {
+    if (!/^[0-9a-z-]{1,40}$/.test(ideaId)) return undefined;
     const e = await getOrUndefined(() =>
-      this.store.client('ideaowners').getEntity<{ userId: string }>(OWNER_PARTITION, ideaId),
+      this.store
+        .client('ideaowners')
+        .getEntity<{ sealedUserId?: string; named?: boolean }>(OWNER_PARTITION, ideaId),
     );
-    return e?.userId;
+    return e?.sealedUserId ? { ideaId, sealedUserId: e.sealedUserId, named: e.named === true } : undefined;
+  }
+
+  /** Every owner link (to find one person's ideas, each link is opened in turn). */
+  async *owners(): AsyncGenerator<OwnerLink> {
+    const rows = this.store.client('ideaowners').listEntities<{ sealedUserId?: string; named?: boolean }>({
+      queryOptions: { filter: `PartitionKey eq '${OWNER_PARTITION}'` },
+    });
+    for await (const e of rows) {
+      if (e.sealedUserId)
+        yield { ideaId: String(e.rowKey), sealedUserId: e.sealedUserId, named: e.named === true };
+    }
   }
 
   async deleteOwner(ideaId: string): Promise<void> {
@@ -215,9 +254,6 @@ function filterOf(filter: IdeaFilter): string {
   if (filter.field) parts.push(`field eq '${filter.field}'`);
   if (filter.district) parts.push(`district eq '${filter.district}'`);
   if (filter.status) parts.push(`status eq '${filter.status}'`);
-  if (filter.submitterKey && /^[0-9a-f]{64}$/.test(filter.submitterKey)) {
-    parts.push(`submitterKey eq '${filter.submitterKey}'`);
-  }
   return parts.join(' and ');
 }
 
@@ -235,7 +271,7 @@ function toEntity(idea: Idea): IdeaEntity {
     district: idea.district ?? '',
     anonymous: idea.anonymous,
     submitterName: idea.anonymous ? '' : (idea.submitterName ?? ''),
-    submitterKey: idea.submitterKey,
+    submitterGone: idea.submitterGone === true,
     status: idea.status,
     supportCount: idea.supportCount,
     createdAt: idea.createdAt,
@@ -254,7 +290,7 @@ function toIdea(e: IdeaEntity): Idea {
     district: (DISTRICTS as readonly string[]).includes(e.district) ? (e.district as District) : undefined,
     anonymous: e.anonymous === true,
     submitterName: e.anonymous ? undefined : e.submitterName || undefined,
-    submitterKey: e.submitterKey,
+    submitterGone: e.submitterGone === true,
     status: asStatus(e.status) ?? 'submitted',
     supportCount: typeof e.supportCount === 'number' ? e.supportCount : 0,
     createdAt: new Date(e.createdAt),

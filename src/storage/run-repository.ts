@@ -1,6 +1,7 @@
 // The runs table: one row per survey run, its survey definition frozen in at the start.
 import { surveySchema } from '../surveys/definition';
 import type { Audience, ProgressCardTarget, Run } from '../surveys/model';
+import { ConflictError } from '../errors';
 import { decodeKey, encodeKey, getOrUndefined, mapConflict, type TableStore } from './tables';
 import type { District } from '../domain/vocabulary';
 
@@ -16,6 +17,10 @@ interface RunEntity {
   closesAt: Date;
   closedAt?: Date;
   startedBy: string;
+  audienceSize?: number;
+  sealedAt?: Date;
+  purgedAt?: Date;
+  resultsShared?: string;
   progressCard?: string;
 }
 
@@ -48,6 +53,46 @@ export class RunRepository {
     return toRun({ ...e, closedAt: at });
   }
 
+  /** Records that the run's secret was destroyed and its responses rewritten. */
+  async markSealed(runId: string, at: Date): Promise<void> {
+    await this.store
+      .client('runs')
+      .updateEntity({ partitionKey: PARTITION, rowKey: encodeKey(runId), sealedAt: at }, 'Merge');
+  }
+
+  /**
+   * Records the statement that goes back to the staff with the results: once per run (ETag-guarded,
+   * so two officers or two clicks cannot both send). False when it was shared already.
+   */
+  async markResultsShared(
+    runId: string,
+    shared: { statement: string; at: Date; by: string },
+  ): Promise<boolean> {
+    const client = this.store.client('runs');
+    const e = await getOrUndefined(() => client.getEntity<RunEntity>(PARTITION, encodeKey(runId)));
+    if (!e || e.resultsShared) return false;
+    try {
+      await mapConflict(() =>
+        client.updateEntity(
+          { partitionKey: PARTITION, rowKey: e.rowKey, resultsShared: JSON.stringify(shared) },
+          'Merge',
+          { etag: e.etag },
+        ),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConflictError) return false;
+      throw err;
+    }
+  }
+
+  /** Records that retention deleted the run's data. */
+  async markPurged(runId: string, at: Date): Promise<void> {
+    await this.store
+      .client('runs')
+      .updateEntity({ partitionKey: PARTITION, rowKey: encodeKey(runId), purgedAt: at }, 'Merge');
+  }
+
   /** All runs, newest first. Runs are few (a handful a month), so one partition holds them. */
   async list(): Promise<Run[]> {
     const runs: Run[] = [];
@@ -70,8 +115,17 @@ function toEntity(run: Run): RunEntity {
     closesAt: run.closesAt,
     ...(run.closedAt ? { closedAt: run.closedAt } : {}),
     startedBy: run.startedBy,
+    ...(run.audienceSize !== undefined ? { audienceSize: run.audienceSize } : {}),
+    ...(run.sealedAt ? { sealedAt: run.sealedAt } : {}),
+    ...(run.purgedAt ? { purgedAt: run.purgedAt } : {}),
+    ...(run.resultsShared ? { resultsShared: JSON.stringify(run.resultsShared) } : {}),
     ...(run.progressCard ? { progressCard: JSON.stringify(run.progressCard) } : {}),
   };
+}
+
+function sharedOf(json: string): { statement: string; at: Date; by: string } {
+  const v = JSON.parse(json) as { statement: string; at: string; by: string };
+  return { statement: v.statement, at: new Date(v.at), by: v.by };
 }
 
 function toRun(e: RunEntity): Run {
@@ -87,6 +141,10 @@ function toRun(e: RunEntity): Run {
     closesAt: new Date(e.closesAt),
     closedAt: e.closedAt ? new Date(e.closedAt) : undefined,
     startedBy: e.startedBy,
+    ...(typeof e.audienceSize === 'number' ? { audienceSize: e.audienceSize } : {}),
+    ...(e.sealedAt ? { sealedAt: new Date(e.sealedAt) } : {}),
+    ...(e.purgedAt ? { purgedAt: new Date(e.purgedAt) } : {}),
+    ...(e.resultsShared ? { resultsShared: sharedOf(e.resultsShared) } : {}),
     ...(e.progressCard ? { progressCard: JSON.parse(e.progressCard) as ProgressCardTarget } : {}),
   };
 }

@@ -1,6 +1,15 @@
 // Table clients for one storage account and table prefix, plus the helpers every repository shares.
+// The account is reached either with a connection string (Azurite, or an account key) or, in
+// production, through its https endpoint with a Microsoft Entra token (managed identity): the
+// account then needs no key at all.
 import { createHash } from 'node:crypto';
-import { TableClient, TableServiceClient, type TableEntityResult } from '@azure/data-tables';
+import type { TokenCredential } from '@azure/identity';
+import {
+  TableClient,
+  TableServiceClient,
+  type TableEntityResult,
+  type TableServiceClientOptions,
+} from '@azure/data-tables';
 import { ConflictError } from '../errors';
 
 export const TABLE_NAMES = [
@@ -14,23 +23,34 @@ export const TABLE_NAMES = [
   'ideahistory',
   'ideaowners',
   'digests',
+  'secrets',
+  'directory',
   'sendbudget',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
-export interface TableStoreOptions {
-  connectionString: string;
+/** How to reach the table service: a connection string, or an https endpoint and a token credential. */
+export type TableConnection =
+  | { readonly connectionString: string }
+  | {
+      /** The table endpoint, e.g. https://<account>.table.core.windows.net. */
+      readonly url: string;
+      /** A Microsoft Entra credential (DefaultAzureCredential in production). */
+      readonly credential: TokenCredential;
+      /** Pipeline options, e.g. TLS settings in tests; production needs none. */
+      readonly clientOptions?: TableServiceClientOptions;
+    };
+
+export type TableStoreOptions = TableConnection & {
   /** Prepended to every table name; tests use a unique prefix per run. */
-  prefix: string;
-}
+  readonly prefix: string;
+};
 
 export class TableStore {
   private readonly clients = new Map<string, TableClient>();
-  private readonly allowInsecureConnection: boolean;
+  private service: TableServiceClient | undefined;
 
-  constructor(private readonly options: TableStoreOptions) {
-    this.allowInsecureConnection = /(TableEndpoint|BlobEndpoint)=http:\/\//i.test(options.connectionString);
-  }
+  constructor(private readonly options: TableStoreOptions) {}
 
   tableName(name: TableName): string {
     return `${this.options.prefix}${name}`;
@@ -40,12 +60,29 @@ export class TableStore {
     const full = this.tableName(name);
     let client = this.clients.get(full);
     if (!client) {
-      client = TableClient.fromConnectionString(this.options.connectionString, full, {
-        allowInsecureConnection: this.allowInsecureConnection,
-      });
+      const o = this.options;
+      client =
+        'connectionString' in o
+          ? TableClient.fromConnectionString(o.connectionString, full, {
+              allowInsecureConnection: allowsHttp(o.connectionString),
+            })
+          : new TableClient(o.url, full, o.credential, o.clientOptions);
       this.clients.set(full, client);
     }
     return client;
+  }
+
+  private serviceClient(): TableServiceClient {
+    if (!this.service) {
+      const o = this.options;
+      this.service =
+        'connectionString' in o
+          ? TableServiceClient.fromConnectionString(o.connectionString, {
+              allowInsecureConnection: allowsHttp(o.connectionString),
+            })
+          : new TableServiceClient(o.url, o.credential, o.clientOptions);
+    }
+    return this.service;
   }
 
   /** Creates every table the bot uses (idempotent). */
@@ -55,10 +92,7 @@ export class TableStore {
 
   /** A cheap round trip to the table service, for /healthz. */
   async ping(): Promise<void> {
-    const service = TableServiceClient.fromConnectionString(this.options.connectionString, {
-      allowInsecureConnection: this.allowInsecureConnection,
-    });
-    const pages = service.listTables().byPage({ maxPageSize: 1 });
+    const pages = this.serviceClient().listTables().byPage({ maxPageSize: 1 });
     await pages.next();
   }
 
@@ -66,6 +100,14 @@ export class TableStore {
   async dropTables(): Promise<void> {
     await Promise.all(TABLE_NAMES.map((name) => this.client(name).deleteTable()));
   }
+}
+
+/** Azurite is reached over plain http; the SDK refuses that unless told. */
+function allowsHttp(connectionString: string): boolean {
+  return (
+    /(TableEndpoint|BlobEndpoint)=http:\/\//i.test(connectionString) ||
+    /UseDevelopmentStorage=true/i.test(connectionString)
+  );
 }
 
 export function statusOf(err: unknown): number | undefined {

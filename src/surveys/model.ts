@@ -18,6 +18,17 @@ export interface Run {
   closedAt: Date | undefined;
   /** The officer who started it (an AAD object id): runs are not answers. */
   startedBy: string;
+  /**
+   * How many people the run was sent to when it started (participation is shown from K on).
+   * Undefined for runs stored before it was recorded.
+   */
+  audienceSize?: number;
+  /** When the run's secret was destroyed and its responses rewritten (see RunSealer). */
+  sealedAt?: Date;
+  /** The officer's statement that went back to the staff with the results (once per run). */
+  resultsShared?: { statement: string; at: Date; by: string };
+  /** When retention deleted its responses and delivery records. */
+  purgedAt?: Date;
   /** The officer's card that shows the delivery's progress, kept so that a restart goes on updating it. */
   progressCard?: ProgressCardTarget;
 }
@@ -33,15 +44,13 @@ export interface ProgressCardTarget {
 export type AnswerValue = number | string | string[];
 export type Answers = Record<string, AnswerValue>;
 
-/** A stored response: no user id, no name, no conversation id; the date coarsened to the day. */
+/** A stored response: no user id, no name, no conversation id, no date. */
 export interface SurveyResponse {
-  /** HMAC-SHA256(PSEUDONYM_KEY, run id + user id), hex. */
+  /** HMAC-SHA256(the run's random secret, user id), hex. Unlinkable once the secret is destroyed. */
   pseudonym: string;
   runId: string;
   /** From the respondent's settings; undefined when they had not chosen one. */
   district: District | undefined;
-  /** YYYY-MM-DD (UTC) of the last change. */
-  day: string;
   answers: Answers;
 }
 

@@ -1,22 +1,25 @@
-// Survey runs: start (freeze the definition, pick the audience, deliver), answer (validate, store
-// pseudonymously, record participation), close, list, and results for officers.
+// Survey runs: start (freeze the definition, pick the audience, create the run's secret, deliver),
+// answer (validate, store under the run's pseudonym), close, list. What of a run may be shown is
+// decided by src/privacy/disclosure.ts through ResultsService, never here.
 import { randomBytes } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { Clock } from '../clock';
 import { berlinDate, endOfBerlinDay } from '../domain/berlin-time';
+import { effectiveK, isDistrict, type District } from '../domain/vocabulary';
 import type { DeliveryEngine, DeliveryProgress, Recipient } from '../delivery/delivery';
 import type { Locale } from '../i18n';
 import type { Logger } from '../logger';
-import type { Pseudonymizer } from '../privacy/pseudonym';
+import { mayStartRun, type ParticipationFigures, type RunFigures } from '../privacy/disclosure';
+import type { Pseudonyms } from '../privacy/pseudonyms';
+import type { ResultsService } from '../results/results-service';
 import type { DeliveryCounts, DeliveryRepository } from '../storage/delivery-repository';
-import type { DigestRepository } from '../storage/digest-repository';
-import { mayPublishOpenRun } from '../digest/privacy';
 import type { ResponseRepository } from '../storage/response-repository';
 import type { RunRepository } from '../storage/run-repository';
 import type { UserProfile, UserRecord, UserRepository } from '../storage/user-repository';
 import { resolveLocale } from '../users/settings-service';
 import { validateAnswers, type ValidationResult } from './answers';
 import type { Survey } from './definition';
+import { reminderJobIds } from './jobs';
 import {
   isInAudience,
   isRunOpen,
@@ -25,11 +28,7 @@ import {
   type ProgressCardTarget,
   type Run,
 } from './model';
-import { reminderJobId } from './jobs';
 import type { QuestionBank } from './question-bank';
-import type { ParticipationRecorder } from './participation';
-import { ResultsAccumulator, summariseResults, type RunResults } from './results';
-import { DISTRICTS, type District } from '../domain/vocabulary';
 
 export const MAX_RUN_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -42,20 +41,17 @@ export interface SurveyServiceOptions {
   responses: ResponseRepository;
   deliveries: DeliveryRepository;
   users: UserRepository;
-  pseudonyms: Pseudonymizer;
+  pseudonyms: Pseudonyms;
+  results: ResultsService;
   delivery: DeliveryEngine;
   clock: Clock;
   logger: Logger;
-  privacy: { kMin: number; kText: number };
+  privacy: { kMin: number };
   defaultLocale: Locale;
-  /** Remembers what of a run was shown, so that the next figures cannot be differenced against it. */
-  published: DigestRepository;
   /** Replaces the officer's progress card with the current figures of a run's delivery. */
   updateProgressCard?(target: ProgressCardTarget, run: Run, progress: DeliveryProgress): Promise<void>;
   /** The survey card a recipient gets, in their language. */
   renderSurveyCard(run: Run, locale: Locale): Partial<Activity>;
-  /** Writes the "answered" flags of the delivery rows, batched, after the response is stored. */
-  participation: ParticipationRecorder;
   /** Runs a background task (delivery) so that shutdown can wait for it. */
   background(task: Promise<unknown>): void;
 }
@@ -65,13 +61,32 @@ export type StartRunResult =
   | { ok: true; run: Run; recipients: number }
   | {
       ok: false;
-      error: 'survey' | 'closesAt' | 'districts';
+      error: 'survey' | 'closesAt' | 'districts' | 'audience';
       input: { surveyId: string; closesAt: string; districts: string[] };
+      /** 'audience': how many people the chosen audience has, and the smallest allowed. */
+      recipients?: number;
+      kMin?: number;
     };
+
+export interface RunListEntry {
+  run: Run;
+  participation: ParticipationFigures;
+  delivery: DeliveryCounts;
+  open: boolean;
+}
+
+/** Runs per page of a list card (a card must stay under 28 KB). */
+export const RUNS_PAGE_SIZE = 10;
 
 export type SubmitResult =
   | { kind: 'saved'; run: Run; answers: Answers }
   | { kind: 'invalid'; run: Run; validation: Extract<ValidationResult, { ok: false }> }
+  | { kind: 'closed'; run: Run }
+  | { kind: 'outsider'; run: Run }
+  | { kind: 'not_found' };
+
+export type AccessResult =
+  | { kind: 'ok'; run: Run; pseudonym: string }
   | { kind: 'closed'; run: Run }
   | { kind: 'outsider'; run: Run }
   | { kind: 'not_found' };
@@ -85,7 +100,10 @@ export class SurveyService {
     return this.o.bank.list();
   }
 
-  /** Validates the officer's form, freezes the survey into a new run and starts delivery. */
+  /**
+   * Validates the officer's form, freezes the survey into a new run with its own random secret and
+   * starts delivery. Refused for an audience smaller than K: nobody could be shown anything.
+   */
   async startRun(
     input: StartRunInput,
     startedBy: string,
@@ -110,13 +128,25 @@ export class SurveyService {
     ) {
       return { ok: false, error: 'closesAt', input: echo };
     }
-    if (districtList.some((d) => !(DISTRICTS as readonly string[]).includes(d))) {
-      return { ok: false, error: 'districts', input: echo };
-    }
+    if (!districtList.every(isDistrict)) return { ok: false, error: 'districts', input: echo };
     const audience: Audience =
       districtList.length === 0
         ? { kind: 'all' }
         : { kind: 'districts', districts: [...new Set(districtList)] as District[] };
+
+    const recipients: Recipient[] = [];
+    for await (const user of this.o.users.list()) {
+      if (isInAudience(audience, user.settings.district)) recipients.push(this.recipientOf(user));
+    }
+    if (!mayStartRun(recipients.length, this.o.privacy.kMin)) {
+      return {
+        ok: false,
+        error: 'audience',
+        input: echo,
+        recipients: recipients.length,
+        kMin: effectiveK(this.o.privacy.kMin),
+      };
+    }
 
     const run: Run = {
       runId: newRunId(survey.id, now),
@@ -127,14 +157,12 @@ export class SurveyService {
       closesAt,
       closedAt: undefined,
       startedBy,
+      audienceSize: recipients.length,
       ...(progressCard ? { progressCard } : {}),
     };
+    // The secret first: a run is never stored without the secret its answers need.
+    await this.o.pseudonyms.create('run', run.runId);
     await this.o.runs.create(run);
-
-    const recipients: Recipient[] = [];
-    for await (const user of this.o.users.list()) {
-      if (isInAudience(audience, user.settings.district)) recipients.push(this.recipientOf(user));
-    }
     this.o.logger.info(
       { runId: run.runId, surveyId: survey.id, recipients: recipients.length },
       'survey run started',
@@ -166,28 +194,21 @@ export class SurveyService {
       onProgress,
       baseline && { total: baseline.recipients, sent: baseline.sent, failed: baseline.failed },
     );
-    await this.o.delivery.resume(reminderJobId(run.runId));
+    for (const jobId of reminderJobIds(run.runId)) await this.o.delivery.resume(jobId);
   }
 
   /**
-   * Picks up what stopped or crashed instances left unfinished in every open run: deliveries and
-   * reminders, and the participation flags. Each run on its own: one that fails does not hold up the others.
+   * Picks up what stopped or crashed instances left unfinished in every open run. Each run on its
+   * own: one that fails does not hold up the others.
    */
   async resumeOpenRuns(): Promise<void> {
     const open = (await this.o.runs.list()).filter((run) => this.isOpen(run));
     await Promise.all(
-      open.map(async (run) => {
-        await Promise.all([
-          this.resumeDelivery(run).catch((err: unknown) =>
-            this.o.logger.error({ err, runId: run.runId }, 'resuming delivery failed'),
-          ),
-          this.o.participation
-            .reconcile(run.runId)
-            .catch((err: unknown) =>
-              this.o.logger.warn({ err, runId: run.runId }, 'restoring participation flags failed'),
-            ),
-        ]);
-      }),
+      open.map((run) =>
+        this.resumeDelivery(run).catch((err: unknown) =>
+          this.o.logger.error({ err, runId: run.runId }, 'resuming delivery failed'),
+        ),
+      ),
     );
   }
 
@@ -231,6 +252,7 @@ export class SurveyService {
     return isRunOpen(run, this.o.clock.now());
   }
 
+  /** Closes a run now. Its secret is destroyed shortly after by the RunSealer. */
   async closeRun(runId: string): Promise<Run | undefined> {
     const run = await this.o.runs.close(runId, this.o.clock.now());
     this.runCache.delete(runId);
@@ -238,15 +260,35 @@ export class SurveyService {
     return run;
   }
 
-  async listRuns(): Promise<{ run: Run; counts: DeliveryCounts; open: boolean }[]> {
-    const runs = await this.o.runs.list();
-    return Promise.all(
-      runs.map(async (run) => ({
+  /**
+   * A page of runs, newest first, with the participation that may be shown and the delivery's
+   * counts. `next` is the offset of the following page, if there is one.
+   */
+  async listRuns(
+    options: { offset?: number; limit?: number; openOnly?: boolean } = {},
+  ): Promise<{ items: RunListEntry[]; next: number | undefined; total: number }> {
+    const all = (await this.o.runs.list()).filter((run) => !options.openOnly || this.isOpen(run));
+    const offset = Math.max(0, Math.floor(options.offset ?? 0));
+    const limit = options.limit ?? RUNS_PAGE_SIZE;
+    const page = all.slice(offset, offset + limit);
+    const items = await Promise.all(
+      page.map(async (run) => ({
         run,
-        counts: await this.o.deliveries.counts(run.runId),
+        ...(await this.o.results.participation(run)),
         open: this.isOpen(run),
       })),
     );
+    return { items, next: offset + limit < all.length ? offset + limit : undefined, total: all.length };
+  }
+
+  /** Every run, newest first. */
+  async listAllRuns(): Promise<Run[]> {
+    return this.o.runs.list();
+  }
+
+  /** What of a run may be shown now (the disclosure module decides). */
+  async results(run: Run): Promise<RunFigures> {
+    return this.o.results.figures(run);
   }
 
   /** Open runs this user belongs to and has not answered yet. */
@@ -254,38 +296,28 @@ export class SurveyService {
     const open = (await this.o.runs.list()).filter(
       (run) => this.isOpen(run) && isInAudience(run.audience, user.settings.district),
     );
-    // The response row decides (the delivery row's flag may still be on its way).
     const answered = await Promise.all(
       open.map(async (run) => (await this.ownAnswers(run, user.userId)) !== undefined),
     );
     return open.filter((_, i) => !answered[i]);
   }
 
-  /** The card was fetched on demand (`umfrage`): count it as delivered. */
-  async recordOnDemandDelivery(runId: string, userId: string): Promise<void> {
-    await this.o.deliveries.markSent(runId, userId, undefined, this.o.clock.now());
-  }
-
-  /** Checks whether the user may answer this run now. */
-  async access(
-    runId: string,
-    user: UserProfile | undefined,
-  ): Promise<
-    | { kind: 'ok'; run: Run }
-    | { kind: 'closed'; run: Run }
-    | { kind: 'outsider'; run: Run }
-    | { kind: 'not_found' }
-  > {
+  /** Checks whether the user may answer this run now, and gives their pseudonym in it. */
+  async access(runId: string, userId: string, user: UserProfile | undefined): Promise<AccessResult> {
     const run = runId ? await this.getRun(runId) : undefined;
     if (!run) return { kind: 'not_found' };
     if (!this.isOpen(run)) return { kind: 'closed', run };
     if (!isInAudience(run.audience, user?.settings.district)) return { kind: 'outsider', run };
-    return { kind: 'ok', run };
+    const pseudonym = await this.o.pseudonyms.of('run', run.runId, userId);
+    // The secret is gone: the run was closed (and sealed) by another instance a moment ago.
+    if (pseudonym === undefined) return { kind: 'closed', run };
+    return { kind: 'ok', run, pseudonym };
   }
 
   /**
-   * Validates and stores an answer: one row per respondent per run under the run's pseudonym, the
-   * district from the user's settings, the day only. Nothing is written unless all of it is valid.
+   * Validates and stores an answer: one row per respondent per run under the run's pseudonym, with
+   * the district from the user's settings. Nothing else is written — no flag, no time, nothing that
+   * names the person — and nothing at all unless all of it is valid.
    */
   async submit(
     runId: string,
@@ -293,62 +325,25 @@ export class SurveyService {
     user: UserProfile | undefined,
     data: Record<string, unknown>,
   ): Promise<SubmitResult> {
-    const access = await this.access(runId, user);
+    const access = await this.access(runId, userId, user);
     if (access.kind !== 'ok') return access;
-    const { run } = access;
+    const { run, pseudonym } = access;
     const validation = validateAnswers(run.survey, data);
     if (!validation.ok) return { kind: 'invalid', run, validation };
-    const now = this.o.clock.now();
     await this.o.responses.put({
-      pseudonym: this.o.pseudonyms.forRun(run.runId, userId),
+      pseudonym,
       runId: run.runId,
       district: user?.settings.district,
-      day: berlinDate(now),
       answers: validation.answers,
     });
-    // Only once the answer is stored; the flag follows in a batch (see participation.ts).
-    this.o.participation.record(run.runId, userId);
     return { kind: 'saved', run, answers: validation.answers };
   }
 
-  /** The user's own stored answers (to show them back or pre-fill the form). */
+  /** The user's own stored answers (to show them back or pre-fill the form); none once sealed. */
   async ownAnswers(run: Run, userId: string): Promise<Answers | undefined> {
-    return (await this.o.responses.get(run.runId, this.o.pseudonyms.forRun(run.runId, userId)))?.answers;
-  }
-
-  /** Aggregated results with the privacy thresholds applied. */
-  async results(run: Run): Promise<RunResults> {
-    const acc = new ResultsAccumulator(run.survey);
-    const [counts] = await Promise.all([
-      this.o.deliveries.counts(run.runId),
-      (async () => {
-        for await (const r of this.o.responses.listByRun(run.runId)) acc.add(r);
-      })(),
-    ]);
-    const summary = summariseResults(acc, {
-      kMin: this.o.privacy.kMin,
-      kText: this.o.privacy.kText,
-      delivered: counts.sent,
-      answered: counts.answered,
-    });
-    if (summary.suppressed) return summary;
-    // No differencing: once figures of a run were shown, new ones need K more respondents.
-    const last = await this.o.published.getPublished(run.runId);
-    if (
-      last &&
-      last.respondents > 0 &&
-      !mayPublishOpenRun(summary.respondents, last.respondents, this.o.privacy.kMin)
-    ) {
-      return { ...summary, suppressed: true, withheld: 'tooFewNew', questions: [] };
-    }
-    // Figures of a closed run are final: showing them again reveals nothing new.
-    if (this.isOpen(run)) {
-      await this.o.published.setPublished(run.runId, {
-        respondents: summary.respondents,
-        questionCounts: Object.fromEntries(summary.questions.map((q) => [q.questionId, q.answered])),
-      });
-    }
-    return summary;
+    const pseudonym = await this.o.pseudonyms.of('run', run.runId, userId);
+    if (pseudonym === undefined) return undefined;
+    return (await this.o.responses.get(run.runId, pseudonym))?.answers;
   }
 }
 

@@ -84,6 +84,7 @@ describe('weekly digest', () => {
     const text = cardText(cardOf(post));
     expect(text).toContain('Testumfrage');
     expect(text).toContain('Wochenübersicht');
+    expect(text).toContain('KW 47 · 16.11.2026 – 22.11.2026');
 
     // Later ticks of either instance, and an instance started anew the same week, post nothing.
     clock.set('2026-11-25T12:00:00Z');
@@ -95,8 +96,8 @@ describe('weekly digest', () => {
       await c.stop();
     }
     expect(channelPosts()).toHaveLength(1);
-    const week = await a.app.repositories.digests.getWeek(isoWeekOf(clock.now()).key);
-    expect(week?.status).toBe('posted');
+    const week = await a.app.repositories.digests.getTask('week', isoWeekOf(clock.now()).key);
+    expect(week?.status).toBe('done');
     expect(week?.activityId).toBe(post.conversationId);
   });
 
@@ -104,7 +105,7 @@ describe('weekly digest', () => {
     clock.set('2026-11-30T07:00:01Z'); // next Monday 08:00:01
     const weekKey = isoWeekOf(clock.now()).key;
     expect(
-      await a.app.repositories.digests.claimWeek(weekKey, 'crashed-instance', clock.now(), 10 * 60_000),
+      await a.app.repositories.digests.claim('week', weekKey, 'crashed-instance', clock.now(), 10 * 60_000),
     ).toBeDefined();
     expect(await b.app.digestScheduler.tick()).toBe('claimed_elsewhere');
     clock.advance(11 * 60_000);
@@ -124,13 +125,28 @@ describe('weekly digest', () => {
     expect(before).toBeGreaterThan(0);
   });
 
-  it('when an officer says "digest senden", then it is posted to the channel now', async () => {
+  it('when an officer says "digest senden" after this week\'s was posted, then Puls asks first and posts only on confirmation', async () => {
+    a.connector.clear();
+    await a.send(message(officer, 'digest senden', a.serviceUrl));
+    expect(channelPosts()).toHaveLength(0);
+    const asked = cardOf(a.connector.messagesIn(personalConversationId(officer)).at(-1));
+    expect(cardText(asked)).toMatch(/Schon gesendet[\s\S]*seit 23\.11\.2026/);
+    expect(cardText(await invoke(a, officer, 'digest.send', { again: 'yes' }))).toContain('gesendet');
+    expect(channelPosts()).toHaveLength(1);
+  });
+
+  it("when an officer sends the digest before Monday 08:00, then it counts as that week's and the schedule skips the week", async () => {
+    clock.set('2026-12-14T06:00:00Z'); // Monday 07:00 in Hamburg
     a.connector.clear();
     await a.send(message(officer, 'digest senden', a.serviceUrl));
     expect(channelPosts()).toHaveLength(1);
-    expect(cardText(cardOf(a.connector.messagesIn(personalConversationId(officer)).at(-1)))).toContain(
-      'gesendet',
-    );
+    // The digest covers exactly the last ISO week, Monday to Sunday.
+    expect(cardText(cardOf(channelPosts()[0]))).toContain('KW 50 · 07.12.2026 – 13.12.2026');
+    clock.set('2026-12-14T07:00:05Z');
+    expect(await a.app.digestScheduler.tick()).toBe('already_posted');
+    expect(await b.app.digestScheduler.tick()).toBe('already_posted');
+    expect(channelPosts()).toHaveLength(1);
+    clock.set('2026-11-25T12:00:00Z');
   });
 
   it('when a non-officer asks for the digest or an export, then a polite refusal answers', async () => {
@@ -156,7 +172,7 @@ describe('weekly digest', () => {
     await a.app.background.idle();
     for (const [i, u] of staff.entries())
       await invoke(a, u, `survey.answer:${fresh}`, answerData({ q_tools: String((i % 5) + 1) }));
-    await a.send(message(officer, `umfrage beenden ${fresh}`, a.serviceUrl));
+    await a.invoke(officer, `run.close:${fresh}`, { confirm: 'yes' });
 
     const exportPath = async (id: string) => {
       a.connector.clear();
@@ -171,17 +187,19 @@ describe('weekly digest', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
     const csv = await res.text();
-    expect(csv).toContain('respondents";7');
+    // German headers, the figures as German spreadsheets read them.
+    expect(csv.split('\r\n')[0]).toContain('"Bereich";"Frage-ID";"Frage"');
+    expect(csv).toContain('"Teilnehmende";7');
     expect(csv).toContain('Ich habe die Werkzeuge, die ich brauche.');
     // Aggregates only: no free text, no pseudonym.
     expect(csv).not.toMatch(/[0-9a-f]{64}/);
 
-    // The first run was shown in the digest while open at 7 respondents and closed at 7: its final
-    // figures would differ from the shown ones by changed answers only, so they stay withheld.
-    await a.send(message(officer, `umfrage beenden ${runId}`, a.serviceUrl));
-    const withheld = await (await fetch(`${a.botUrl}${await exportPath(runId)}`)).text();
-    expect(withheld).toContain('withheld: tooFewNew');
-    expect(withheld).not.toContain('Ich habe die Werkzeuge');
+    // The first run was shown in the digest while it was open: once closed, its final figures come
+    // out all the same — a view of an open run shows participation only, so nothing is withheld.
+    await a.invoke(officer, `run.close:${runId}`, { confirm: 'yes' });
+    const final = await (await fetch(`${a.botUrl}${await exportPath(runId)}`)).text();
+    expect(final).toContain('Ich habe die Werkzeuge');
+    expect(final).toMatch(/"likert5";"gesamt";\d+;\d/);
 
     expect((await fetch(`${a.botUrl}${path.slice(0, -2)}xx`)).status).toBe(403);
     expect((await fetch(`${a.botUrl}/api/export/not-a-token`)).status).toBe(403);

@@ -221,9 +221,18 @@ describe('foundation over HTTP', () => {
     await h.send(channelMessage(team, OFFICER, 'hilfe', h.serviceUrl));
     expect(cardText(cardOf(h.connector.messagesIn(team.id).at(-1)))).toContain('Was Puls kann');
 
+    // The officers' team removes Puls: its channel reference goes, but no other team ever becomes
+    // the officers' team by being next — the digest waits until the officers' team adds Puls again.
     await h.send(uninstallTeam(team, OFFICER, h.serviceUrl));
     expect(await h.app.repositories.channels.getTeam(team.id)).toBeUndefined();
-    expect(await h.app.repositories.channels.getOfficersTeamId()).toBeUndefined();
+    expect(await h.app.repositories.channels.getOfficersTeamId()).toBe(team.id);
+    const third = makeTeam('Personalrat');
+    await h.send(installTeam(third, OFFICER, h.serviceUrl));
+    expect(cardText(cardOf(h.connector.messagesIn(third.id)[0]))).toContain('nicht als Kanal');
+    expect(await h.app.repositories.channels.getOfficersTeamId()).toBe(team.id);
+    expect(await h.app.digestScheduler.tick()).not.toBe('posted');
+    await h.send(installTeam(team, OFFICER, h.serviceUrl));
+    expect((await h.app.installation.officersChannel())?.teamId).toBe(team.id);
   });
 
   it('when /healthz is asked, then it answers 200 with the storage status', async () => {
@@ -239,8 +248,9 @@ describe('authentication', () => {
       env: {
         MicrosoftAppId: '00000000-1111-2222-3333-444444444444',
         MicrosoftAppPassword: 'not-a-real-secret-value',
+        MicrosoftAppTenantId: 'tenant-hamburg',
         OFFICERS_TEAM_ID: 'officers-team',
-        ALLOWED_TENANT_IDS: 'tenant-hamburg',
+        PUBLIC_BASE_URL: 'https://puls.example.org',
       },
     });
     try {

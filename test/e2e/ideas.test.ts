@@ -239,8 +239,10 @@ describe('ideas over HTTP', () => {
       byName: 'Olga Officer',
       feedback: 'Wir setzen das im Frühjahr um.',
     });
-    // Final: the link to the submitter is gone, the status can no longer change.
-    expect(await h.app.repositories.ideas.getOwner(ideaId)).toBeUndefined();
+    // Final: the status can no longer change, nobody can support or withdraw any more (the idea's
+    // secret is gone). The idea is named, so its link to the submitter stays ("meine ideen").
+    expect(await h.app.repositories.secrets.get('idea', ideaId)).toBeUndefined();
+    expect(await h.app.repositories.ideas.getOwner(ideaId)).toMatchObject({ named: true });
     const after = await invoke(OFFICER, `idea.status:${ideaId}:implemented`, {
       status: 'rejected',
       feedback: 'x',

@@ -40,6 +40,20 @@ describe('the entry point (npm start)', () => {
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ status: 'ok', storage: 'ok' });
       expect(run.output()).toContain('started the embedded Azurite');
+      // One line states the effective mode, as JSON when no terminal is attached.
+      const mode = run
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('"msg":"Puls mode:'));
+      expect(mode).toHaveLength(1);
+      expect(JSON.parse(mode[0]!)).toMatchObject({
+        level: 30,
+        mode: {
+          storage: `embedded Azurite in ${dataDir}`,
+          auth: 'none: no MicrosoftAppId, unauthenticated local mode',
+          sendRatePerSecond: 45,
+        },
+      });
 
       run.child.kill('SIGTERM');
       expect(await run.exited).toBe(0);
@@ -55,6 +69,61 @@ describe('the entry point (npm start)', () => {
     }
   });
 
+  const production = {
+    MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
+    MicrosoftAppPassword: 'not-a-real-secret-value',
+    MicrosoftAppTenantId: '99999999-8888-7777-6666-555555555555',
+    PUBLIC_BASE_URL: 'https://puls.example.org',
+    PSEUDONYM_KEY: 'k'.repeat(44),
+    OFFICERS_TEAM_ID: '19:officers@thread.tacv2',
+  };
+
+  it('when MicrosoftAppId is set but no storage, then start-up refuses with one line naming the variable', async () => {
+    const run = startEntryPoint({ ...production, PORT: String(await freePort()) });
+    expect(await run.exited).toBe(1);
+    expect(run.output().trim()).toMatch(
+      /^Invalid configuration: AZURE_STORAGE_TABLE_URL is required [^\n]*$/,
+    );
+  });
+
+  it('when MicrosoftAppId is set without PUBLIC_BASE_URL, then start-up refuses with one line naming it', async () => {
+    const run = startEntryPoint({
+      ...production,
+      PUBLIC_BASE_URL: '',
+      AZURE_STORAGE_TABLE_URL: 'https://pulsdata.table.core.windows.net',
+    });
+    expect(await run.exited).toBe(1);
+    expect(run.output().trim()).toMatch(/^Invalid configuration: PUBLIC_BASE_URL is required [^\n]*$/);
+  });
+
+  it('when a trial opts into the embedded storage with a MicrosoftAppId, then it runs and says loudly that it is a trial', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'puls-trial-'));
+    const port = await freePort();
+    const run = startEntryPoint({
+      ...production,
+      PULS_EMBEDDED_STORAGE: 'true',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      AZURITE_LOCATION: dataDir,
+      AZURITE_TABLE_PORT: '0',
+      DIGEST_ENABLED: 'false',
+    });
+    try {
+      await waitUntil(() => run.output().includes('Puls listening'), 'the bot to listen');
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      const warning = run
+        .output()
+        .split('\n')
+        .find((l) => l.includes('PULS_EMBEDDED_STORAGE=true: Teams traffic'));
+      expect(JSON.parse(warning!)).toMatchObject({ level: 40 });
+      expect(warning).toContain('A TRIAL ONLY');
+      expect(run.output()).not.toContain('not-a-real-secret-value');
+    } finally {
+      run.child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('when a variable is invalid, then start-up stops with one line naming it', async () => {
     const run = startEntryPoint({ PORT: 'not-a-port' });
     expect(await run.exited).toBe(1);
@@ -64,10 +133,19 @@ describe('the entry point (npm start)', () => {
 
 describe('graceful stop', () => {
   it('when the bot is stopped during a turn, then the turn finishes and new requests are refused', async () => {
-    const h = await startHarness({ connector: { delayMs: () => 400 } });
+    let reached = false;
+    const h = await startHarness({
+      connector: {
+        delayMs: () => {
+          reached = true;
+          return 400;
+        },
+      },
+    });
     const user = makeUser('Langsam');
     const inFlight = h.send(message(user, 'hilfe', h.serviceUrl));
-    await new Promise((r) => setTimeout(r, 100)); // let the turn reach the slow connector
+    // Stop only once the turn is inside the slow connector (a fixed sleep lost that race on a busy machine).
+    await waitUntil(() => reached, 'the turn to reach the connector');
     const stopped = h.app.stop();
     const late = await fetch(`${h.botUrl}/healthz`)
       .then((r) => r.status)

@@ -1,8 +1,8 @@
 // Pulse surveys end to end over HTTP: an officer starts a run, cards reach exactly the audience,
-// answers are stored pseudonymously, results respect the privacy thresholds.
+// answers are stored pseudonymously (and nothing else is written when someone answers), results
+// come only after the run has closed and respect the privacy thresholds.
 import { OutboxRepository } from '../../src/storage/outbox-repository';
-import { Pseudonymizer } from '../../src/privacy/pseudonym';
-import { waitUntil } from '../support/wait';
+import { reminderJobId } from '../../src/surveys/jobs';
 import { TableClient } from '@azure/data-tables';
 import { ManualClock } from '../../src/clock';
 import { cardOf, cardText } from '../support/connector';
@@ -74,11 +74,7 @@ describe('pulse surveys over HTTP', () => {
     return rows.sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)));
   }
 
-  // Participation flags are written in batches after the answer: settle them before comparing.
-  const snapshot = async () => {
-    await h.app.participation.flush();
-    return JSON.stringify([await rawRows('responses'), await rawRows('deliveries')]);
-  };
+  const snapshot = async () => JSON.stringify([await rawRows('responses'), await rawRows('deliveries')]);
 
   beforeAll(async () => {
     clock = new ManualClock('2026-11-23T09:00:00Z');
@@ -110,7 +106,7 @@ describe('pulse surveys over HTTP', () => {
     // The English user gets the English card.
     expect(cardText(lastCard(wandsbek[2]!))).toContain('I have the tools I need.');
     const counts = await h.app.repositories.deliveries.counts(runId);
-    expect(counts).toMatchObject({ recipients: 6, sent: 6, failed: 0, pending: 0, answered: 0 });
+    expect(counts).toMatchObject({ recipients: 6, sent: 6, failed: 0, pending: 0 });
   });
 
   it('when a non-officer tries to start a run, then it is refused and nothing starts', async () => {
@@ -120,9 +116,11 @@ describe('pulse surveys over HTTP', () => {
     expect(await h.app.repositories.runs.list()).toHaveLength(before.length);
   });
 
-  it('when five answer, one changes and one double-clicks, then exactly five pseudonymous rows hold the latest answers', async () => {
+  it('when five answer, one changes and one double-clicks, then exactly five pseudonymous rows hold the latest answers and nothing else was written', async () => {
     const [a1, a2, a3] = altona as [TeamsUser, TeamsUser, TeamsUser];
     const [w1, w2] = wandsbek as [TeamsUser, TeamsUser];
+    const deliveriesBefore = JSON.stringify(await rawRows('deliveries'));
+    const usersBefore = JSON.stringify(await h.app.repositories.users.get(a1.aadObjectId));
 
     const thanks = await invoke(
       a1,
@@ -161,8 +159,8 @@ describe('pulse surveys over HTTP', () => {
     expect(rows).toHaveLength(5);
     for (const row of rows) {
       expect(row.rowKey).toMatch(/^[0-9a-f]{64}$/);
-      expect(Object.keys(row).sort()).toEqual(['answers', 'day', 'district', 'partitionKey', 'rowKey']);
-      expect(row.day).toBe('2026-11-23');
+      // No user id, no date: only the answers and the district from the person's settings.
+      expect(Object.keys(row).sort()).toEqual(['answers', 'district', 'partitionKey', 'rowKey']);
     }
     const raw = JSON.stringify(rows);
     for (const u of [...altona, ...wandsbek, ...harburg, OFFICER]) {
@@ -179,41 +177,56 @@ describe('pulse surveys over HTTP', () => {
       'wandsbek',
     ]);
 
-    // The flags follow the answers in a batch, within the flush interval.
-    await waitUntil(
-      async () => (await h.app.repositories.deliveries.counts(runId)).answered === 5,
-      'five participation flags',
-    );
-    const counts = await h.app.repositories.deliveries.counts(runId);
-    expect(counts.answered).toBe(5);
-    // Participation is yes/no: the delivery rows carry no answer content.
-    expect(JSON.stringify(await rawRows('deliveries'))).not.toMatch(/tools|recommend|mobile/);
+    // Nothing that names a person was written when they answered: no flag, no timestamp, nothing.
+    expect(JSON.stringify(await rawRows('deliveries'))).toBe(deliveriesBefore);
+    expect(JSON.stringify(await h.app.repositories.users.get(a1.aadObjectId))).toBe(usersBefore);
   });
 
-  it('when an officer asks for the results, then distribution and mean are correct', async () => {
+  it('when an officer asks for the results of an open run, then only participation is shown', async () => {
     h.connector.clear();
     await h.send(message(OFFICER, `ergebnisse ${runId}`, h.serviceUrl));
-    const text = cardText(lastCard(OFFICER));
+    const card = lastCard(OFFICER);
+    const text = cardText(card);
     expect(text).toContain('Testumfrage');
-    expect(text).toMatch(/Antworten[\s\S]*5/);
-    // tools: 5, 4, 3, 2 and one "keine Angabe" → mean 3,5 over four answers.
-    expect(text).toContain('3,5');
-    // recommend: 10, 8, 6, 9, 7 → 2 promoters, 2 passives, 1 detractor → NPS +20.
-    expect(text).toContain('+20');
+    expect(text).toContain('läuft noch');
+    expect(figure(card, 'p.respondents')).toBe('5');
+    expect(text).not.toContain('Mittelwert');
+    expect(text).not.toContain('NPS');
   });
 
-  it('when a run has four respondents, then its results show nothing but the count', async () => {
+  it('when a run ends with four respondents, then its results show nothing but participation', async () => {
     const small = await startRun('altona,harburg');
     for (const u of [...altona.slice(0, 2), ...harburg])
       await invoke(u, `survey.answer:${small}`, answerData());
+    await h.invoke(OFFICER, `run.close:${small}`, { confirm: 'yes' });
     h.connector.clear();
     await h.send(message(OFFICER, `ergebnisse ${small}`, h.serviceUrl));
     const card = lastCard(OFFICER);
     const text = cardText(card);
-    expect(text).toMatch(/4/);
-    expect(text).not.toMatch(/\d+ ?%.*\(\d+\)/);
+    expect(figure(card, 'p.respondents')).toBe('4');
+    expect(text).toContain('Zu wenige Antworten');
     expect(text).not.toContain('Mittelwert');
     expect(text).not.toContain('NPS');
+  });
+
+  it('when an officer starts a run for fewer than K people, then it is refused with the reason and nothing starts', async () => {
+    const before = await h.app.repositories.runs.list();
+    const card = await invoke(OFFICER, 'run.start', {
+      surveyId: TEST_SURVEY.id,
+      closesAt: '2026-12-07',
+      districts: 'harburg',
+    });
+    expect(cardText(card)).toMatch(/nur bei 2 Personen[\s\S]*mindestens 5/);
+    expect(await h.app.repositories.runs.list()).toHaveLength(before.length);
+    expect(
+      cardText(
+        await invoke(OFFICER, 'run.start', {
+          surveyId: TEST_SURVEY.id,
+          closesAt: '2026-12-07',
+          districts: 'altona,mars',
+        }),
+      ),
+    ).toContain('nur Bereiche aus der Liste');
   });
 
   it('when an employee types "umfrage", then the open runs they have not answered come back', async () => {
@@ -235,7 +248,7 @@ describe('pulse surveys over HTTP', () => {
     const text = cardText(lastCard(OFFICER));
     expect(text).toContain(runId);
     expect(text).toContain('6 / 6');
-    expect(text).toContain('83 %'); // 5 of 6
+    expect(text).toMatch(/83\s%/); // 5 of 6
   });
 
   describe('bad submissions get a clear card and change nothing', () => {
@@ -355,7 +368,17 @@ describe('pulse surveys over HTTP', () => {
     it('when the run is closed early, then answers and replays get the closed card and nothing changes', async () => {
       h.connector.clear();
       await h.send(message(OFFICER, `umfrage beenden ${runId}`, h.serviceUrl));
-      expect(cardText(lastCard(OFFICER))).toContain('Umfrage beendet');
+      // First the question, with what becomes final; then the officer confirms.
+      expect(cardText(lastCard(OFFICER))).toMatch(
+        /Umfrage jetzt beenden\?[\s\S]*Die 5 Antworten werden damit endgültig/,
+      );
+      expect(await h.app.surveys.getRun(runId).then((r) => h.app.surveys.isOpen(r!))).toBe(true);
+      // With final results the officer is asked at once for the statement that goes back to the staff.
+      expect(cardText(await h.invoke(OFFICER, `run.close:${runId}`, { confirm: 'yes' }))).toContain(
+        'Beendet: Testumfrage',
+      );
+      clock.advance(5 * 60_000);
+      await h.app.sealer.sealDue();
       const before = await snapshot();
       // A replay of Anna's earlier, valid answer, and Ben's first answer.
       const replay = await invoke(altona[0]!, `survey.answer:${runId}`, answerData({ q_tools: '1' }));
@@ -368,7 +391,7 @@ describe('pulse surveys over HTTP', () => {
     });
 
     it('when the closing date passes, then the run closes by itself', async () => {
-      const later = await startRun('wandsbek', '2026-11-30');
+      const later = await startRun('altona,wandsbek', '2026-11-30');
       clock.set('2026-11-30T22:59:59.000Z'); // 23:59:59 in Hamburg: still open
       expect(cardText(await invoke(wandsbek[0]!, `survey.answer:${later}`, answerData()))).toContain('Danke');
       clock.set('2026-11-30T23:00:00.000Z'); // midnight in Hamburg
@@ -380,7 +403,43 @@ describe('pulse surveys over HTTP', () => {
       clock.set('2026-11-23T09:00:00Z');
     });
   });
+
+  it('when the run has closed, then the officer sees its final figures, the same every time, also after a digest preview', async () => {
+    const ask = async () => {
+      h.connector.clear();
+      await h.send(message(OFFICER, `ergebnisse ${runId}`, h.serviceUrl));
+      return lastCard(OFFICER);
+    };
+    const first = await ask();
+    expect(cardText(first)).toContain('beendet am');
+    // tools: 5, 4, 3, 2 and one "keine Angabe": four substantive answers are fewer than K = 5, so
+    // the item is hidden as a whole (its distribution would give away the mean).
+    expect(figure(first, 'q.tools.mean')).toBeUndefined();
+    expect(figure(first, 'q.tools.n.5')).toBeUndefined();
+    expect(cardText(first)).toContain('Weniger als 5 Antworten auf diese Frage');
+    expect([figure(first, 'q.mode.n.office'), figure(first, 'q.mode.n.mobile')]).toEqual(['1', '4']);
+    // recommend: 10, 8, 6, 9, 7 → 2 promoters, 2 passives, 1 detractor → NPS +20.
+    expect(figure(first, 'q.recommend.nps')).toContain('+20');
+    expect(figure(first, 'q.recommend.mean')).toContain('8,0');
+    const second = await ask();
+    await h.send(message(OFFICER, 'digest', h.serviceUrl));
+    const third = await ask();
+    expect(JSON.stringify(second)).toBe(JSON.stringify(first));
+    expect(JSON.stringify(third)).toBe(JSON.stringify(first));
+  });
 });
+
+/** The text of the card element with this id (every figure on a results card has one). */
+function figure(card: Record<string, unknown>, id: string): string | undefined {
+  let found: string | undefined;
+  JSON.stringify(card, (_key, value: unknown) => {
+    if (value && typeof value === 'object' && (value as { id?: unknown }).id === id) {
+      found = String((value as { text?: unknown }).text);
+    }
+    return value;
+  });
+  return found;
+}
 
 describe('delivery failures', () => {
   it('when Teams refuses one recipient, then that delivery is recorded as failed with the error and the others as sent', async () => {
@@ -390,7 +449,7 @@ describe('delivery failures', () => {
     let blocking = false;
     const h = await startHarness({
       questionBank: bankOf(TEST_SURVEY),
-      env: { OFFICER_AAD_IDS: officer.aadObjectId },
+      env: { OFFICER_AAD_IDS: officer.aadObjectId, K_MIN: '3' },
       connector: {
         // Once the run starts, Teams answers 403 for the blocked user (the app was blocked there).
         respond: (call) =>
@@ -466,12 +525,14 @@ describe('delivery failures', () => {
         closesAt: new Date('2099-12-07T22:59:59Z'),
         closedAt: undefined,
         startedBy: officer.aadObjectId,
+        audienceSize: 3,
         progressCard: {
           reference: officerRecord.reference,
           activityId: 'start-card-1',
           locale: 'de' as const,
         },
       };
+      await h.app.pseudonyms.create('run', run.runId);
       await h.app.repositories.runs.create(run);
       const recipients = await Promise.all(
         staff.map(async (u) => {
@@ -481,12 +542,14 @@ describe('delivery failures', () => {
       );
       const outbox = new OutboxRepository(h.app.store);
       await outbox.enqueue(run.runId, recipients, new Date());
-      await h.app.repositories.deliveries.markSent(
-        run.runId,
-        staff[0]!.aadObjectId,
-        'msg-before',
-        new Date(),
-      );
+      // The card to the first recipient went out and was marked sent before the instance died.
+      for (const pk of outbox.partitions(run.runId)) {
+        for await (const item of outbox.due(pk, new Date())) {
+          if (item.userId !== staff[0]!.aadObjectId) continue;
+          const etag = (await outbox.claim(item, new Date(Date.now() + 60_000), 'instance-before'))!;
+          await outbox.markSent(item, etag, 'msg-before', 200, new Date());
+        }
+      }
       h.connector.clear();
 
       h.app.resumeDeliveries();
@@ -517,13 +580,13 @@ describe('delivery failures', () => {
 });
 
 describe('reminders', () => {
-  it('when a run closes within two days, then one reminder reaches exactly those who have not answered and want reminders', async () => {
+  it('when a run reaches half time and the day before it closes, then each reminder reaches exactly those who have not answered and want reminders — two at most', async () => {
     const clock = new ManualClock('2026-11-23T09:00:00Z');
     const officer = makeUser('Rosa Reminder');
     const answered = makeUser('Anton Antwortet');
     const waiting = makeUser('Wilma Wartet');
     const optedOut = makeUser('Otto Ohne');
-    const lostFlag = makeUser('Lena Verloren');
+    const late = makeUser('Lena Später');
     const h = await startHarness({
       clock,
       questionBank: bankOf(TEST_SURVEY),
@@ -537,7 +600,7 @@ describe('reminders', () => {
         [answered, 'true'],
         [waiting, 'true'],
         [optedOut, 'false'],
-        [lostFlag, 'true'],
+        [late, 'true'],
       ] as const) {
         await h.send(installPersonal(u, h.serviceUrl));
         await act(u, 'settings.save', { language: 'de', district: 'bergedorf', reminders });
@@ -550,32 +613,31 @@ describe('reminders', () => {
       const runId = /testumfrage-\d{4}-[a-z0-9]{4}/.exec(cardText(started))![0];
       await h.app.background.idle();
       await act(answered, `survey.answer:${runId}`, answerData());
-      // Lena's answer was stored by an instance that died before it wrote her participation flag.
-      await h.app.repositories.responses.put({
-        pseudonym: new Pseudonymizer(h.app.config.pseudonymKey).forRun(runId, lostFlag.aadObjectId),
-        runId,
-        district: 'bergedorf',
-        day: '2026-11-23',
-        answers: { tools: 4 },
-      });
-      expect((await h.app.repositories.deliveries.get(runId, lostFlag.aadObjectId))?.answered).toBe(false);
+      const remindedNow = async () => {
+        h.connector.clear();
+        const n = await h.app.reminders.sendDue();
+        return { n, to: new Set(h.connector.calls.map((c) => c.conversationId)) };
+      };
 
-      expect(await h.app.reminders.sendDue()).toBe(0); // not yet: more than two days left
-      clock.set('2026-12-06T08:00:00Z'); // closes 7 Dec 23:59:59 Hamburg time: within two days
-      h.connector.clear();
-      // The officer and Wilma have not answered; Lena's flag is restored from her response first.
-      expect(await h.app.reminders.sendDue()).toBe(2);
-      expect((await h.app.repositories.deliveries.get(runId, lostFlag.aadObjectId))?.answered).toBe(true);
-      const reminded = new Set(h.connector.calls.map((c) => c.conversationId));
-      expect(reminded).toEqual(new Set([personalConversationId(officer), personalConversationId(waiting)]));
+      expect((await remindedNow()).n).toBe(0); // not yet: before half time
+      clock.set('2026-11-30T17:00:00Z'); // past half time (23 Nov 09:00 – 7 Dec 23:59 Hamburg)
+      const half = await remindedNow();
+      expect(half.n).toBe(3);
+      expect(half.to).toEqual(new Set([officer, waiting, late].map(personalConversationId)));
       const card = cardOf(h.connector.messagesIn(personalConversationId(waiting))[0]);
       expect(cardText(card)).toContain('Erinnerung');
       expect(JSON.stringify(card)).toContain(`survey.answer:${runId}`);
+      // Who had not answered is not kept once the reminder is out.
+      expect((await h.app.repositories.deliveries.counts(reminderJobId(runId, 'half'))).recipients).toBe(0);
+      expect((await remindedNow()).n).toBe(0); // once per reminder, whatever instance checks again
 
-      // Once per run, whatever instance checks again.
-      h.connector.clear();
-      expect(await h.app.reminders.sendDue()).toBe(0);
-      expect(h.connector.calls).toHaveLength(0);
+      await act(late, `survey.answer:${runId}`, answerData());
+      clock.set('2026-12-06T23:30:00Z'); // within a day of the close
+      const last = await remindedNow();
+      expect(last.to).toEqual(new Set([officer, waiting].map(personalConversationId)));
+      // Never more than two per run.
+      clock.set('2026-12-07T20:00:00Z');
+      expect((await remindedNow()).n).toBe(0);
     } finally {
       await h.stop();
     }

@@ -1,11 +1,17 @@
-// Retention against Azurite: answers and delivery rows of runs that ended more than
-// RETENTION_MONTHS ago are deleted; newer runs keep theirs; the run itself stays.
+// Retention against Azurite: everything a run that ended more than RETENTION_MONTHS ago created is
+// deleted (responses, delivery and reminder rows, its secret, its reminder records); newer runs keep
+// theirs; the run itself stays, marked purged.
 import { ManualClock } from '../../src/clock';
 import { createLogger } from '../../src/logger';
 import { RetentionService } from '../../src/privacy/retention';
 import { DeliveryRepository } from '../../src/storage/delivery-repository';
 import { OutboxRepository } from '../../src/storage/outbox-repository';
 import { ResponseRepository } from '../../src/storage/response-repository';
+import { SecretRepository } from '../../src/storage/secret-repository';
+import { DigestRepository } from '../../src/storage/digest-repository';
+import { PrivacyKeys } from '../../src/privacy/keys';
+import { Pseudonyms } from '../../src/privacy/pseudonyms';
+import { reminderJobId } from '../../src/surveys/jobs';
 import { RunRepository } from '../../src/storage/run-repository';
 import type { Run } from '../../src/surveys/model';
 import { TEST_SURVEY } from '../support/fixtures';
@@ -20,6 +26,7 @@ function run(runId: string, closesAt: string): Run {
     closesAt: new Date(closesAt),
     closedAt: undefined,
     startedBy: 'officer',
+    audienceSize: 3,
   };
 }
 
@@ -44,20 +51,40 @@ describe('retention', () => {
           runId: r.runId,
           pseudonym: i.toString(16).padStart(64, '0'),
           district: 'altona',
-          day: '2024-10-20',
           answers: { tools: 3 },
         });
       }
     }
+    const secrets = new SecretRepository(store);
+    const pseudonyms = new Pseudonyms(new PrivacyKeys('k'.repeat(40)), secrets);
+    const claims = new DigestRepository(store);
+    await pseudonyms.create('run', 'old-run');
+    await pseudonyms.create('run', 'recent-run');
+    await new OutboxRepository(store).enqueue(
+      reminderJobId('old-run', 'last'),
+      [{ userId: 'u1', reference: {}, locale: 'de' as const }],
+      clock.now(),
+    );
+    expect(
+      await claims.claim('reminder', reminderJobId('old-run', 'last'), 'i', clock.now(), 1000),
+    ).toBeDefined();
     const retention = new RetentionService({
       runs,
       responses,
       deliveries,
+      claims,
+      pseudonyms,
       clock,
       logger: createLogger({ level: 'silent' }),
       retentionMonths: 24,
     });
-    expect(await retention.purge()).toEqual({ runs: 1, responses: 150, deliveries: 3 });
+    expect(await retention.purge()).toEqual({ runs: 1, responses: 150, deliveries: 4 });
+    // Every partition the old run created is gone: the reminder job's rows, its secret, its claims.
+    expect((await deliveries.counts(reminderJobId('old-run', 'last'))).recipients).toBe(0);
+    expect(await secrets.get('run', 'old-run')).toBeUndefined();
+    expect(await claims.getTask('reminder', reminderJobId('old-run', 'last'))).toBeUndefined();
+    expect(await secrets.get('run', 'recent-run')).toBeDefined();
+    expect((await runs.get('old-run'))?.purgedAt).toBeDefined();
 
     const count = async (runId: string) => {
       let n = 0;

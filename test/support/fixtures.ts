@@ -2,6 +2,15 @@
 import type { Survey } from '../../src/surveys/definition';
 import { surveySchema } from '../../src/surveys/definition';
 import type { QuestionBank } from '../../src/surveys/question-bank';
+import type { Answers } from '../../src/surveys/model';
+import type { District } from '../../src/domain/vocabulary';
+import { RunAggregator } from '../../src/results/aggregate';
+import {
+  discloseRun,
+  type ResponseCounts,
+  type RunContext,
+  type RunFigures,
+} from '../../src/privacy/disclosure';
 
 const t = (de: string, en = de) => ({ de, en });
 
@@ -78,4 +87,62 @@ export function answerData(overrides: Record<string, unknown> = {}): Record<stri
     q_comment: '',
     ...overrides,
   };
+}
+
+/** One stored response, as the aggregation reads it. */
+export interface FigureRow {
+  district?: District;
+  answers: Answers;
+}
+
+export const FIXTURE_RUN_ID = 'testumfrage-2311-ab12';
+export const FIXTURE_CLOSES_AT = new Date('2026-12-07T22:59:59.999Z');
+
+/**
+ * The counts behind one run: the responses counted by the real aggregation, and what a surface
+ * passes to the disclosure module (respondents, and respondents per district).
+ */
+export function countRun(
+  survey: Survey,
+  rows: readonly FigureRow[],
+): { agg: RunAggregator; counts: ResponseCounts } {
+  const agg = new RunAggregator(survey);
+  for (const r of rows) agg.add({ district: r.district, answers: r.answers });
+  return {
+    agg,
+    counts: {
+      respondents: agg.respondents,
+      districts: agg.byDistrict().map(([d, g]) => [d, g.respondents]),
+    },
+  };
+}
+
+/**
+ * What the disclosure module shows of a run with these responses: through RunAggregator and
+ * discloseRun, as every surface gets its figures (never built by hand). Closed, 40 recipients and
+ * 40 delivered, K_MIN 5 and K_TEXT 10 unless `ctx` says otherwise. An open run is given its
+ * aggregation too: the module must show nothing of it anyway.
+ */
+export function runFigures(
+  survey: Survey,
+  rows: readonly FigureRow[],
+  ctx: Partial<RunContext> = {},
+): RunFigures {
+  const { agg, counts } = countRun(survey, rows);
+  return discloseRun(
+    {
+      runId: FIXTURE_RUN_ID,
+      surveyId: survey.id,
+      title: survey.title,
+      open: false,
+      closesAt: FIXTURE_CLOSES_AT,
+      audience: 40,
+      delivered: 40,
+      kMin: 5,
+      kText: 10,
+      ...ctx,
+    },
+    counts,
+    agg,
+  );
 }

@@ -48,6 +48,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PSEUDONYM_KEY: TEST_PSEUDONYM_KEY,
     LOG_LEVEL: 'info',
     SHUTDOWN_TIMEOUT_MS: '2000',
+    AZURE_STORAGE_CONNECTION_STRING: testConnectionString(),
     ...options.env,
   });
   const logs: string[] = [];
@@ -63,7 +64,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const clock = options.clock ?? new ManualClock('2026-11-23T09:00:00Z');
   const app = createApp({
     config,
-    connectionString: testConnectionString(),
+    storage: { connectionString: config.storage.connectionString! },
     logger,
     clock,
     questionBank: options.questionBank,

@@ -6,6 +6,7 @@ import {
   renderHelp,
   renderNotice,
   renderPrivacy,
+  renderEraseConfirm,
   renderSettings,
   renderWelcome,
   expand,
@@ -22,15 +23,14 @@ import {
 import thanksTemplate from '../../cards/survey-thanks.json';
 import { renderDigest } from '../../cards/digest';
 import { renderIdeaForm, renderIdeaList, renderIdeaReview } from '../../cards/ideas';
-import { RunAggregator, summariseRun } from '../../src/digest/aggregate';
-import { renderResults } from '../../cards/results';
+import { renderResultsBack, renderResults } from '../../cards/results';
 import type { Idea } from '../../src/ideas/model';
 import type { Locale } from '../../src/i18n';
-import { ResultsAccumulator, summariseResults } from '../../src/surveys/results';
 import type { Run } from '../../src/surveys/model';
-import { TEST_SURVEY } from '../support/fixtures';
+import { runFigures, TEST_SURVEY, type FigureRow } from '../support/fixtures';
 import { validateCard } from '../support/adaptive-cards';
 import { cardText } from '../support/connector';
+import type { District } from '../../src/domain/vocabulary';
 
 const run: Run = {
   runId: 'testumfrage-2311-ab12',
@@ -40,6 +40,7 @@ const run: Run = {
   closesAt: new Date('2026-12-07T22:59:59Z'),
   closedAt: undefined,
   startedBy: 'officer',
+  audienceSize: 20,
 };
 const answers = {
   tools: 0,
@@ -57,37 +58,40 @@ const sampleIdea: Idea = {
   district: 'altona',
   anonymous: true,
   submitterName: undefined,
-  submitterKey: 'f'.repeat(64),
+  submitterGone: false,
   status: 'in_review',
   supportCount: 12,
   createdAt: new Date('2026-11-20T10:00:00Z'),
   updatedAt: new Date('2026-11-21T10:00:00Z'),
 };
 
+/** n complete answers to TEST_SURVEY, spread over the given districts in turn. */
+function sampleRows(n: number, districts: readonly District[]): FigureRow[] {
+  return Array.from({ length: n }, (_, i) => ({
+    district: districts[i % districts.length],
+    answers: { ...answers, tools: (i % 5) + 1, recommend: i % 11, comment: `Text ${i}` },
+  }));
+}
+
 const fixtures: Record<string, (locale: Locale) => AdaptiveCard> = {
-  'weekly-digest': (l) => {
-    const agg = new RunAggregator(TEST_SURVEY);
-    const districts = ['altona', 'wandsbek', 'harburg'] as const;
-    for (let i = 0; i < 14; i++) {
-      agg.add({
-        district: districts[i < 6 ? 0 : i < 12 ? 1 : 2],
-        answers: { ...answers, tools: (i % 5) + 1, recommend: i % 11, comment: `Text ${i}` },
-      });
-    }
-    const digest = summariseRun(agg, {
-      runId: run.runId,
-      title: { de: 'Testumfrage', en: 'Test survey' },
-      open: false,
-      delivered: 20,
-      answered: 14,
-      kMin: 5,
-      kText: 10,
-    });
-    return renderDigest(
+  'weekly-digest': (l) =>
+    renderDigest(
       l,
       {
         weekLabel: 'KW 48 · 23.–29.11.2026',
-        runs: [digest],
+        runs: [
+          runFigures(TEST_SURVEY, sampleRows(14, ['altona', 'wandsbek', 'harburg']), {
+            runId: run.runId,
+            delivered: 20,
+            audience: 20,
+          }),
+          runFigures(TEST_SURVEY, sampleRows(6, ['altona']), {
+            runId: 'testumfrage-3011-cd34',
+            open: true,
+            delivered: 20,
+            audience: 20,
+          }),
+        ],
         ideas: {
           newByField: [{ field: 'nutzerorientierung', count: 2 }],
           topSupported: [{ title: sampleIdea.title, supportCount: 12, status: 'in_review' }],
@@ -95,10 +99,9 @@ const fixtures: Record<string, (locale: Locale) => AdaptiveCard> = {
         },
       },
       // The adaptivecards validator does not know Teams' Chart.* types; the card with charts and
-      // their fallbacks is validated in digest-card.test.ts.
+      // the text lines beside them is validated in digest-card.test.ts.
       { charts: false },
-    );
-  },
+    ),
   'idea-form': (l) =>
     renderIdeaForm(l, {
       entered: { title: 'x', description: 'y', field: 'sonstiges', anonymous: 'true' },
@@ -169,34 +172,40 @@ const fixtures: Record<string, (locale: Locale) => AdaptiveCard> = {
       districts: ['altona'],
       error: 'Fehler',
     }),
-  'run-results': (l) => {
-    const acc = new ResultsAccumulator(TEST_SURVEY);
-    for (let i = 0; i < 12; i++) {
-      acc.add({
-        district: 'altona',
-        answers: { ...answers, tools: (i % 5) + 1, recommend: i % 11, comment: `Text ${i}` },
-      });
-    }
-    const results = summariseResults(acc, { kMin: 5, kText: 10, delivered: 20, answered: 12 });
-    return renderResults(l, {
-      runId: run.runId,
-      title: 'Testumfrage',
-      results,
-      closesAt: run.closesAt,
-      open: true,
-    });
-  },
+  'results-back': (l) =>
+    renderResultsBack(
+      l,
+      runFigures(TEST_SURVEY, sampleRows(12, ['altona', 'wandsbek']), { runId: run.runId, delivered: 20 }),
+      'Wir setzen das um – **kein Markdown**, [kein Link](https://x.example)',
+    ),
+  'run-results': (l) =>
+    renderResults(
+      l,
+      runFigures(TEST_SURVEY, sampleRows(12, ['altona', 'wandsbek']), { runId: run.runId, delivered: 20 }),
+    ),
   runs: (l) =>
     renderRuns(l, {
       items: [
-        { run, open: true, counts: { recipients: 10, sent: 8, failed: 1, pending: 1, answered: 5 } },
         {
-          run: { ...run, closedAt: new Date('2026-12-01') },
+          run,
+          open: true,
+          participation: runFigures(TEST_SURVEY, sampleRows(5, ['altona']), {
+            open: true,
+            audience: 10,
+            delivered: 8,
+          }).participation,
+          delivery: { recipients: 10, sent: 8, failed: 1, pending: 1 },
+        },
+        {
+          run: { ...run, closedAt: new Date('2026-12-01'), audienceSize: 2 },
           open: false,
-          counts: { recipients: 0, sent: 0, failed: 0, pending: 0, answered: 0 },
+          participation: runFigures(TEST_SURVEY, [], { audience: 2, delivered: 0 }).participation,
+          delivery: { recipients: 2, sent: 0, failed: 0, pending: 0 },
         },
       ],
       closable: true,
+      kMin: 5,
+      more: { verb: 'run.list', offset: 10 },
     }),
   welcome: (l) => renderWelcome(l),
   help: (l) =>
@@ -211,7 +220,18 @@ const fixtures: Record<string, (locale: Locale) => AdaptiveCard> = {
       kMin: 5,
       status: 'invalid',
     }),
-  privacy: (l) => renderPrivacy(l, { kMin: 5, kText: 10, retentionMonths: 24 }),
+  privacy: (l) =>
+    renderPrivacy(l, {
+      kMin: 5,
+      kText: 10,
+      retentionMonths: 24,
+      notice: {
+        controller: 'Freie und Hansestadt Hamburg, Bezirksamt Altona',
+        dpoContact: undefined,
+        legalBasis: '§ 10 HmbDSG',
+        contact: 'puls@example.org',
+      },
+    }),
   notice: () =>
     renderNotice({
       title: 'Titel',
@@ -311,6 +331,49 @@ describe('card templates', () => {
     expect(cardText(card)).toContain('anonym');
     expect(cardText(card)).toContain('12 Unterstützungen');
   });
+
+  it('when the submitter of a named idea erased their data, then it shows a former employee, not the name', () => {
+    const gone = renderIdeaList('de', {
+      title: 'Ideen',
+      items: [
+        {
+          idea: { ...sampleIdea, anonymous: false, submitterName: 'Erika Muster', submitterGone: true },
+          actions: [],
+        },
+      ],
+      filters: { sort: 'support', field: 'all', district: 'altona' },
+      footer: [],
+    });
+    expect(cardText(gone)).toContain('ehemalige:r Mitarbeiter:in');
+    expect(JSON.stringify(gone)).not.toContain('Erika Muster');
+  });
+
+  it('when runs are listed, then participation shows as the disclosure module gives it, withheld for a small audience', () => {
+    const de = cardText(fixtures.runs!('de'));
+    expect(de).toMatch(/Zugestellt\n8 \/ 10/);
+    expect(de).toMatch(/Beantwortet\n5/);
+    expect(de).toMatch(/Beteiligung\n63\u00a0%/);
+    expect(de).toMatch(/Beantwortet\nab 5 Empfänger:innen/);
+    expect(cardText(fixtures.runs!('en'))).toMatch(/Answered\nfrom 5 recipients/);
+  });
+
+  it('when the privacy card is rendered, then it names what is configured and says which setting is missing', () => {
+    const text = cardText(fixtures.privacy!('de'));
+    expect(text).toContain('Freie und Hansestadt Hamburg, Bezirksamt Altona');
+    expect(text).toContain('[noch nicht eingetragen: PRIVACY_DPO_CONTACT]');
+    expect(text).toContain('§ 10 HmbDSG');
+    expect(text).toMatch(/Art\. 15–21 DSGVO/);
+  });
+
+  it.each(['de', 'en'] as const)(
+    'when the erase confirmation is rendered in %s, then it is a valid card with both choices',
+    (l) => {
+      const card = renderEraseConfirm(l);
+      expect(validateCard(card)).toEqual([]);
+      expect(JSON.stringify(card.actions)).toContain('"confirm":"yes"');
+      expect(JSON.stringify(card.actions)).toContain('"confirm":"no"');
+    },
+  );
 
   it('when help is rendered for a non-officer, then no officer section appears', () => {
     const card = renderHelp('en', {

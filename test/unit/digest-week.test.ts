@@ -1,5 +1,6 @@
 import { ManualClock } from '../../src/clock';
 import { ExportTokens } from '../../src/digest/export-token';
+import { PrivacyKeys } from '../../src/privacy/keys';
 import { isoWeekOf } from '../../src/domain/berlin-time';
 import { dueTimeInWeek } from '../../src/digest/week';
 
@@ -14,6 +15,16 @@ describe('ISO weeks in Hamburg', () => {
     const week = isoWeekOf(new Date(at));
     expect(week.key).toBe(key);
     expect(week.start.toISOString()).toBe(start);
+  });
+
+  it('when a week spans the switch to winter time, then it ends the next Monday 00:00 Hamburg time', () => {
+    // 25 October 2026: clocks go back, so this week has 169 hours.
+    const week = isoWeekOf(new Date('2026-10-21T12:00:00Z'));
+    expect(week).toMatchObject({ key: '2026-W43', year: 2026, week: 43 });
+    expect(week.start.toISOString()).toBe('2026-10-18T22:00:00.000Z');
+    expect(week.end.toISOString()).toBe('2026-10-25T23:00:00.000Z');
+    expect(isoWeekOf(new Date(week.end.getTime() - 1)).key).toBe('2026-W43');
+    expect(isoWeekOf(week.end).key).toBe('2026-W44');
   });
 
   it('when the digest is due Monday 08:00, then daylight saving is honoured', () => {
@@ -32,7 +43,7 @@ describe('ISO weeks in Hamburg', () => {
 
 describe('export tokens', () => {
   const clock = new ManualClock('2026-11-23T09:00:00Z');
-  const tokens = new ExportTokens('k'.repeat(40), clock);
+  const tokens = new ExportTokens(new PrivacyKeys('k'.repeat(40)), clock);
 
   it('when a token is fresh, then it names its run; after 15 minutes it is refused', () => {
     const token = tokens.issue('kulturwandel-2311-ab12');
@@ -49,7 +60,9 @@ describe('export tokens', () => {
     );
     expect(tokens.verify(`${forgedBody}.${sig}`)).toBeUndefined();
     expect(tokens.verify(`${body}.${sig.slice(0, -1)}A`)).toBeUndefined();
-    expect(tokens.verify(new ExportTokens('x'.repeat(40), clock).issue('run-a'))).toBeUndefined();
+    expect(
+      tokens.verify(new ExportTokens(new PrivacyKeys('x'.repeat(40)), clock).issue('run-a')),
+    ).toBeUndefined();
     expect(tokens.verify('../../etc/passwd')).toBeUndefined();
     expect(tokens.verify('')).toBeUndefined();
   });

@@ -22,6 +22,7 @@ import { createZip, readZipEntries } from '../../manifest/zip';
 jest.mock('strip-bom', () => ({ __esModule: true, default: (text: string) => text.replace(/^\uFEFF/, '') }));
 
 const BOT_ID = '0b5c2d3e-4f60-4a7b-8c9d-0e1f2a3b4c5d';
+const DOMAIN = 'puls.bezirksamt.example';
 const manifestFile = (name: string) => path.join(MANIFEST_DIR, name);
 
 interface Command {
@@ -37,7 +38,7 @@ interface Bot {
 }
 
 function bot(): Bot {
-  const bots = (loadManifest(BOT_ID) as { bots?: Bot[] }).bots;
+  const bots = (loadManifest(BOT_ID, DOMAIN) as { bots?: Bot[] }).bots;
   expect(bots).toHaveLength(1);
   return bots![0]!;
 }
@@ -86,7 +87,7 @@ function readPng(file: string): Png {
 
 describe('Teams app manifest', () => {
   it('when the bot id is filled in, then manifest.json is valid against its official schema (offline)', async () => {
-    const manifest = loadManifest(BOT_ID);
+    const manifest = loadManifest(BOT_ID, DOMAIN);
     expect(manifest.$schema).toMatch(
       /^https:\/\/developer\.microsoft\.com\/en-us\/json-schemas\/teams\/v1\.(19|[2-9]\d)\/MicrosoftTeams\.schema\.json$/,
     );
@@ -96,7 +97,7 @@ describe('Teams app manifest', () => {
   });
 
   it('when the developer name is longer than the schema allows, then validation reports it', async () => {
-    const manifest = loadManifest(BOT_ID);
+    const manifest = loadManifest(BOT_ID, DOMAIN);
     const tooLong = {
       ...manifest,
       developer: { ...manifest.developer, name: 'Freie und Hansestadt Hamburg – Bezirksämter' },
@@ -124,11 +125,25 @@ describe('Teams app manifest', () => {
 
   it('when the command lists are read, then every listed command is one the bot understands', () => {
     const router = createCommands({
-      config: { privacy: { kMin: 5, kText: 10, retentionMonths: 24 } },
+      config: {
+        privacy: { kMin: 5, kText: 10, retentionMonths: 24 },
+        privacyNotice: {
+          controller: undefined,
+          dpoContact: undefined,
+          legalBasis: undefined,
+          contact: undefined,
+        },
+      },
       users: undefined as never,
       installation: undefined as never,
       extra: [
-        ...surveyCommands({ surveys: undefined as never, clock: undefined as never, privacy: { kMin: 5 } }),
+        ...surveyCommands({
+          surveys: undefined as never,
+          results: undefined as never,
+          resultsBack: undefined as never,
+          clock: undefined as never,
+          privacy: { kMin: 5 },
+        }),
         ...ideaCommands({ ideas: undefined as never }),
       ],
     });
@@ -145,7 +160,7 @@ describe('Teams app manifest', () => {
   });
 
   it('when the manifest is read, then it is German by default with an English localization file', () => {
-    const manifest = loadManifest(BOT_ID) as {
+    const manifest = loadManifest(BOT_ID, DOMAIN) as {
       localizationInfo?: {
         defaultLanguageTag: string;
         additionalLanguages?: { languageTag: string; file: string }[];
@@ -158,13 +173,43 @@ describe('Teams app manifest', () => {
     expect(manifest.localizationInfo?.defaultLanguageTag).toBe('de-de');
     expect(manifest.localizationInfo?.additionalLanguages).toEqual([{ languageTag: 'en', file: 'en.json' }]);
     expect(manifest.permissions).toEqual(['identity', 'messageTeamMembers']);
-    expect(manifest.validDomains).toEqual([]);
+    expect(manifest.validDomains).toEqual([DOMAIN]);
+  });
+
+  it('when the texts speak of privacy, then answers are pseudonymous, anonymous only after a survey has closed', () => {
+    const manifest = loadManifest(BOT_ID, DOMAIN) as { description: { full: string } };
+    const en = JSON.parse(readFileSync(manifestFile('en.json'), 'utf8')) as Record<string, string>;
+    const texts = [
+      { text: manifest.description.full, stored: 'pseudonym gespeichert', closed: 'nach dem Ende' },
+      { text: en['description.full']!, stored: 'under a pseudonym', closed: 'after a survey has closed' },
+    ];
+    for (const { text, stored, closed } of texts) {
+      expect(text).toContain(stored);
+      // Every sentence that calls answers anonymous says that this holds once the survey has closed.
+      const sentences = text.split(/(?<=[.!?])\s+/).filter((x) => /(?<!pseud)onym/i.test(x));
+      expect(sentences.length).toBeGreaterThan(0);
+      for (const sentence of sentences) expect(sentence).toContain(closed);
+    }
+    // In the command lists only ideas may be submitted anonymously (without a name).
+    const descriptions = [
+      ...(bot().commandLists ?? []).flatMap((l) =>
+        l.commands.map((c) => ({ title: c.title, d: c.description })),
+      ),
+      ...Object.entries(en)
+        .filter(([key]) => key.endsWith('.description'))
+        .map(([key, d]) => ({ title: key, d })),
+    ];
+    const anonymous = descriptions.filter((x) => /(?<!pseud)anonym/i.test(x.d));
+    expect(anonymous.map((x) => x.d)).toEqual([
+      'Eine Idee einreichen, auch anonym',
+      'Submit an idea, anonymously if you like',
+    ]);
   });
 
   it('when en.json is validated, then it matches the Localization schema of the same version', async () => {
     const en = JSON.parse(readFileSync(manifestFile('en.json'), 'utf8')) as { $schema: string };
     expect(en.$schema).toBe(
-      loadManifest(BOT_ID).$schema!.replace('.schema.json', '.Localization.schema.json'),
+      loadManifest(BOT_ID, DOMAIN).$schema!.replace('.schema.json', '.Localization.schema.json'),
     );
     expect(await validateLocalization(en, 'en.json')).toEqual([]);
   });
@@ -186,6 +231,10 @@ describe('Teams app manifest', () => {
 
   it('when a placeholder other than the bot id is left, then filling placeholders fails', () => {
     expect(() => fillPlaceholders({ a: '${{BOT_DOMAIN}}' }, BOT_ID)).toThrow('${{BOT_DOMAIN}}');
+    expect(() => fillPlaceholders({ a: '${{TAB_URL}}' }, BOT_ID, DOMAIN)).toThrow('${{TAB_URL}}');
+    expect(() => fillPlaceholders({ a: '${{BOT_DOMAIN}}' }, BOT_ID, 'https://x.example')).toThrow(
+      /host name/,
+    );
     expect(() => fillPlaceholders({ a: '${{BOT_ID}}' }, 'not-a-guid')).toThrow(/GUID/);
   });
 });
@@ -230,7 +279,7 @@ describe('App package', () => {
   });
 
   it('when the package is built, then the zip holds the manifest with the bot id, the icons and en.json', async () => {
-    const zipPath = await buildPackage({ botId: BOT_ID, outDir });
+    const zipPath = await buildPackage({ botId: BOT_ID, domain: DOMAIN, outDir });
     expect(zipPath).toBe(path.join(outDir, PACKAGE_NAME));
     const entries = readZipEntries(readFileSync(zipPath));
     expect(entries.map((e) => e.name).sort()).toEqual([
@@ -251,8 +300,17 @@ describe('App package', () => {
     expect(byName.get('outline.png')).toEqual(readFileSync(manifestFile('outline.png')));
   });
 
+  it('when an app version is given, then the packaged manifest carries it; a malformed one is refused', async () => {
+    const zipPath = await buildPackage({ botId: BOT_ID, domain: DOMAIN, outDir, version: '1.2.10' });
+    const manifest = readZipEntries(readFileSync(zipPath)).find((e) => e.name === 'manifest.json')!;
+    expect((JSON.parse(manifest.data.toString('utf8')) as { version: string }).version).toBe('1.2.10');
+    await expect(buildPackage({ botId: BOT_ID, domain: DOMAIN, outDir, version: '1.2' })).rejects.toThrow(
+      /1\.0\.1/,
+    );
+  });
+
   it('when the bot id is not a GUID, then building the package fails before writing anything', async () => {
-    await expect(buildPackage({ botId: 'my-bot', outDir })).rejects.toThrow(/GUID/);
+    await expect(buildPackage({ botId: 'my-bot', domain: DOMAIN, outDir })).rejects.toThrow(/GUID/);
     expect(() => readFileSync(path.join(outDir, PACKAGE_NAME))).toThrow();
   });
 
