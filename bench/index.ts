@@ -2,6 +2,7 @@
 import { benchAnswerLatency } from './answer-latency';
 import { benchAudience } from './audience';
 import { benchDelivery } from './delivery';
+import { benchDeliveryMulti } from './delivery-multi';
 import { benchDigest } from './digest';
 import { benchSimilarIdeas } from './similar-ideas';
 
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
     ideas: benchSimilarIdeas,
     digest: benchDigest,
     delivery: benchDelivery,
+    'delivery-multi': benchDeliveryMulti,
     audience: benchAudience,
   };
   for (const [name, bench] of Object.entries(benches)) {

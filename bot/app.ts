@@ -14,7 +14,8 @@ import { SettingsService } from '../src/users/settings-service';
 import { UserDirectory } from '../src/users/user-directory';
 import { BackgroundTasks } from '../src/background';
 import { OutboxDeliveryEngine } from '../src/delivery/outbox-engine';
-import { AdaptiveRateLimiter } from '../src/delivery/rate-limiter';
+import { SharedSendBudget } from '../src/delivery/send-budget';
+import { SendBudgetRepository } from '../src/storage/send-budget-repository';
 import { OutboxRepository } from '../src/storage/outbox-repository';
 import { PrivacyKeys } from '../src/privacy/keys';
 import { Pseudonyms } from '../src/privacy/pseudonyms';
@@ -223,7 +224,14 @@ export function createApp(options: AppOptions): App {
     // Sending runs on real time, whatever clock the domain uses.
     clock: systemClock,
     logger,
-    limiter: new AdaptiveRateLimiter({ ratePerSecond: config.delivery.ratePerSecond }),
+    // SEND_RATE_PER_S is the tenant's total, shared with every other instance through storage.
+    limiter: new SharedSendBudget({
+      repository: new SendBudgetRepository(store),
+      instanceId,
+      ratePerSecond: config.delivery.ratePerSecond,
+      logger,
+    }),
+    instanceId,
     maxAttempts: config.delivery.maxAttempts,
     // Idea news jobs are the ideas' own; every other job belongs to a survey run.
     renderFor: (jobId) => (parseIdeaNewsJobId(jobId) ? ideaNews.renderFor(jobId) : surveyJobs(jobId)),
@@ -521,6 +529,8 @@ export function createApp(options: AppOptions): App {
         background.idle(),
         new Promise((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref()),
       ]);
+      // Deliveries still running are handed to the other instances; the send share is given back.
+      await delivery.stop();
     },
   };
 }

@@ -1,5 +1,143 @@
-// Rate control for proactive sending: a token bucket for the tenant-wide rate that pauses as a whole
-// when Teams answers 429 and then runs slower for a while (adaptive), plus the retry rules.
+// Rate control for proactive sending: what the delivery engine needs from a rate limiter
+// (SendLimiter), a token bucket served in order, the single-instance AdaptiveRateLimiter (a token
+// bucket that pauses as a whole when Teams answers 429 and then runs slower for a while), and the
+// retry rules. The budget shared by several instances through storage is in send-budget.ts.
+
+/** What the delivery engine asks of a rate limiter, local or shared between instances. */
+export interface SendLimiter {
+  /**
+   * Resolves when one request may go out: taken before a row is claimed, so that a claim is never
+   * held while the budget is short. Rejects when no budget can be had for too long.
+   */
+  acquire(): Promise<void>;
+  /** Gives back a token that was not used (the row had been claimed by another instance). */
+  refund(): void;
+  /**
+   * Resolves when the claimed row's request may leave: keeps this instance's sends spaced at its rate
+   * whatever the claim's round trip took, and waits out a pause that began since the token was taken.
+   */
+  pace(): Promise<void>;
+  /** Teams said 429: everyone waits `retryAfterMs`, then the rate is lower for a while. */
+  throttled(retryAfterMs: number): void;
+  /** Requests per second this instance may send now. */
+  readonly rate: number;
+  /** This instance starts working a job (a shared budget lists it, so that others adopt it if we die). */
+  join?(jobId: string): Promise<void>;
+  /** Whether this instance has rows of the job to send now (only busy instances get a share). */
+  setBusy?(jobId: string, busy: boolean): void;
+  /** This instance is done with the job; `handOver`: stopped before the job was done. */
+  leave?(jobId: string, handOver?: boolean): void;
+  /** This instance's place among the busy instances of a job: it sends the rows whose hash % count = index. */
+  members?(jobId: string): { index: number; count: number };
+  /** Registers who takes over jobs that a dead or stopped instance left (a shared budget finds them). */
+  onOrphanedJob?(adopt: (jobId: string) => void): void;
+  /** Stops background work; `release` (default): give the share back now rather than at lease expiry. */
+  close?(options?: { release?: boolean }): Promise<void>;
+}
+
+/** Thrown by acquire() when no budget was granted for too long (storage unreachable). */
+export class NoSendBudgetError extends Error {
+  constructor(waitedMs: number) {
+    super(`no send budget granted for ${Math.round(waitedMs)} ms`);
+    this.name = 'NoSendBudgetError';
+  }
+}
+
+export interface TokenBucketOptions {
+  /** Tokens per second in force now; 0 means "none granted" (wait). Read on every take. */
+  rate: () => number;
+  /** Tokens that may be spent at once after an idle spell (default: 1/20 s worth of the rate, ≥ 1). */
+  burst?: () => number;
+  /** Give up (NoSendBudgetError) after waiting this long with a rate of 0. Default: wait. */
+  maxIdleWaitMs?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** While no rate is granted, look again this often. */
+const IDLE_POLL_MS = 20;
+
+/** A token bucket whose callers are served one at a time, in order, with a pause for everyone. */
+export class TokenBucket {
+  private tokens = 1;
+  private last: number;
+  private pausedUntil = 0;
+  private idleSince: number | undefined;
+  private closed = false;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly o: TokenBucketOptions) {
+    this.now = o.now ?? (() => performance.now());
+    this.sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.last = this.now();
+  }
+
+  private burst(rate: number): number {
+    return Math.max(1, this.o.burst?.() ?? rate / 20);
+  }
+
+  take(): Promise<void> {
+    const turn = this.queue.then(() => this.wait());
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** A token back (capped at the burst, so a refund never adds to a burst). */
+  refund(): void {
+    this.tokens = Math.min(this.burst(this.o.rate()), this.tokens + 1);
+  }
+
+  /** Nobody gets a token for `ms`; tokens saved up are dropped. */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+    this.tokens = 0;
+  }
+
+  get paused(): boolean {
+    return this.now() < this.pausedUntil;
+  }
+
+  /** Callers waiting for a rate give up at once (the budget was closed). */
+  close(): void {
+    this.closed = true;
+  }
+
+  private async wait(): Promise<void> {
+    for (;;) {
+      const now = this.now();
+      if (now < this.pausedUntil) {
+        await this.sleep(this.pausedUntil - now);
+        continue;
+      }
+      const rate = this.o.rate();
+      if (rate <= 0) {
+        // Counted for the bucket, not per caller: once one caller gave up, those queued behind it
+        // give up at once instead of each waiting the whole time again.
+        this.idleSince ??= now;
+        if (
+          this.closed ||
+          (this.o.maxIdleWaitMs !== undefined && now - this.idleSince >= this.o.maxIdleWaitMs)
+        )
+          throw new NoSendBudgetError(now - this.idleSince);
+        this.tokens = Math.min(this.tokens, 1);
+        this.last = now;
+        await this.sleep(IDLE_POLL_MS);
+        continue;
+      }
+      this.idleSince = undefined;
+      this.tokens = Math.min(this.burst(rate), this.tokens + ((now - this.last) / 1000) * rate);
+      this.last = now;
+      // A hair below one counts as one: floating-point refills must not spin on ever smaller waits.
+      if (this.tokens >= 1 - 1e-9) {
+        this.tokens = Math.max(0, this.tokens - 1);
+        return;
+      }
+      await this.sleep(Math.max(1, ((1 - this.tokens) / rate) * 1000));
+    }
+  }
+}
 
 export interface RateLimiterOptions {
   /** Requests per second (SEND_RATE_PER_S; Teams allows about 50 per app and tenant). */
@@ -22,27 +160,27 @@ export interface RateLimiterOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export class AdaptiveRateLimiter {
-  private tokens: number;
-  private last: number;
-  private pausedUntil = 0;
+/** The rate limiter of a single instance: the whole SEND_RATE_PER_S is its own. */
+export class AdaptiveRateLimiter implements SendLimiter {
   private lastThrottle = -Infinity;
   private lastSlowdown = -Infinity;
   private current: number;
-  private queue: Promise<void> = Promise.resolve();
   private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly tokens: TokenBucket;
+  private readonly sends: TokenBucket;
 
   constructor(private readonly o: RateLimiterOptions) {
     this.now = o.now ?? (() => performance.now());
-    this.sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.current = o.ratePerSecond;
-    this.tokens = this.burst;
-    this.last = this.now();
-  }
-
-  private get burst(): number {
-    return Math.max(1, this.o.burst ?? this.current / 20);
+    const bucket = () =>
+      new TokenBucket({
+        rate: () => this.recover(),
+        ...(o.burst !== undefined ? { burst: () => o.burst! } : {}),
+        now: this.now,
+        ...(o.sleep ? { sleep: o.sleep } : {}),
+      });
+    this.tokens = bucket();
+    this.sends = bucket();
   }
 
   /** The rate in force now (lowered after 429s, recovering towards the configured rate). */
@@ -52,34 +190,21 @@ export class AdaptiveRateLimiter {
 
   /** Resolves when one request may go out. Callers are served in order. */
   acquire(): Promise<void> {
-    const turn = this.queue.then(() => this.take());
-    this.queue = turn.catch(() => undefined);
-    return turn;
+    return this.tokens.take();
   }
 
-  private async take(): Promise<void> {
-    for (;;) {
-      const now = this.now();
-      if (now < this.pausedUntil) {
-        await this.sleep(this.pausedUntil - now);
-        continue;
-      }
-      this.recover(now);
-      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.current);
-      this.last = now;
-      // A hair below one counts as one: floating-point refills must not spin on ever smaller waits.
-      if (this.tokens >= 1 - 1e-9) {
-        this.tokens = Math.max(0, this.tokens - 1);
-        return;
-      }
-      await this.sleep(Math.max(1, ((1 - this.tokens) / this.current) * 1000));
-    }
+  refund(): void {
+    this.tokens.refund();
   }
 
-  /** Teams said 429: everyone waits `retryAfterMs`, then the rate is lower for a while. */
+  pace(): Promise<void> {
+    return this.sends.take();
+  }
+
   throttled(retryAfterMs: number): void {
     const now = this.now();
-    this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
+    this.tokens.pause(retryAfterMs);
+    this.sends.pause(retryAfterMs);
     // 429s of requests that were already in flight belong to the same episode: slow down once per
     // second at most, or the rate would collapse under one burst of answers.
     if (now - this.lastSlowdown >= 1000) {
@@ -90,15 +215,16 @@ export class AdaptiveRateLimiter {
       this.lastSlowdown = now;
     }
     this.lastThrottle = now;
-    this.tokens = 0;
   }
 
-  private recover(now: number): void {
+  private recover(): number {
+    const now = this.now();
     const recoveryMs = this.o.recoveryMs ?? 5_000;
     if (this.current < this.o.ratePerSecond && now - this.lastThrottle >= recoveryMs) {
       this.current = Math.min(this.o.ratePerSecond, this.current * 1.1);
       this.lastThrottle = now; // one step per recovery period
     }
+    return this.current;
   }
 }
 

@@ -2,7 +2,7 @@
 // conversation reference and language) plus attempts, the next attempt time and a claim, so that
 // sending is driven from storage: a crash loses nothing, and instances share a job through ETag-guarded
 // claims. Rows live in the deliveries table (participation stays on the same row).
-import type { TransactionAction } from '@azure/data-tables';
+import { odata, type TransactionAction } from '@azure/data-tables';
 import type { ConversationReference } from 'botbuilder';
 import type { Locale } from '../i18n';
 import { DELIVERY_BUCKETS } from './delivery-repository';
@@ -26,6 +26,7 @@ interface OutboxEntity {
   attempts?: number;
   nextAttemptAt?: Date;
   claimUntil?: Date;
+  claimedBy?: string;
 }
 
 export class OutboxRepository {
@@ -68,8 +69,11 @@ export class OutboxRepository {
     );
   }
 
-  /** Rows of one partition that are due: pending or retrying with their time come, or with an expired claim. */
-  async *due(partitionKey: string, now: Date): AsyncGenerator<OutboxItem> {
+  /**
+   * Rows of one partition that are due: pending or retrying with their time come, or with an expired
+   * claim. `onLater` hears when each row that is not due yet will be.
+   */
+  async *due(partitionKey: string, now: Date, onLater?: (at: number) => void): AsyncGenerator<OutboxItem> {
     const jobId = decodeKey(partitionKey.replace(/-\d{2}$/, ''));
     const rows = this.store.client('deliveries').listEntities<OutboxEntity>({
       queryOptions: {
@@ -78,7 +82,11 @@ export class OutboxRepository {
     });
     for await (const e of rows) {
       const time = e.status === 'sending' ? e.claimUntil : e.nextAttemptAt;
-      if (time && new Date(time).getTime() > now.getTime()) continue;
+      const at = time ? new Date(time).getTime() : 0;
+      if (at > now.getTime()) {
+        onLater?.(at);
+        continue;
+      }
       yield {
         jobId,
         userId: decodeKey(e.rowKey),
@@ -108,21 +116,42 @@ export class OutboxRepository {
     return earliest === undefined ? undefined : new Date(earliest);
   }
 
-  /** Claims a row before sending; false when another instance changed it first. Returns the new ETag. */
-  async claim(item: OutboxItem, until: Date): Promise<string | undefined> {
+  /**
+   * Claims a row before sending (for `instanceId`, until `until`); undefined when another instance
+   * changed it first. Returns the new ETag.
+   */
+  async claim(item: OutboxItem, until: Date, instanceId: string): Promise<string | undefined> {
     try {
-      const res = await this.store
-        .client('deliveries')
-        .updateEntity(
-          this.keys(item, { status: 'sending', claimUntil: until, attempts: item.attempts + 1 }),
-          'Merge',
-          { etag: item.etag },
-        );
+      const res = await this.store.client('deliveries').updateEntity(
+        this.keys(item, {
+          status: 'sending',
+          claimUntil: until,
+          claimedBy: instanceId,
+          attempts: item.attempts + 1,
+        }),
+        'Merge',
+        { etag: item.etag },
+      );
       return res.etag;
     } catch (err) {
       if (statusOf(err) === 412 || statusOf(err) === 404) return undefined;
       throw err;
     }
+  }
+
+  /** The users whose rows of a job an instance holds claimed now (sending, not yet recorded). */
+  async claimedBy(jobId: string, instanceId: string): Promise<string[]> {
+    const users: string[] = [];
+    for (const pk of this.partitions(jobId)) {
+      const rows = this.store.client('deliveries').listEntities<OutboxEntity>({
+        queryOptions: {
+          filter: odata`PartitionKey eq ${pk} and status eq 'sending' and claimedBy eq ${instanceId}`,
+          select: ['RowKey'],
+        },
+      });
+      for await (const e of rows) users.push(decodeKey(e.rowKey));
+    }
+    return users;
   }
 
   async markSent(
@@ -132,13 +161,41 @@ export class OutboxRepository {
     status: number,
     now: Date,
   ): Promise<void> {
-    await this.update(item, etag, {
-      status: 'sent',
-      activityId: activityId ?? '',
-      lastStatus: status,
-      error: '',
-      updatedAt: now,
-    });
+    await this.update(item, etag, sentFields(activityId, status, now));
+  }
+
+  /** The partition a row lives in (rows of one partition can be marked in one transaction). */
+  partitionOf(item: OutboxItem): string {
+    return this.keys(item, {}).partitionKey;
+  }
+
+  /**
+   * Marks claimed rows of one partition sent in one transaction (≤ 100); if one of them changed since
+   * its claim, the transaction fails as a whole and each is marked on its own.
+   */
+  async markSentMany(
+    rows: readonly { item: OutboxItem; etag: string; activityId: string | undefined; now: Date }[],
+  ): Promise<void> {
+    if (rows.length === 1) {
+      const [r] = rows;
+      return this.markSent(r!.item, r!.etag, r!.activityId, 200, r!.now);
+    }
+    try {
+      await this.store
+        .client('deliveries')
+        .submitTransaction(
+          rows.map((r): TransactionAction => [
+            'update',
+            this.keys(r.item, sentFields(r.activityId, 200, r.now)),
+            'Merge',
+            { etag: r.etag },
+          ]),
+        );
+      return;
+    } catch (err) {
+      if (statusOf(err) !== 412) throw err;
+    }
+    await Promise.all(rows.map((r) => this.markSent(r.item, r.etag, r.activityId, 200, r.now)));
   }
 
   async markRetry(
@@ -198,4 +255,8 @@ export class OutboxRepository {
       if (statusOf(err) !== 412) throw err;
     }
   }
+}
+
+function sentFields(activityId: string | undefined, status: number, now: Date): Record<string, unknown> {
+  return { status: 'sent', activityId: activityId ?? '', lastStatus: status, error: '', updatedAt: now };
 }

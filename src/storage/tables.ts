@@ -33,6 +33,7 @@ export const TABLE_NAMES = [
   'secrets',
   'directory',
   'surveydrafts',
+  'sendbudget',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 

@@ -546,7 +546,7 @@ describe('delivery failures', () => {
       for (const pk of outbox.partitions(run.runId)) {
         for await (const item of outbox.due(pk, new Date())) {
           if (item.userId !== staff[0]!.aadObjectId) continue;
-          const etag = (await outbox.claim(item, new Date(Date.now() + 60_000)))!;
+          const etag = (await outbox.claim(item, new Date(Date.now() + 60_000), 'instance-before'))!;
           await outbox.markSent(item, etag, 'msg-before', 200, new Date());
         }
       }

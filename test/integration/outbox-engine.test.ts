@@ -138,3 +138,38 @@ describe('two instances on one job', () => {
     }
   }, 60_000);
 });
+
+describe('sent marks in one transaction per shard', () => {
+  it('when one row of a shard changed since its claim, then the marks are written one by one and every row ends sent', async () => {
+    const store = await createTestStore();
+    const outbox = new OutboxRepository(store);
+    const users = Array.from({ length: 100 }, (_, i) => `mark-${i}`);
+    await outbox.enqueue(
+      'run-marks',
+      users.map((u) => simulatedRecipient('http://127.0.0.1:9/', u)),
+      new Date(),
+    );
+    // The rows of the fullest shard, claimed.
+    const items = [];
+    for (const pk of outbox.partitions('run-marks'))
+      for await (const item of outbox.due(pk, new Date())) items.push(item);
+    const shard = outbox.partitionOf(items[0]!);
+    const claimed = [];
+    for (const item of items.filter((i) => outbox.partitionOf(i) === shard)) {
+      const etag = await outbox.claim(item, new Date(Date.now() + 30_000), 'me');
+      claimed.push({ item, etag: etag!, activityId: `msg-${item.userId}`, now: new Date() });
+    }
+    expect(claimed.length).toBeGreaterThan(1);
+    // The participation flag of one row moves after the claim (the person answered meanwhile).
+    await store
+      .client('deliveries')
+      .updateEntity({ partitionKey: shard, rowKey: claimed[0]!.item.userId, answered: true }, 'Merge');
+
+    await outbox.markSentMany(claimed);
+
+    const deliveries = new DeliveryRepository(store);
+    for (const c of claimed) {
+      expect(await deliveries.get('run-marks', c.item.userId)).toMatchObject({ status: 'sent' });
+    }
+  });
+});

@@ -17,6 +17,9 @@
 // violation. It is still answered as usual. A 429 without Retry-After (omitRetryAfterShare) announces
 // nothing, so it opens no back-off window.
 //
+// Besides what it accepted, it counts what arrived: the most requests for one tenant within any 1 s,
+// accepted or not (maxRequestedInAnyWindow), which is what "never above the tenant limit" is about.
+//
 // Cost per request: O(log n) in the window sizes (binary searches over a bounded, pruned ring of
 // timestamps); memory: per conversation at most 1,800 × scale timestamps, per tenant 50 × scale, plus
 // the ids of the accepted messages (kept so a test can check "exactly one card per user").
@@ -187,6 +190,9 @@ export class TeamsSimulator {
   private reasons = new Counter<ThrottleReason>();
   private statuses = new Counter<string>();
   private peaks: WindowPeaks = emptyPeaks();
+  /** Every request per tenant (accepted or not), to see what the senders asked for. */
+  private arrivalLogs = new Map<string, SlidingLog>();
+  private requestedTenant1s = 0;
   private requestsSeen = 0;
 
   /** Accepted new messages (send, reply, createConversation with an activity). */
@@ -244,6 +250,8 @@ export class TeamsSimulator {
     this.reasons.map.clear();
     this.statuses.map.clear();
     this.peaks = emptyPeaks();
+    this.arrivalLogs.clear();
+    this.requestedTenant1s = 0;
     this.requestsSeen = 0;
     this.acceptedTotal = 0;
     this.acceptedRequests = 0;
@@ -292,6 +300,15 @@ export class TeamsSimulator {
   }
 
   /** The most requests accepted within any window of each kind, seen so far (≤ the scaled limits). */
+  /**
+   * The most requests that arrived for one tenant within any 1 s, accepted or not: what the senders
+   * together asked of the tenant limit (above the limit only if they overshot it). Counted up to four
+   * times the limit.
+   */
+  maxRequestedInAnyWindow(): { tenant1s: number } {
+    return { tenant1s: this.requestedTenant1s };
+  }
+
   maxAcceptedInAnyWindow(): WindowPeaks {
     return { ...this.peaks };
   }
@@ -338,6 +355,14 @@ export class TeamsSimulator {
       conversationId = `a:conv-${typeof member?.id === 'string' ? member.id : randomUUID()}`;
     }
     const tenantId = tenantOf(parsed, activity);
+
+    let arrivals = this.arrivalLogs.get(tenantId);
+    if (!arrivals) {
+      arrivals = new SlidingLog(4 * this.tenantLimits[0]!.count, this.tenantLimits[0]!.windowMs);
+      this.arrivalLogs.set(tenantId, arrivals);
+    }
+    arrivals.push(now);
+    this.requestedTenant1s = Math.max(this.requestedTenant1s, arrivals.countAfter(now - 1_000));
 
     // Back-off windows announced earlier: a request inside one is a violation (but is answered as usual).
     if (
