@@ -103,7 +103,8 @@ export function renderSurveyStep(locale: Locale, options: SurveyStepOptions): Ad
   });
   const nextTarget = review ? n : step + 1;
   const current = answers[q.id];
-  const question = `${step + 1}. ${pick(q.text, locale)}`;
+  // "Frage n von N" above says which question this is; a leading "1. " would render as a Markdown list.
+  const question = pick(q.text, locale);
   const tile = (value: string, text: string, label: string, width: Tile['width'], align: Tile['align']) => {
     const chosen = current === value;
     return {

@@ -7,6 +7,7 @@
 // policy), people without a Teams licence are recorded as unreachable with the reason. An answer takes
 // its district from the directory. A delta sync that moves one person changes the next run's audience,
 // not the running one.
+import { stepVerb } from '../../cards/surveys';
 import { GRAPH_DOCUMENTED_LIMITS } from '../../src/directory/rate-limit';
 import { loadDistrictMapping } from '../../src/directory/district-mapping';
 import type { District } from '../../src/domain/vocabulary';
@@ -75,10 +76,7 @@ describe('directory audiences through the bot', () => {
   function surveySends(runId: string): Map<string, CapturedCall[]> {
     const out = new Map<string, CapturedCall[]>();
     for (const c of h.connector.calls) {
-      if (
-        (c.kind !== 'send' && c.kind !== 'reply') ||
-        !JSON.stringify(c.activity).includes(`survey.answer:${runId}`)
-      )
+      if ((c.kind !== 'send' && c.kind !== 'reply') || !JSON.stringify(c.activity).includes(stepVerb(runId)))
         continue;
       out.set(c.conversationId, [...(out.get(c.conversationId) ?? []), c]);
     }
