@@ -115,8 +115,11 @@ describe('officers tab on real data in Chromium', () => {
     await dialog.getByRole('button', { name: 'Ja, beenden' }).focus();
     await page.keyboard.press('Enter');
     await page.getByText(/Beendet: Kulturwandel\. 17 Antworten sind endgültig/).waitFor();
+    // The list reloads after the message: the row turns "beendet" once it has.
     const row = page.getByRole('row', { name: new RegExp(runId) });
+    await row.getByText(/beendet/).waitFor();
     expect(await row.innerText()).toMatch(/beendet/);
+    expect(await row.innerText()).not.toMatch(/läuft/);
   }, 60_000);
 
   for (const theme of ['default', 'dark', 'contrast'] as const) {
