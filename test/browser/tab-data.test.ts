@@ -197,7 +197,10 @@ describe('officers tab on real data in Chromium', () => {
     await shot('ideas-light');
     await page.getByLabel('Gestaltungsfeld').selectOption('nutzerorientierung');
     await page.getByText('E-Akte für Bauanträge').waitFor({ state: 'detached' });
-    expect(await page.getByText('Digitale Terminvergabe').first().isVisible()).toBe(true);
+    // The filtered board is drawn anew: wait for the matching idea instead of reading it at once.
+    const matching = page.getByText('Digitale Terminvergabe').first();
+    await matching.waitFor({ state: 'visible' });
+    expect(await matching.isVisible()).toBe(true);
     await page.goto(`${h.botUrl}/tab/?host=none&theme=dark&view=ideas`);
     await waitForView(page, 'Ideen');
     await shot('ideas-dark');
