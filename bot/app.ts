@@ -164,7 +164,7 @@ export function createApp(options: AppOptions): App {
   const deliveries = new DeliveryRepository(store);
   const ideaRepository = new IdeaRepository(store);
   const digests = new DigestRepository(store);
-  const background = new BackgroundTasks();
+  const background = new BackgroundTasks((err) => logger.error({ err }, 'background task failed'));
   const keys = new PrivacyKeys(config.pseudonymKey);
   const secrets = new SecretRepository(store);
   const pseudonyms = new Pseudonyms(keys, secrets, clock);

@@ -3,8 +3,13 @@
 export class BackgroundTasks {
   private readonly running = new Set<Promise<unknown>>();
 
+  /** `onError` hears a task that failed; without it a failure would end the process as an unhandled rejection. */
+  constructor(private readonly onError: (err: unknown) => void) {}
+
   run(task: Promise<unknown>): void {
-    const tracked = task.finally(() => this.running.delete(tracked));
+    const tracked: Promise<unknown> = task
+      .catch((err: unknown) => this.onError(err))
+      .finally(() => this.running.delete(tracked));
     this.running.add(tracked);
   }
 
