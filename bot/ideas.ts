@@ -376,39 +376,25 @@ export function ideaActions(deps: IdeaHandlerDependencies): ActionSpec[] {
     },
     {
       verb: 'idea.support',
-      handle: async (turn, data) => {
-        const m = ideaMessages(turn.locale);
-        const want = wantOf(data);
-        if (want === undefined) {
-          return renderNotice({ title: m.list.title, text: m.supported.invalid, tone: 'warning' });
-        }
-        const result = await deps.ideas.support(str(data.ideaId), turn.userId, want);
-        if (result.kind === 'not_found') return notFoundCard(turn.locale);
-        const notice =
+      handle: toggle(
+        deps,
+        (id, user, want) => deps.ideas.support(id, user, want),
+        (result, m) =>
           result.kind === 'own'
             ? m.supported.own
             : result.kind === 'closed'
               ? m.supported.closed
               : result.supported
                 ? m.supported.addedAsk
-                : m.supported.withdrawn;
-        return listCard(turn, deps, viewFrom(data) ?? FIRST_PAGE, {
-          notice,
-          noticeStyle: result.kind === 'ok' ? 'good' : 'warning',
-        });
-      },
+                : m.supported.withdrawn,
+      ),
     },
     {
       verb: 'idea.follow',
-      handle: async (turn, data) => {
-        const m = ideaMessages(turn.locale);
-        const want = wantOf(data);
-        if (want === undefined) {
-          return renderNotice({ title: m.list.title, text: m.supported.invalid, tone: 'warning' });
-        }
-        const result = await deps.ideas.follow(str(data.ideaId), turn.userId, want);
-        if (result.kind === 'not_found') return notFoundCard(turn.locale);
-        const notice =
+      handle: toggle(
+        deps,
+        (id, user, want) => deps.ideas.follow(id, user, want),
+        (result, m) =>
           result.kind === 'own'
             ? m.supported.own
             : result.kind === 'closed'
@@ -417,12 +403,8 @@ export function ideaActions(deps: IdeaHandlerDependencies): ActionSpec[] {
                 ? m.followed.notSupported
                 : result.following
                   ? m.followed.on
-                  : m.followed.off;
-        return listCard(turn, deps, viewFrom(data) ?? FIRST_PAGE, {
-          notice,
-          noticeStyle: result.kind === 'ok' ? 'good' : 'warning',
-        });
-      },
+                  : m.followed.off,
+      ),
     },
     {
       verb: 'idea.list',
@@ -477,4 +459,27 @@ export function ideaActions(deps: IdeaHandlerDependencies): ActionSpec[] {
       },
     },
   ];
+}
+
+/**
+ * A support or follow click: the wish checked, the idea changed, and the same list page drawn again
+ * with what came of it (good on success, a warning otherwise).
+ */
+function toggle<R extends { kind: string }>(
+  deps: IdeaHandlerDependencies,
+  act: (ideaId: string, userId: string, want: boolean) => Promise<R | { kind: 'not_found' }>,
+  noticeOf: (result: R, m: ReturnType<typeof ideaMessages>) => string,
+): (turn: Turn, data: Record<string, unknown>) => Promise<AdaptiveCard> {
+  return async (turn, data) => {
+    const m = ideaMessages(turn.locale);
+    const want = wantOf(data);
+    if (want === undefined)
+      return renderNotice({ title: m.list.title, text: m.supported.invalid, tone: 'warning' });
+    const result = await act(str(data.ideaId), turn.userId, want);
+    if (result.kind === 'not_found') return notFoundCard(turn.locale);
+    return listCard(turn, deps, viewFrom(data) ?? FIRST_PAGE, {
+      notice: noticeOf(result as R, m),
+      noticeStyle: result.kind === 'ok' ? 'good' : 'warning',
+    });
+  };
 }
