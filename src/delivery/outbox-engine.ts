@@ -158,22 +158,29 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
     jobId: string,
     report: (progress: DeliveryProgress) => Promise<void>,
     baseline: { total: number; sent: number; failed: number },
-  ): (result: JobResult, done: boolean) => void {
+  ): (result: JobResult, done: boolean) => Promise<void> {
     let last = 0;
+    // Updates go out one after the other: two card updates in flight could land in either order, and
+    // an early figure arriving last would overwrite the final card.
+    let chain: Promise<void> = Promise.resolve();
     return (result, done) => {
       const now = performance.now();
-      if (!done && now - last < PROGRESS_EVERY_MS) return;
+      if (!done && now - last < PROGRESS_EVERY_MS) return chain;
       last = now;
       const sent = baseline.sent + result.sent;
       const failed = baseline.failed + result.failed;
-      report({
+      const figures: DeliveryProgress = {
         total: baseline.total,
         sent,
         failed,
         pending: Math.max(0, baseline.total - sent - failed),
         ratePerSecond: this.o.limiter.rate,
         done,
-      }).catch((err: unknown) => this.o.logger.warn({ err, jobId }, 'progress update failed'));
+      };
+      chain = chain
+        .then(() => report(figures))
+        .catch((err: unknown) => this.o.logger.warn({ err, jobId }, 'progress update failed'));
+      return chain;
     };
   }
 
@@ -181,7 +188,7 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
   process(
     jobId: string,
     render?: (r: Recipient) => Partial<Activity>,
-    progress?: (result: JobResult, done: boolean) => void,
+    progress?: (result: JobResult, done: boolean) => Promise<void>,
   ): Promise<JobResult> {
     const work = this.work(jobId, render, progress);
     this.running.add(work);
@@ -192,7 +199,7 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
   private async work(
     jobId: string,
     render?: (r: Recipient) => Partial<Activity>,
-    progress?: (result: JobResult, done: boolean) => void,
+    progress?: (result: JobResult, done: boolean) => Promise<void>,
   ): Promise<JobResult> {
     const result: JobResult = { sent: 0, failed: 0, retried: 0, throttled: 0 };
     if (this.stopping) return result;
@@ -247,7 +254,8 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
       if (left > 0) this.working.set(jobId, left);
       else this.working.delete(jobId);
     }
-    progress?.(result, true);
+    // The job's result waits for its final progress card (each update is bounded by the Teams timeout).
+    await progress?.(result, true);
     this.o.logger.info({ jobId, ...result, finished }, 'delivery job ended');
     return result;
   }
@@ -261,7 +269,7 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
     mode: PassMode,
     render: (r: Recipient) => Partial<Activity>,
     result: JobResult,
-    progress?: (result: JobResult, done: boolean) => void,
+    progress?: (result: JobResult, done: boolean) => Promise<void>,
   ): Promise<{ worked: boolean; skipped: number; cut: boolean }> {
     const { limiter, outbox } = this.o;
     const members = () => limiter.members?.(jobId) ?? { index: 0, count: 1 };
@@ -306,7 +314,7 @@ export class OutboxDeliveryEngine implements DeliveryEngine {
         try {
           for (let item = await pull(); item; item = await pull()) {
             worked = (await this.sendOne(item, render, result)) || worked;
-            progress?.(result, false);
+            void progress?.(result, false);
           }
         } catch (err) {
           failure ??= { err };
