@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { Clock } from '../clock';
+import { ConflictError } from '../errors';
 import { berlinDate, endOfBerlinDay } from '../domain/berlin-time';
 import { effectiveK, isDistrict, type District } from '../domain/vocabulary';
 import type { DeliveryEngine, DeliveryProgress, Recipient } from '../delivery/delivery';
@@ -194,7 +195,7 @@ export class SurveyService {
       };
     }
 
-    const run: Run = {
+    let run: Run = {
       runId: newRunId(survey.id, now),
       // A deep copy: the run keeps this definition whatever happens to the file later.
       survey: structuredClone(survey),
@@ -206,9 +207,20 @@ export class SurveyService {
       audienceSize: recipients.length,
       ...(progressCard ? { progressCard } : {}),
     };
-    // The secret first: a run is never stored without the secret its answers need.
-    await this.o.pseudonyms.create('run', run.runId);
-    await this.o.runs.create(run);
+    // The secret first: a run is never stored without the secret its answers need. The id's four
+    // random characters can repeat on the same day (the secret then is the other run's, kept as it is):
+    // a conflict draws a new id.
+    for (let attempt = 1; ; attempt++) {
+      await this.o.pseudonyms.create('run', run.runId);
+      try {
+        await this.o.runs.create(run);
+        break;
+      } catch (err) {
+        if (!(err instanceof ConflictError) || attempt >= RUN_ID_ATTEMPTS) throw err;
+        this.o.logger.warn({ runId: run.runId }, 'run id already taken; drawing another');
+        run = { ...run, runId: newRunId(survey.id, now) };
+      }
+    }
     this.o.logger.info(
       { runId: run.runId, surveyId: survey.id, recipients: recipients.length, ...reach },
       'survey run started',
@@ -557,6 +569,9 @@ function groupsOf(ids: readonly string[], names: unknown): AudienceGroup[] {
 }
 
 /** A short id an officer can type: "kulturwandel-2611-x7q2". */
+/** How many run ids startRun draws before it gives up (a repeat is about 1 in 1.7 million per draw). */
+const RUN_ID_ATTEMPTS = 4;
+
 export function newRunId(surveyId: string, now: Date): string {
   // DDMM of Hamburg's date, so that a run started at 23:30 carries that day.
   const [, month, day] = berlinDate(now).split('-');

@@ -9,6 +9,7 @@ import { cardOf, cardText } from '../support/connector';
 import { bankOf, answerData, TEST_SURVEY } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';
 import { testConnectionString } from '../support/storage';
+import crypto from 'node:crypto';
 import {
   cardAction,
   cardSubmit,
@@ -639,6 +640,46 @@ describe('reminders', () => {
       clock.set('2026-12-07T20:00:00Z');
       expect((await remindedNow()).n).toBe(0);
     } finally {
+      await h.stop();
+    }
+  });
+});
+
+describe('run ids', () => {
+  it('when the id drawn for a new run is already taken that day, then another is drawn and both runs keep their own', async () => {
+    const officer = makeUser('Rita Runid');
+    const staff = [makeUser('Uwe Eins'), makeUser('Vera Zwei'), makeUser('Wim Drei')];
+    const h = await startHarness({
+      clock: new ManualClock('2026-11-23T09:00:00Z'),
+      questionBank: bankOf(TEST_SURVEY),
+      env: { OFFICER_AAD_IDS: officer.aadObjectId, K_MIN: '3' },
+    });
+    // The id's random part comes from three random bytes: the first two runs draw the same ones.
+    const draws = [Buffer.from('aaaaaa', 'hex'), Buffer.from('aaaaaa', 'hex'), Buffer.from('bbbbbb', 'hex')];
+    const original = crypto.randomBytes;
+    const spy = jest
+      .spyOn(crypto, 'randomBytes')
+      .mockImplementation(((size: number) =>
+        size === 3 && draws.length > 0 ? draws.shift()! : original(size)) as typeof crypto.randomBytes);
+    try {
+      for (const u of [officer, ...staff]) await h.send(installPersonal(u, h.serviceUrl));
+      const first = await h.app.surveys.startRun({ surveyId: TEST_SURVEY.id, closesAt: '2026-12-07' }, 'o');
+      const second = await h.app.surveys.startRun({ surveyId: TEST_SURVEY.id, closesAt: '2026-12-07' }, 'o');
+      await h.app.background.idle();
+      expect(first.ok && second.ok).toBe(true);
+      if (!first.ok || !second.ok) return;
+      expect(first.run.runId).toBe('testumfrage-2311-qqqq');
+      expect(second.run.runId).toBe('testumfrage-2311-u7u7');
+      expect(draws).toHaveLength(0);
+      // The first run is untouched: same start, its own secret (answers of each land in their own run).
+      expect((await h.app.repositories.runs.get(first.run.runId))?.startedAt).toEqual(first.run.startedAt);
+      const answerAs = async (runId: string) => h.invoke(staff[0]!, `survey.answer:${runId}`, answerData());
+      await answerAs(first.run.runId);
+      await answerAs(second.run.runId);
+      expect(await h.app.repositories.responses.count(first.run.runId)).toBe(1);
+      expect(await h.app.repositories.responses.count(second.run.runId)).toBe(1);
+    } finally {
+      spy.mockRestore();
       await h.stop();
     }
   });
