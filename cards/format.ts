@@ -22,13 +22,19 @@ export function decimal(n: number, locale: Locale): string {
   return formatter(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n);
 }
 
-/** +12, 0, −12 (whole numbers), or with `digits` decimals: +0,3. */
+/**
+ * +12, 0, −12 (whole numbers), or with `digits` decimals: +0,3. Negatives carry the minus sign (U+2212)
+ * that the scale texts use ("−100 bis +100"), not a hyphen, which screen readers may read as a dash.
+ * For cards only: files (CSV, XLSX) carry plain numbers.
+ */
 export function signed(n: number, locale: Locale, digits = 0): string {
   return formatter(locale, {
     signDisplay: 'exceptZero',
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
-  }).format(Number(n.toFixed(digits)) || 0);
+  })
+    .format(Number(n.toFixed(digits)) || 0)
+    .replace('-', '\u2212');
 }
 
 /** A share 0…1 as a whole percentage: "42 %" (de) / "42%" (en). */

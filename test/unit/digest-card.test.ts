@@ -423,7 +423,7 @@ describe('renderDigest', () => {
       expect(changes.length).toBeGreaterThan(0);
       const digit = locale === 'de' ? ',' : '.';
       for (const [, text] of changes)
-        expect(text).toMatch(new RegExp(`^[▲▼►] (?:[+-]\\d\\${digit}\\d|0\\${digit}0)$`));
+        expect(text).toMatch(new RegExp(`^[▲▼►] (?:[+−]\\d\\${digit}\\d|0\\${digit}0)$`));
       expect(figure(card, 'r0.q.l0.mean')).toMatch(locale === 'de' ? /^Ø \d,\d$/ : /^Mean \d\.\d$/);
       expect(cardText(card)).toContain(
         locale === 'de'
@@ -436,7 +436,7 @@ describe('renderDigest', () => {
     const moved = bigView().runs[0]!.questions.find((q) => q.questionId === 'l2')!.change!;
     expect(Math.abs(moved)).toBeGreaterThan(0.05);
     expect(figure(card, 'r0.q.l2.change')).toBe(
-      `${moved > 0 ? '▲' : '▼'} ${moved > 0 ? '+' : '-'}${Math.abs(moved).toFixed(1).replace('.', ',')}`,
+      `${moved > 0 ? '▲' : '▼'} ${moved > 0 ? '+' : '−'}${Math.abs(moved).toFixed(1).replace('.', ',')}`,
     );
   });
 });

@@ -215,7 +215,7 @@ describe('renderResults', () => {
     const f = typical({ previous });
     const de = renderResults('de', f);
     expect(figure(de, 'q.tools.change')).toBe('Veränderung seit der letzten Umfrage: +0,5');
-    expect(figure(de, 'q.recommend.change')).toBe('Veränderung seit der letzten Umfrage: -70');
+    expect(figure(de, 'q.recommend.change')).toBe('Veränderung seit der letzten Umfrage: −70');
     expect(figure(renderResults('en', f), 'q.tools.change')).toBe('Change since the last survey: +0.5');
   });
 
@@ -469,7 +469,10 @@ describe('renderResults', () => {
 
   it('when a change is signed, then zero has no sign and negatives have one', () => {
     expect(signed(0.04, 'de', 1)).toBe('0,0');
-    expect(signed(-0.26, 'de', 1)).toBe('-0,3');
+    expect(signed(-0.26, 'de', 1)).toBe('\u22120,3');
+    // The minus sign of "−100 bis +100", not a hyphen.
+    expect(signed(-43, 'de')).toBe('−43');
+    expect(signed(-43, 'en')).toBe('−43');
     expect(signed(12, 'en')).toBe('+12');
   });
 });
