@@ -8,7 +8,7 @@ import { InstallationService } from '../src/installation/installation-service';
 import type { Logger } from '../src/logger';
 import { ChannelRepository } from '../src/storage/channel-repository';
 import { SurveyDraftRepository } from '../src/storage/survey-draft-repository';
-import { TableStore, type TableConnection } from '../src/storage/tables';
+import { TableStore, type StorageLimits, type TableConnection } from '../src/storage/tables';
 import { UserRepository } from '../src/storage/user-repository';
 import { SettingsService } from '../src/users/settings-service';
 import { UserDirectory } from '../src/users/user-directory';
@@ -92,6 +92,8 @@ export interface AppOptions {
   graphLimits?: Partial<GraphLimits>;
   /** Traces and metrics (APPLICATIONINSIGHTS_CONNECTION_STRING); none by default. */
   telemetry?: Telemetry;
+  /** How long a storage call may take; default STORAGE_LIMITS (tests on a slow machine: more). */
+  storageLimits?: StorageLimits;
 }
 
 export interface App {
@@ -149,6 +151,7 @@ export function createApp(options: AppOptions): App {
   const store = new TableStore({
     ...options.storage,
     prefix: config.storage.tablePrefix,
+    ...(options.storageLimits ? { limits: options.storageLimits } : {}),
     observer: {
       storageFailed: (failure) => telemetry.storageFailed(failure),
       storageCall: (call, work) => telemetry.storageCall(call, work),

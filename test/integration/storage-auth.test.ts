@@ -18,7 +18,7 @@ import {
   type TokenClaims,
 } from '../support/entra';
 import { freePort, spawnTs } from '../support/processes';
-import { uniquePrefix } from '../support/storage';
+import { TEST_STORAGE_LIMITS, uniquePrefix } from '../support/storage';
 
 // The real entry point compiles and starts in a child process: on a busy two-core machine that
 // alone has taken over 30 s, so these tests wait longer than the default.
@@ -59,6 +59,7 @@ function storeWith(credential: TokenCredential): TableStore {
     url: azurite.tableUrl,
     credential,
     prefix: uniquePrefix(),
+    limits: TEST_STORAGE_LIMITS,
     // Trust the test certificate; in Azure the account's certificate is publicly trusted.
     clientOptions: { tlsOptions: { ca: cert.certPem } },
   });

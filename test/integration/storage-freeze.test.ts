@@ -4,6 +4,7 @@
 // then be stored) or as "Nicht gespeichert" with a button to send it again; /healthz must say 503
 // within 2 s. After SIGCONT each answer is stored exactly once once its user pressed that button.
 import { ManualClock } from '../../src/clock';
+import { STORAGE_LIMITS } from '../../src/storage/tables';
 import { cardText } from '../support/connector';
 import { bankOf, answerData, TEST_SURVEY } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';
@@ -38,6 +39,8 @@ describe('when storage freezes with answers in flight', () => {
   beforeAll(async () => {
     azurite = await startAzuriteProcess();
     h = await startHarness({
+      // The production bounds: what this test is about.
+      storageLimits: STORAGE_LIMITS,
       clock: new ManualClock('2026-11-23T09:00:00Z'),
       questionBank: bankOf(TEST_SURVEY),
       env: {

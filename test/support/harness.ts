@@ -5,11 +5,12 @@ import { Writable } from 'node:stream';
 import { createApp, type App, type AppOptions } from '../../bot/app';
 import { ManualClock, type Clock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
+import type { StorageLimits } from '../../src/storage/tables';
 import type { QuestionBank } from '../../src/surveys/question-bank';
 import type { Telemetry } from '../../src/telemetry';
 import { createLogger } from '../../src/logger';
 import { CaptureConnector, type ConnectorOptions } from './connector';
-import { testConnectionString, uniquePrefix } from './storage';
+import { TEST_STORAGE_LIMITS, testConnectionString, uniquePrefix } from './storage';
 import { cardAction, type TeamsUser } from './teams';
 
 export interface HarnessOptions {
@@ -20,6 +21,8 @@ export interface HarnessOptions {
   /** Further app options (e.g. the Graph limits of a scaled simulator). */
   app?: Pick<AppOptions, 'graphCredential' | 'graphLimits'>;
   telemetry?: Telemetry;
+  /** Storage limits; default TEST_STORAGE_LIMITS (pass STORAGE_LIMITS to test the production bounds). */
+  storageLimits?: StorageLimits;
 }
 
 export interface Harness {
@@ -72,6 +75,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger,
     clock,
     questionBank: options.questionBank,
+    storageLimits: options.storageLimits ?? TEST_STORAGE_LIMITS,
     ...options.app,
     telemetry: options.telemetry,
   });

@@ -18,6 +18,7 @@ import { createLogger } from '../../src/logger';
 import { OutboxRepository } from '../../src/storage/outbox-repository';
 import { SendBudgetRepository } from '../../src/storage/send-budget-repository';
 import { TableStore } from '../../src/storage/tables';
+import { TEST_STORAGE_LIMITS } from './storage';
 
 /** Outgoing HTTP requests by what they went to: the budget record, other tables, Teams. */
 export interface WorkerRequests {
@@ -44,7 +45,11 @@ async function main(): Promise<void> {
   const env = process.env;
   const instanceId = env.WORKER_ID ?? `worker-${process.pid}`;
   const prefix = env.WORKER_PREFIX!;
-  const store = new TableStore({ connectionString: env.WORKER_STORAGE!, prefix });
+  const store = new TableStore({
+    connectionString: env.WORKER_STORAGE!,
+    prefix,
+    limits: TEST_STORAGE_LIMITS,
+  });
 
   // Every request the Azure SDK or botbuilder makes goes through node:http; count them by target
   // (storage by its host; transactions go to /$batch, not to a table's path).

@@ -18,9 +18,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Runs a TypeScript file of the repository in a child process with only the given environment. */
+/**
+ * Runs a TypeScript file of the repository in a child process with only the given environment,
+ * compiled as it loads by esbuild (test/support/esbuild-register.js).
+ */
 export function spawnTs(file: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', file], {
+  const child = spawn(process.execPath, ['-r', './test/support/esbuild-register.js', file], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,7 +60,7 @@ export async function startAzuriteProcess(location?: string): Promise<AzuritePro
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('Azurite did not start within 20 s')), 20_000);
+    const timer = setTimeout(() => reject(new Error('Azurite did not start within 60 s')), 60_000);
     const onData = (d: Buffer) => {
       if (d.toString().includes('successfully')) {
         clearTimeout(timer);

@@ -4,7 +4,7 @@
 export async function waitUntil(
   predicate: () => boolean | Promise<boolean>,
   what = 'the condition',
-  timeoutMs = 10_000,
+  timeoutMs = 25_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
