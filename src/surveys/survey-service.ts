@@ -72,6 +72,8 @@ export type StartRunInput = {
   groupIds?: unknown;
   /** The groups' names as the officer's card listed them (id → name), to show the audience. */
   groupNames?: unknown;
+  /** The recurring schedule that starts it (recorded in the run). */
+  scheduleId?: string;
 };
 
 /** How many of a run's audience Puls reaches: what the start confirmation and `status` show. */
@@ -205,6 +207,7 @@ export class SurveyService {
       startedBy,
       audienceSize: recipients.length,
       ...(progressCard ? { progressCard } : {}),
+      ...(input.scheduleId ? { scheduleId: input.scheduleId } : {}),
     };
     // The secret first: a run is never stored without the secret its answers need.
     await this.o.pseudonyms.create('run', run.runId);
