@@ -413,6 +413,7 @@ export function createApp(options: AppOptions): App {
       kMin: config.privacy.kMin,
       surveyTitle: (surveyId) => surveys.listSurveys().find((s) => s.id === surveyId)?.title,
     }),
+    background: (task) => background.run(task),
     clock,
     logger,
     instanceId,

@@ -45,6 +45,8 @@ export interface ScheduleSchedulerOptions {
   findRun(scheduleId: string, from: Date): Promise<Run | undefined>;
   /** Tells the officers (their channel); a failure is logged, never retried. */
   notify?(notice: ScheduleNotice): Promise<void>;
+  /** Runs the notice in the background (a slow Teams call must not hold up the tick). */
+  background(task: Promise<unknown>): void;
   clock: Clock;
   logger: Logger;
   instanceId: string;
@@ -198,10 +200,12 @@ export class ScheduleScheduler {
   }
 
   private async tell(notice: ScheduleNotice): Promise<void> {
-    try {
-      await this.o.notify?.(notice);
-    } catch (err) {
-      this.o.logger.warn({ err, scheduleId: notice.schedule.scheduleId }, 'telling the officers failed');
-    }
+    const sent = this.o.notify?.(notice);
+    if (!sent) return;
+    this.o.background(
+      sent.catch((err: unknown) =>
+        this.o.logger.warn({ err, scheduleId: notice.schedule.scheduleId }, 'telling the officers failed'),
+      ),
+    );
   }
 }
