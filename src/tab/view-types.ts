@@ -130,7 +130,8 @@ export interface RunResultsView {
    * whose results are not shown has only nulls.
    */
   trend: {
-    runs: { runId: string; closesAt: string; shown: boolean }[];
+    /** scheduleId: the recurring schedule that started the run (runs of one schedule share it). */
+    runs: { runId: string; closesAt: string; shown: boolean; scheduleId?: string }[];
     fields: { field: FieldOfAction; values: Figure[] }[];
   };
   /** District × column; a hidden district has a null respondents figure and only null cells. */

@@ -116,6 +116,8 @@ export function SchedulesView() {
   const [notice, setNotice] = useState<Notice>();
   const [editing, setEditing] = useState<ScheduleView>();
   const [deleting, setDeleting] = useState<ScheduleView>();
+  /** A new form (emptied) after each save. */
+  const [formKey, setFormKey] = useState(0);
 
   const fail = (err: unknown) =>
     setNotice({
@@ -175,12 +177,15 @@ export function SchedulesView() {
                   {editing ? t.schedules.editSchedule : t.schedules.newSchedule}
                 </h3>
                 <ScheduleForm
-                  key={editing ? `${editing.scheduleId}:${editing.etag}` : 'new'}
+                  key={editing ? `${editing.scheduleId}:${editing.etag}` : `new-${formKey}`}
                   editing={editing}
                   onCancel={() => setEditing(undefined)}
                   onDone={(n, saved) => {
                     setNotice(n);
-                    if (saved) setEditing(undefined);
+                    if (saved) {
+                      setEditing(undefined);
+                      setFormKey((k) => k + 1);
+                    }
                     reload();
                   }}
                 />
