@@ -8,6 +8,8 @@ import {
   occurrenceAt,
   type Schedule,
 } from '../../src/surveys/schedule';
+import { ScheduleService, type ScheduleFields } from '../../src/surveys/schedule-service';
+import type { ScheduleRepository } from '../../src/storage/schedule-repository';
 
 const weekly = { firstDate: '2027-03-22', time: '09:00', cadence: { unit: 'weeks' as const, every: 1 } };
 const iso = (d: Date | undefined) => d?.toISOString();
@@ -95,5 +97,48 @@ describe('schedule occurrences', () => {
     expect(closingDate({ openDays: 14 }, at)).toBe('2027-04-04');
     expect(iso(closingAt({ openDays: 14 }, at))).toBe('2027-04-04T21:59:59.999Z');
     expect(closingDate({ openDays: 1 }, at)).toBe('2027-03-22');
+  });
+});
+
+describe('schedule validation', () => {
+  const service = new ScheduleService({
+    schedules: {} as ScheduleRepository,
+    clock: { now: () => new Date('2027-01-01T00:00:00Z') },
+    surveyExists: (id) => id === 'kulturwandel',
+    hasDirectory: false,
+  });
+  const valid: ScheduleFields = {
+    surveyId: 'kulturwandel',
+    districts: ['altona'],
+    groupIds: [],
+    cadence: { unit: 'months', every: 3 },
+    firstDate: '2027-01-04',
+    time: '09:00',
+    openDays: 14,
+    active: true,
+  };
+  const paths = (f: Partial<ScheduleFields>) => service.validate({ ...valid, ...f }).map((i) => i.path);
+
+  it('when a schedule is complete, then it is valid', () => {
+    expect(paths({})).toEqual([]);
+  });
+
+  it('when a field is wrong, then that field is named', () => {
+    expect(paths({ surveyId: 'gibt-es-nicht' })).toEqual(['surveyId']);
+    expect(paths({ districts: ['atlantis'] })).toEqual(['districts']);
+    expect(paths({ firstDate: '2027-02-30' })).toEqual(['firstDate']);
+    expect(paths({ time: '24:00' })).toEqual(['time']);
+    expect(paths({ cadence: { unit: 'weeks', every: 0 } })).toEqual(['cadence.every', 'openDays']);
+    expect(paths({ groupIds: ['aaaaaaaa-0000-4000-8000-000000000001'] })).toEqual(['groupIds']);
+  });
+
+  it('when a run would stay open into the next occurrence, then the open days are refused', () => {
+    expect(paths({ cadence: { unit: 'weeks', every: 1 }, openDays: 7 })).toEqual([]);
+    expect(paths({ cadence: { unit: 'weeks', every: 1 }, openDays: 8 })).toEqual(['openDays']);
+    // Quarterly: at most 84 days (three short months); half-yearly: the 90 days a run may last.
+    expect(paths({ openDays: 84 })).toEqual([]);
+    expect(paths({ openDays: 85 })).toEqual(['openDays']);
+    expect(paths({ cadence: { unit: 'months', every: 6 }, openDays: 90 })).toEqual([]);
+    expect(paths({ cadence: { unit: 'months', every: 6 }, openDays: 91 })).toEqual(['openDays']);
   });
 });
