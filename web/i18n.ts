@@ -265,6 +265,7 @@ const de = {
       error: 'Fehler',
     } as Record<string, string>,
     fromSchedule: 'Aus Zeitplan {name}',
+    groups: '{n} Entra-Gruppen',
   },
   configure: {
     heading: 'Puls-Tab einrichten',
@@ -534,6 +535,7 @@ const en: TabMessages = {
       error: 'error',
     } as Record<string, string>,
     fromSchedule: 'From schedule {name}',
+    groups: '{n} Entra groups',
   },
   configure: {
     heading: 'Set up the Puls tab',

@@ -10,6 +10,9 @@ import { startHarness, type Harness } from '../support/harness';
 import { uniquePrefix } from '../support/storage';
 import { installPersonal, installTeam, makeTeam, makeUser } from '../support/teams';
 
+// Several app instances start and stop here: generous bounds for a busy 2-core CI machine.
+jest.setTimeout(90_000);
+
 describe('recurring schedules', () => {
   const prefix = uniquePrefix();
   const officer = makeUser('Olga Officer');

@@ -215,7 +215,14 @@ export function SchedulesView() {
                           return (
                             <TableRow key={s.scheduleId}>
                               <TableCell>{title}</TableCell>
-                              <TableCell>{audienceText(s, texts)}</TableCell>
+                              <TableCell>
+                                {s.groupIds.length === 0
+                                  ? audienceText(s, texts)
+                                  : [
+                                      ...(s.audience.kind === 'districts' ? [audienceText(s, texts)] : []),
+                                      format(t.schedules.groups, { n: s.groupIds.length }),
+                                    ].join(', ')}
+                              </TableCell>
                               <TableCell>{cadenceText(s.cadence, texts)}</TableCell>
                               <TableCell>{format(t.schedules.days, { n: s.openDays })}</TableCell>
                               <TableCell>{s.nextStart ? startText(s.nextStart, texts) : '–'}</TableCell>
