@@ -210,4 +210,33 @@ describe('recurring schedules', () => {
     await idle();
     expect(await scheduledRuns(a, id)).toHaveLength(1);
   });
+
+  it('when two officers edit a schedule at once, then one edit wins and the other is told it is stale; a resumed schedule does not catch up what came due while paused', async () => {
+    const by = { id: officer.aadObjectId, name: officer.name };
+    const fields = { ...weekly, firstDate: '2027-01-11' };
+    const created = await a.app.schedules.save(by, undefined, fields, undefined);
+    if (created.kind !== 'saved') throw new Error('not saved');
+    const id = created.schedule.scheduleId;
+    const edits = await Promise.all([
+      a.app.schedules.save(by, id, { ...fields, openDays: 2 }, created.schedule.etag),
+      b.app.schedules.save(by, id, { ...fields, openDays: 4 }, created.schedule.etag),
+    ]);
+    expect(edits.map((e) => e.kind).sort()).toEqual(['saved', 'stale']);
+    const current = (await a.app.schedules.get(id))!;
+    expect(current.openDays).toBe(edits[0]!.kind === 'saved' ? 2 : 4);
+
+    const paused = await a.app.schedules.save(by, id, { ...fields, active: false }, current.etag);
+    if (paused.kind !== 'saved') throw new Error('not paused');
+    clock.set('2027-01-11T08:30:00Z'); // Monday 09:30 in Hamburg: due, but paused
+    expect(
+      outcomes([await a.app.scheduleScheduler.tick(), await b.app.scheduleScheduler.tick()], id),
+    ).toEqual([]);
+    const resumed = await a.app.schedules.save(by, id, { ...fields, active: true }, paused.schedule.etag);
+    if (resumed.kind !== 'saved') throw new Error('not resumed');
+    expect(outcomes([await a.app.scheduleScheduler.tick()], id)).toEqual([]);
+    const entry = (await a.app.schedules.list()).find((e) => e.schedule.scheduleId === id);
+    expect(entry!.next?.date).toBe('2027-01-18');
+    expect(await scheduledRuns(a, id)).toHaveLength(0);
+    await idle();
+  });
 });
