@@ -65,6 +65,10 @@ import { mountTab, tabAuthenticator } from './tab';
 import { TabBundle } from '../src/tab/bundle';
 import { ServiceTabDataSource } from '../src/tab/service-data-source';
 import { TurnLoader } from './turn';
+import { createScheduleNotifier } from './schedules';
+import { ScheduleRepository } from '../src/storage/schedule-repository';
+import { ScheduleScheduler } from '../src/surveys/schedule-scheduler';
+import { ScheduleService } from '../src/surveys/schedule-service';
 import type { TokenCredential } from '@azure/identity';
 import { createDirectory, type Directory } from '../src/directory';
 import { InstallingMessenger } from '../src/directory/installing-messenger';
@@ -134,6 +138,10 @@ export interface App {
   readonly sealer: RunSealer;
   /** Work started by turns that outlives them (survey delivery). */
   readonly background: BackgroundTasks;
+  /** Recurring schedules (the tab edits them). */
+  readonly schedules: ScheduleService;
+  /** Starts the runs of recurring schedules; main() starts it, tests call tick() with their own clock. */
+  readonly scheduleScheduler: ScheduleScheduler;
   /** Entra ID through Graph (sync, groups, audiences, installation); undefined when not configured. */
   readonly directory: Directory | undefined;
   /** Creates the tables and listens; resolves with the bound port. */
@@ -389,6 +397,30 @@ export function createApp(options: AppOptions): App {
     // Undefined while Puls is not in the officers' team: the scheduler warns once and tries later.
     post: postDigest,
   });
+  const scheduleRepository = new ScheduleRepository(store);
+  const schedules = new ScheduleService({
+    schedules: scheduleRepository,
+    clock,
+    surveyExists: (surveyId) => surveys.listSurveys().some((s) => s.id === surveyId),
+    hasDirectory: surveys.hasDirectory,
+  });
+  const scheduleScheduler = new ScheduleScheduler({
+    schedules: scheduleRepository,
+    startRun: (input, startedBy) => surveys.startRun(input, startedBy),
+    findRun: async (scheduleId, from) =>
+      (await runs.list()).find((r) => r.scheduleId === scheduleId && r.startedAt.getTime() >= from.getTime()),
+    notify: createScheduleNotifier({
+      installation,
+      poster: new ChannelPoster(adapter, config.bot.appId),
+      locale: config.digest.locale,
+      kMin: config.privacy.kMin,
+      surveyTitle: (surveyId) => surveys.listSurveys().find((s) => s.id === surveyId)?.title,
+    }),
+    background: (task) => background.run(task),
+    clock,
+    logger,
+    instanceId,
+  });
   const digestDeps = {
     digest: digestService,
     surveys,
@@ -467,6 +499,7 @@ export function createApp(options: AppOptions): App {
       listRuns: () => runs.list(),
       ideas,
       listIdeas: (filter) => ideaRepository.list(filter),
+      schedules,
     }),
     bundle: tabBundle,
     logger,
@@ -496,6 +529,8 @@ export function createApp(options: AppOptions): App {
     reminders,
     sealer,
     background,
+    schedules,
+    scheduleScheduler,
     directory: entra,
     async start(port = config.port, host = config.host) {
       await store.ensureTables();
@@ -521,6 +556,7 @@ export function createApp(options: AppOptions): App {
       directory.stop();
       entra?.sync.stop();
       digestScheduler.stop();
+      scheduleScheduler.stop();
       retention.stop();
       reminders.stop();
       sealer.stop();

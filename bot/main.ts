@@ -134,6 +134,7 @@ async function main(): Promise<void> {
   app.retention.start();
   app.reminders.start();
   app.sealer.start();
+  app.scheduleScheduler.start();
   app.resumeDeliveries();
   if (config.digest.enabled) {
     app.digestScheduler.start();

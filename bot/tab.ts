@@ -83,10 +83,6 @@ export function tabAuthenticator(config: Config): {
 }
 
 const status = z.enum(['submitted', 'in_review', 'accepted', 'implemented', 'rejected']);
-const audience = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('all') }).strict(),
-  z.object({ kind: z.literal('districts'), districts: z.array(z.enum(DISTRICTS)).min(1) }).strict(),
-]);
 const schemas = {
   startRun: z
     .object({
@@ -107,10 +103,16 @@ const schemas = {
   schedule: z
     .object({
       surveyId: z.string().max(60),
-      audience,
-      everyMonths: z.number().int().min(1).max(24),
+      districts: z.array(z.enum(DISTRICTS)).max(DISTRICTS.length).default([]),
+      groupIds: z.array(z.string().max(40)).max(50).default([]),
+      cadence: z
+        .object({ unit: z.enum(['weeks', 'months']), every: z.number().int().min(1).max(52) })
+        .strict(),
+      firstDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      time: z.string().regex(/^\d{2}:\d{2}$/),
       openDays: z.number().int().min(1).max(90),
-      firstStart: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      active: z.boolean().default(true),
+      etag: z.string().max(200).optional(),
     })
     .strict(),
   exportQuery: z

@@ -22,6 +22,7 @@ interface RunEntity {
   purgedAt?: Date;
   resultsShared?: string;
   progressCard?: string;
+  scheduleId?: string;
 }
 
 export class RunRepository {
@@ -120,6 +121,7 @@ function toEntity(run: Run): RunEntity {
     ...(run.purgedAt ? { purgedAt: run.purgedAt } : {}),
     ...(run.resultsShared ? { resultsShared: JSON.stringify(run.resultsShared) } : {}),
     ...(run.progressCard ? { progressCard: JSON.stringify(run.progressCard) } : {}),
+    ...(run.scheduleId ? { scheduleId: run.scheduleId } : {}),
   };
 }
 
@@ -155,5 +157,6 @@ function toRun(e: RunEntity): Run {
     ...(e.purgedAt ? { purgedAt: new Date(e.purgedAt) } : {}),
     ...(e.resultsShared ? { resultsShared: sharedOf(e.resultsShared) } : {}),
     ...(e.progressCard ? { progressCard: JSON.parse(e.progressCard) as ProgressCardTarget } : {}),
+    ...(e.scheduleId ? { scheduleId: e.scheduleId } : {}),
   };
 }

@@ -44,6 +44,8 @@ export interface Run {
   purgedAt?: Date;
   /** The officer's card that shows the delivery's progress, kept so that a restart goes on updating it. */
   progressCard?: ProgressCardTarget;
+  /** The recurring schedule that started it (src/surveys/schedule.ts), if any. */
+  scheduleId?: string;
 }
 
 /** Where the progress card lives: the officer's conversation and the message to replace. */

@@ -73,6 +73,8 @@ export type StartRunInput = {
   groupIds?: unknown;
   /** The groups' names as the officer's card listed them (id → name), to show the audience. */
   groupNames?: unknown;
+  /** The recurring schedule that starts it (recorded in the run). */
+  scheduleId?: string;
 };
 
 /** How many of a run's audience Puls reaches: what the start confirmation and `status` show. */
@@ -206,6 +208,7 @@ export class SurveyService {
       startedBy,
       audienceSize: recipients.length,
       ...(progressCard ? { progressCard } : {}),
+      ...(input.scheduleId ? { scheduleId: input.scheduleId } : {}),
     };
     // The secret first: a run is never stored without the secret its answers need. The id's four
     // random characters can repeat on the same day (the secret then is the other run's, kept as it is):

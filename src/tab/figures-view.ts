@@ -92,7 +92,7 @@ export function resultsView(
         index: fig(ff.index),
         change: fig(ff.change),
       })),
-      trend: trendView(f, trend),
+      trend: trendView(f, trend, run),
       heatmap: heatmapView(f),
       explanations: f.explanations.map((r) => REASONS[r]),
     },
@@ -146,7 +146,15 @@ function questionView(q: QuestionFigures): QuestionResultView {
 }
 
 /** Field indexes of the earlier closed runs of the survey and this one, oldest first. */
-function trendView(f: RunFigures, earlier: { run: Run; figures: RunFigures }[]): RunResultsView['trend'] {
+function trendView(
+  f: RunFigures,
+  earlier: { run: Run; figures: RunFigures }[],
+  run: Run,
+): RunResultsView['trend'] {
+  const schedules = new Map([
+    ...earlier.map((e) => [e.run.runId, e.run.scheduleId] as const),
+    [run.runId, run.scheduleId],
+  ]);
   const all = [...earlier.filter((e) => e.figures.runId !== f.runId).map((e) => e.figures), f].sort(
     (a, b) => a.closesAt.getTime() - b.closesAt.getTime(),
   );
@@ -156,6 +164,7 @@ function trendView(f: RunFigures, earlier: { run: Run; figures: RunFigures }[]):
       runId: r.runId,
       closesAt: r.closesAt.toISOString(),
       shown: r.results === 'final',
+      ...(schedules.get(r.runId) ? { scheduleId: schedules.get(r.runId) } : {}),
     })),
     fields: fields.map((field) => ({
       field,

@@ -17,6 +17,7 @@ import {
 import { surveySchema } from '../surveys/definition';
 import type { Run } from '../surveys/model';
 import type { SurveyService } from '../surveys/survey-service';
+import type { ScheduleListEntry, ScheduleService } from '../surveys/schedule-service';
 import type { ExportFile, ExportFormat, TabDataSource, TabOfficer } from './data-source';
 import { participationView, resultsView } from './figures-view';
 import { xlsxWorkbook } from './xlsx';
@@ -37,7 +38,9 @@ import type {
   RunSummaryView,
   SaveDraftResult,
   SaveScheduleResult,
+  ScheduleInput,
   ScheduleListView,
+  ScheduleView,
   StartRunInputView,
   StartRunResultView,
   SurveyDraftView,
@@ -76,6 +79,8 @@ export interface ServiceTabDataSourceOptions {
   ideas: IdeaService;
   /** Ideas matching a filter, newest first (the idea repository's list). */
   listIdeas(filter: IdeaFilter): AsyncIterable<Idea>;
+  /** Recurring schedules; absent: the tab says they are not available. */
+  schedules?: ScheduleService;
 }
 
 export class ServiceTabDataSource implements TabDataSource {
@@ -319,16 +324,72 @@ export class ServiceTabDataSource implements TabDataSource {
   }
 
   async listSchedules(): Promise<ScheduleListView> {
-    // TODO(lead): recurring pulses (a schedule per survey and audience, exactly once across instances).
-    return { schedules: [], available: false };
+    const service = this.o.schedules;
+    if (!service) return { schedules: [], available: false };
+    return { schedules: (await service.list()).map((e) => this.scheduleView(e)), available: true };
   }
 
-  async saveSchedule(): Promise<SaveScheduleResult> {
-    return { kind: 'not_available' };
+  async saveSchedule(
+    officer: TabOfficer,
+    scheduleId: string | undefined,
+    input: ScheduleInput,
+  ): Promise<SaveScheduleResult> {
+    const service = this.o.schedules;
+    if (!service) return { kind: 'not_available' };
+    const result = await service.save(
+      officer,
+      scheduleId,
+      {
+        surveyId: input.surveyId,
+        districts: input.districts,
+        groupIds: input.groupIds,
+        cadence: input.cadence,
+        firstDate: input.firstDate,
+        time: input.time,
+        openDays: input.openDays,
+        active: input.active,
+      },
+      input.etag,
+    );
+    if (result.kind !== 'saved') return result;
+    const [entry] = (await service.list()).filter(
+      (e) => e.schedule.scheduleId === result.schedule.scheduleId,
+    );
+    return {
+      kind: 'saved',
+      schedule: this.scheduleView(entry ?? { schedule: result.schedule, next: undefined, history: [] }),
+    };
   }
 
-  async deleteSchedule(): Promise<boolean> {
-    return false;
+  async deleteSchedule(_officer: TabOfficer, scheduleId: string): Promise<boolean> {
+    return (await this.o.schedules?.delete(scheduleId)) ?? false;
+  }
+
+  private scheduleView({ schedule: s, next, history }: ScheduleListEntry): ScheduleView {
+    const survey = this.o.surveys.listSurveys().find((x) => x.id === s.surveyId);
+    return {
+      scheduleId: s.scheduleId,
+      surveyId: s.surveyId,
+      surveyTitle: survey ? { ...survey.title } : undefined,
+      audience:
+        s.districts.length === 0 ? { kind: 'all' } : { kind: 'districts', districts: [...s.districts] },
+      groupIds: [...s.groupIds],
+      cadence: { ...s.cadence },
+      firstDate: s.firstDate,
+      time: s.time,
+      openDays: s.openDays,
+      active: s.active,
+      createdByName: s.createdByName,
+      nextStart: next ? next.at.toISOString() : null,
+      history: history.map((h) => ({
+        date: h.occurrence,
+        status: h.status,
+        runId: h.runId,
+        error: h.error,
+        recipients: h.recipients,
+      })),
+      etag: s.etag,
+    };
   }
 
   private async summary(run: Run): Promise<RunSummaryView> {

@@ -130,7 +130,8 @@ export interface RunResultsView {
    * whose results are not shown has only nulls.
    */
   trend: {
-    runs: { runId: string; closesAt: string; shown: boolean }[];
+    /** scheduleId: the recurring schedule that started the run (runs of one schedule share it). */
+    runs: { runId: string; closesAt: string; shown: boolean; scheduleId?: string }[];
     fields: { field: FieldOfAction; values: Figure[] }[];
   };
   /** District × column; a hidden district has a null respondents figure and only null cells. */
@@ -240,34 +241,72 @@ export type SaveDraftResult =
   | { kind: 'not_found' }
   | { kind: 'not_available' };
 
+/** Every `every` weeks (weekly: 1) or months (monthly: 1, quarterly: 3). */
+export interface ScheduleCadenceView {
+  unit: 'weeks' | 'months';
+  every: number;
+}
+
+/** What became of one occurrence of a schedule. */
+export interface ScheduleOccurrenceView {
+  /** Hamburg date it was due ("2027-01-04"). */
+  date: string;
+  status: 'claimed' | 'started' | 'failed' | 'missed';
+  runId: string | undefined;
+  /** Why it did not start: 'audience', 'survey', 'groups', 'error'. */
+  error: string | undefined;
+  /** 'audience': how many reachable people the audience had. */
+  recipients: number | undefined;
+}
+
 export interface ScheduleView {
   scheduleId: string;
   surveyId: string;
+  /** Undefined when the survey no longer exists. */
+  surveyTitle: LocalisedTextView | undefined;
   audience: AudienceView;
-  /** e.g. every 3 months; the run stays open `openDays` days. */
-  everyMonths: number;
+  /** Entra group ids of the audience (with the directory). */
+  groupIds: string[];
+  cadence: ScheduleCadenceView;
+  /** First occurrence (Hamburg date); fixes the weekday or day of month. */
+  firstDate: string;
+  /** Hamburg time "HH:MM". */
+  time: string;
+  /** The run is open this many days, the start day included. */
   openDays: number;
-  nextStart: string;
-  enabled: boolean;
+  active: boolean;
+  createdByName: string;
+  /** ISO instant of the next start; null while paused. */
+  nextStart: string | null;
+  /** The latest occurrences, newest first. */
+  history: ScheduleOccurrenceView[];
+  /** Pass it back when saving. */
+  etag: string;
 }
 
 export interface ScheduleListView {
   schedules: ScheduleView[];
-  /** False until recurring pulses exist (TODO(lead)). */
   available: boolean;
 }
 
 export interface ScheduleInput {
   surveyId: string;
-  audience: AudienceView;
-  everyMonths: number;
+  /** Empty with no groups: everyone. */
+  districts: District[];
+  groupIds: string[];
+  cadence: ScheduleCadenceView;
+  firstDate: string;
+  time: string;
   openDays: number;
-  firstStart: string;
+  active: boolean;
+  /** Required when replacing a schedule. */
+  etag?: string;
 }
 
 export type SaveScheduleResult =
   | { kind: 'saved'; schedule: ScheduleView }
   | { kind: 'invalid'; issues: { path: string; message: string }[] }
+  | { kind: 'stale' }
   | { kind: 'not_found' }
   | { kind: 'not_available' };
 

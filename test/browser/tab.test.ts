@@ -116,8 +116,6 @@ describe('officers tab in Chromium (local mode)', () => {
         await page.keyboard.press('Enter');
         await waitForView(page, HEADINGS_DE[view]);
       }
-      // Schedules have nothing to operate until recurring pulses exist; surveys start with a picker.
-      if (view === 'schedules') continue;
       await page.keyboard.press('Tab');
       const inPanel = await focusInPanel(page);
       expect({ view, inPanel }).toEqual({ view, inPanel: true });

@@ -155,7 +155,7 @@ export function ResultsBody({ results }: { results: RunResultsView }) {
           max={100}
           format={fmt1}
           rows={trendRuns.map((r, i) => ({
-            label: texts.date(r.closesAt),
+            label: scheduleMark(trendRuns, r, texts),
             values: results.trend.fields.map((f) => f.values[i] ?? null),
           }))}
         />
@@ -301,4 +301,20 @@ function Heatmap({ results, texts, kMin }: { results: RunResultsView; texts: Tex
       </Table>
     </section>
   );
+}
+
+/**
+ * A trend run's label: its closing date, and "Aus Zeitplan A" when a recurring schedule started it
+ * (runs of the same schedule share the letter).
+ */
+function scheduleMark(
+  runs: RunResultsView['trend']['runs'],
+  run: RunResultsView['trend']['runs'][number],
+  texts: Texts,
+): string {
+  const date = texts.date(run.closesAt);
+  if (!run.scheduleId) return date;
+  const ids = [...new Set(runs.map((r) => r.scheduleId).filter((id): id is string => id !== undefined))];
+  const name = String.fromCharCode(65 + (ids.indexOf(run.scheduleId) % 26));
+  return `${date} (${format(texts.t.schedules.fromSchedule, { name })})`;
 }
