@@ -220,10 +220,10 @@ export function cardBytesOf(body: Buffer | undefined | null): number {
 }
 
 /**
- * Cards the Playground cannot be made to show by one person (the results that go back to the staff
- * need K people to answer; the digest goes to a channel): rendered with the adaptivecards library in
- * the same Chromium, 446 px wide as the Playground draws cards, German. The library does not know
- * Teams' Chart.* elements: they are dropped (their fallback), as on clients without charts.
+ * Card examples rendered with the adaptivecards library in the same Chromium, 446 px wide as the
+ * Playground draws cards, German. The library does not know Teams' Chart.* elements: they are
+ * dropped (their fallback), as on clients without charts. (The results-back card and the digest in
+ * the Playground itself: scripts/screenshots.ts.)
  */
 async function renderExamples(o: Options): Promise<void> {
   // Loaded here only: the examples pull in the test fixtures.
