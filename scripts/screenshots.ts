@@ -17,7 +17,7 @@
 // one, light, theme and no narrow view) and once more narrowed to 360 px inside the Playground's
 // page, for a phone-width height. Heights and payload sizes are printed and written to
 // build/screenshots/figures.json. Takes 3-4 minutes; not part of npm test.
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { chromium, type Locator, type Page } from 'playwright-core';
@@ -43,7 +43,6 @@ import {
   type Options as MeasureOptions,
 } from './measure-survey';
 import { readYamlScalar } from './playground';
-import { readFileSync } from 'node:fs';
 
 const ROOT = path.resolve(__dirname, '..');
 const PLAYGROUND_CLI = path.join(ROOT, 'node_modules', '@microsoft', 'm365agentsplayground', 'cli.js');
@@ -240,6 +239,7 @@ async function startPlayground(botPort: number): Promise<{ child: ChildProcess; 
       }
     });
     child.on('exit', (code) => reject(new Error(`the Playground exited (${code}); see devTools/`)));
+    child.stderr!.resume(); // read and dropped, so that a chatty stderr never blocks it
   });
   const url = `http://127.0.0.1:${port}`;
   const ready = await waitFor(async () => {
