@@ -71,10 +71,28 @@ export function renderDigest(
   let card: AdaptiveCard | undefined;
   for (const level of LEVELS) {
     if (level.charts && options.charts === false) continue;
-    card = expand(digestTemplate, cardData(locale, digest, level));
+    card = barsWithoutAxis(expand(digestTemplate, cardData(locale, digest, level)));
     if (Buffer.byteLength(JSON.stringify(card), 'utf8') <= DIGEST_CARD_BUDGET_BYTES) return card;
   }
   return card!;
+}
+
+/**
+ * Horizontal bars (choice questions) are drawn without an axis: each bar then shows its share, and
+ * no tick label can be cut (the Agents Playground cut the ticks of a 446 px chart to "6.…", "13…").
+ * Teams' Chart.HorizontalBar shows bar values only in this mode.
+ */
+function barsWithoutAxis(card: AdaptiveCard): AdaptiveCard {
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (o.type === 'Chart.HorizontalBar') o.displayMode = 'AbsoluteNoAxis';
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return card;
 }
 
 function cardData(locale: Locale, view: DigestView, level: Level) {

@@ -19,9 +19,9 @@ import { defaultSurveysDir, loadQuestionBank } from '../src/surveys/question-ban
 import type { Survey } from '../src/surveys/definition';
 
 const ROOT = path.resolve(__dirname, '..');
-const CARD = '.ac-adaptiveCard';
-const EDITOR = '[data-lexical-editor="true"]';
-const CHROMIUM_FLAGS = [
+export const CARD = '.ac-adaptiveCard';
+export const EDITOR = '[data-lexical-editor="true"]';
+export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -33,7 +33,7 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
-interface Options {
+export interface Options {
   playground: string;
   bot: string;
   out: string;
@@ -109,14 +109,14 @@ async function installOthers(o: Options, config: PlaygroundConfig): Promise<void
   }
 }
 
-interface StepFigure {
+export interface StepFigure {
   step: string;
   heightPx: number;
   requestBytes: number;
   cardBytes: number;
 }
 
-interface SurveyFigure {
+export interface SurveyFigure {
   surveyId: string;
   questions: number;
   clicks: number;
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
 }
 
 /** The size of the card in an invoke's answer (the Playground wraps the bot's invoke response). */
-function cardBytesOf(body: Buffer | undefined | null): number {
+export function cardBytesOf(body: Buffer | undefined | null): number {
   if (!body) return 0;
   try {
     const json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
@@ -220,10 +220,10 @@ function cardBytesOf(body: Buffer | undefined | null): number {
 }
 
 /**
- * Cards the Playground cannot be made to show by one person (the results that go back to the staff
- * need K people to answer; the digest goes to a channel): rendered with the adaptivecards library in
- * the same Chromium, 446 px wide as the Playground draws cards, German. The library does not know
- * Teams' Chart.* elements: they are dropped (their fallback), as on clients without charts.
+ * Card examples rendered with the adaptivecards library in the same Chromium, 446 px wide as the
+ * Playground draws cards, German. The library does not know Teams' Chart.* elements: they are
+ * dropped (their fallback), as on clients without charts. (The results-back card and the digest in
+ * the Playground itself: scripts/screenshots.ts.)
  */
 async function renderExamples(o: Options): Promise<void> {
   // Loaded here only: the examples pull in the test fixtures.
@@ -270,7 +270,7 @@ async function renderExamples(o: Options): Promise<void> {
   }
 }
 
-async function say(page: Page, text: string): Promise<void> {
+export async function say(page: Page, text: string): Promise<void> {
   const editor = page.locator(EDITOR).first();
   await editor.click();
   await editor.pressSequentially(text);
@@ -278,7 +278,7 @@ async function say(page: Page, text: string): Promise<void> {
 }
 
 /** The Playground sends en-US: the officer switches Puls to German in the settings (and sets a district). */
-async function speakGerman(page: Page, cards: Locator): Promise<void> {
+export async function speakGerman(page: Page, cards: Locator): Promise<void> {
   const before = await cards.count();
   await say(page, 'einstellungen');
   await waitFor(async () => (await cards.count()) > before, 15_000);
@@ -294,7 +294,7 @@ async function speakGerman(page: Page, cards: Locator): Promise<void> {
 }
 
 /** "umfrage starten", the survey, "Starten"; resolves once the survey's first step is shown. */
-async function startRun(page: Page, cards: Locator, survey: Survey): Promise<boolean> {
+export async function startRun(page: Page, cards: Locator, survey: Survey): Promise<boolean> {
   const before = await cards.count();
   await say(page, 'umfrage starten');
   await waitFor(async () => (await cards.count()) > before, 15_000);
@@ -309,7 +309,7 @@ async function startRun(page: Page, cards: Locator, survey: Survey): Promise<boo
   }, 30_000);
 }
 
-async function answer(
+export async function answer(
   cards: Locator,
   survey: Survey,
   o: Options,
@@ -394,7 +394,7 @@ async function answer(
   };
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return true;

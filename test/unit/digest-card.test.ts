@@ -287,6 +287,15 @@ describe('renderDigest', () => {
     },
   );
 
+  it('when choices are drawn as horizontal bars, then without an axis, so that each bar shows its share and no tick label is cut', () => {
+    const card = renderDigest('de', smallView());
+    const bars = elements(card).filter((e) => e.type === 'Chart.HorizontalBar');
+    expect(bars.length).toBeGreaterThan(0);
+    for (const b of bars) expect(b.displayMode).toBe('AbsoluteNoAxis');
+    for (const v of elements(card).filter((e) => e.type === 'Chart.VerticalBar'))
+      expect(v.displayMode).toBeUndefined();
+  });
+
   it('when the figures are read back by id, then each equals what the disclosure module decided', () => {
     for (const locale of ['de', 'en'] as const) {
       const view = smallView();
