@@ -34,6 +34,7 @@ export const TABLE_NAMES = [
   'directory',
   'surveydrafts',
   'sendbudget',
+  'surveyversions',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
