@@ -165,6 +165,17 @@ describe('publishing in the tab, on two instances and after a restart (Azurite, 
     ]);
     expect(library.drafts[0]!.publishedVersions).toEqual([1, 2]);
 
+    // A survey from scratch: a valid one-question draft under an id of its own, publishable at once.
+    const blank = saved(await call(a, 'POST', 'drafts', {})).draft;
+    expect(blank.definition).toMatchObject({
+      id: expect.stringMatching(/^umfrage-/),
+      questions: [{ type: 'likert5' }],
+    });
+    expect(await call(a, 'POST', `drafts/${blank.draftId}/publish`)).toMatchObject({
+      kind: 'published',
+      version: 1,
+    });
+
     // A restart: a new app on the same tables offers version 2 and starts it.
     await b.stop();
     b = await startHarness({ env, clock, questionBank: bankOf(TEST_SURVEY) });
