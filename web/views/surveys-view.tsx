@@ -72,6 +72,7 @@ const useStyles = makeStyles({
     textAlign: 'center',
     backgroundColor: tokens.colorNeutralBackground1,
   },
+  grow: { flexGrow: 1 },
   subtle: { color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200, margin: 0 },
   error: { color: tokens.colorPaletteRedForeground1, margin: 0 },
 });
@@ -832,18 +833,20 @@ function QuestionEditor({
           )}
           {q.choices.map((c, ci) => (
             <div key={ci} className={styles.row}>
-              <TextPair
-                labels={[
-                  format(t.surveys.optionDe, { n: ci + 1 }),
-                  format(t.surveys.optionEn, { n: ci + 1 }),
-                ]}
-                value={c.label}
-                path={`${path}.choices.${ci}.label`}
-                problem={problem}
-                onChange={(label) =>
-                  onChange({ ...q, choices: q.choices.map((x, j) => (j === ci ? { ...x, label } : x)) })
-                }
-              />
+              <div className={styles.grow}>
+                <TextPair
+                  labels={[
+                    format(t.surveys.optionDe, { n: ci + 1 }),
+                    format(t.surveys.optionEn, { n: ci + 1 }),
+                  ]}
+                  value={c.label}
+                  path={`${path}.choices.${ci}.label`}
+                  problem={problem}
+                  onChange={(label) =>
+                    onChange({ ...q, choices: q.choices.map((x, j) => (j === ci ? { ...x, label } : x)) })
+                  }
+                />
+              </div>
               <Button
                 size="small"
                 disabled={q.choices.length <= 2}
