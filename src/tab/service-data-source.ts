@@ -260,12 +260,19 @@ export class ServiceTabDataSource implements TabDataSource {
         draftId: latest.draftId,
       };
     });
+    // Versions of the survey a draft now defines that were published from that draft.
     const byDraft = new Map<string, number[]>();
+    const key = (draftId: string, surveyId: unknown) => JSON.stringify([draftId, surveyId]);
     for (const { versions } of entries)
-      for (const v of versions) byDraft.set(v.draftId, [...(byDraft.get(v.draftId) ?? []), v.version]);
+      for (const v of versions) {
+        const k = key(v.draftId, v.surveyId);
+        byDraft.set(k, [...(byDraft.get(k) ?? []), v.version]);
+      }
     return {
       templates: (publishing ? publishing.bank.builtIns() : all).map(surveyOption),
-      drafts: drafts.map((d) => draftView(d, byDraft.get(d.draftId))),
+      drafts: drafts.map((d) =>
+        draftView(d, byDraft.get(key(d.draftId, (d.definition as { id?: unknown } | null)?.id))),
+      ),
       published,
       authoringAvailable: this.o.drafts !== undefined,
       publishingAvailable: this.o.drafts !== undefined && publishing !== undefined,

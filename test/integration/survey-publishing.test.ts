@@ -113,6 +113,19 @@ describe('publishing in the tab, on two instances and after a restart (Azurite, 
       etag: draft.etag,
     });
     expect(builtIn).toMatchObject({ kind: 'invalid', issues: [{ path: 'id', code: 'builtin' }] });
+    // Schema problems come as codes with a path, which the tab words in the officer's language.
+    const broken = structuredClone(definition);
+    broken.title.de = ' ';
+    broken.questions[0]!.text.de = 'x'.repeat(301);
+    const invalid = await call<SaveDraftResult>(a, 'PUT', `drafts/${draft.draftId}`, {
+      definition: broken,
+      etag: draft.etag,
+    });
+    if (invalid.kind !== 'invalid') throw new Error(`not refused: ${JSON.stringify(invalid)}`);
+    expect(invalid.issues.map(({ path, code, limit }) => ({ path, code, limit }))).toEqual([
+      { path: 'title.de', code: 'required', limit: 1 },
+      { path: 'questions.0.text.de', code: 'too_long', limit: 300 },
+    ]);
 
     definition.questions[0]!.text.de = 'Fassung eins';
     const v1draft = saved(
