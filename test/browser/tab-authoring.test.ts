@@ -154,6 +154,26 @@ describe('survey authoring in the tab, answered through the bot (Chromium)', () 
     // axe takes 20-35 s per run on this form on a busy 2-core machine: hence the long timeout.
   }, 300_000);
 
+  it('when an English-speaking officer starts from scratch, then the form and its problems are in English, also in high contrast', async () => {
+    await page.goto(`${h.botUrl}/tab/?host=none&theme=contrast&view=surveys&lang=en`);
+    await waitForView(page, 'Survey authoring');
+    await page.getByRole('combobox', { name: 'Template' }).selectOption('');
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await page.getByText('Draft saved.').waitFor();
+    const question = page.getByRole('group', { name: 'Question 1', exact: true });
+    await question.getByLabel('Question type').selectOption('nps');
+    await question.getByLabel('Question text (English)').fill('Would you recommend your team?');
+    await question
+      .getByRole('region', { name: /Preview/ })
+      .getByText('Question 1 of 1')
+      .waitFor();
+    await question.getByLabel('Question text (German)').fill('');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText(/The draft is not valid/).waitFor();
+    await question.getByText('Please fill in.').waitFor();
+    expect(seriousViolations(await new AxeBuilder({ page }).analyze())).toEqual([]);
+  }, 120_000);
+
   it('when the officer starts the published survey in the tab and staff answer through the bot, then the run froze version 1 and the tab shows live participation', async () => {
     await page.goto(`${h.botUrl}/tab/?host=none&theme=default&view=runs`);
     await waitForView(page, 'Umfragen');
