@@ -8,6 +8,7 @@ import { InstallationService } from '../src/installation/installation-service';
 import type { Logger } from '../src/logger';
 import { ChannelRepository } from '../src/storage/channel-repository';
 import { SurveyDraftRepository } from '../src/storage/survey-draft-repository';
+import { PublishedSurveyRepository } from '../src/storage/published-survey-repository';
 import { TableStore, type StorageLimits, type TableConnection } from '../src/storage/tables';
 import { UserRepository } from '../src/storage/user-repository';
 import { SettingsService } from '../src/users/settings-service';
@@ -27,7 +28,12 @@ import { isRunOpen } from '../src/surveys/model';
 import { DeliveryRepository } from '../src/storage/delivery-repository';
 import { ResponseRepository } from '../src/storage/response-repository';
 import { RunRepository } from '../src/storage/run-repository';
-import { defaultSurveysDir, loadQuestionBank, type QuestionBank } from '../src/surveys/question-bank';
+import {
+  defaultSurveysDir,
+  LiveQuestionBank,
+  loadQuestionBank,
+  type QuestionBank,
+} from '../src/surveys/question-bank';
 import { SurveyService } from '../src/surveys/survey-service';
 import { IdeaNews, parseIdeaNewsJobId } from '../src/ideas/idea-news';
 import { IdeaService } from '../src/ideas/idea-service';
@@ -248,8 +254,15 @@ export function createApp(options: AppOptions): App {
     renderFor: (jobId) => (parseIdeaNewsJobId(jobId) ? ideaNews.renderFor(jobId) : surveyJobs(jobId)),
   });
   const delivery = observedDelivery(deliveryEngine, telemetry);
+  const publishedSurveys = new PublishedSurveyRepository(store);
+  // The files plus what officers published in the tab (read from storage before each list or start).
+  const bank = new LiveQuestionBank({
+    builtIn: options.questionBank ?? loadQuestionBank(defaultSurveysDir()),
+    published: publishedSurveys,
+    logger,
+  });
   const surveys = new SurveyService({
-    bank: options.questionBank ?? loadQuestionBank(defaultSurveysDir()),
+    bank,
     runs,
     responses: countingAnswers(responses, telemetry),
     deliveries,
@@ -493,6 +506,7 @@ export function createApp(options: AppOptions): App {
       results,
       remindNow: (run) => reminders.remindNow(run),
       drafts: new SurveyDraftRepository(store),
+      publishing: { repository: publishedSurveys, bank },
       clock,
       background: (task) =>
         background.run(task.catch((err: unknown) => logger.error({ err }, 'tab background task failed'))),

@@ -444,7 +444,7 @@ async function runStartCard(
     )
     .catch((): ReachPreview => ({ kind: 'pending' }));
   return renderRunStart(turn.locale, {
-    surveys: surveys.listSurveys(),
+    surveys: await surveys.availableSurveys(),
     minDate: day(1),
     maxDate: day(MAX_RUN_DAYS - 1),
     closesAt: previous.closesAt || day(14),

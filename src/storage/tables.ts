@@ -35,6 +35,7 @@ export const TABLE_NAMES = [
   'surveydrafts',
   'sendbudget',
   'schedules',
+  'surveyversions',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 

@@ -1,9 +1,13 @@
-// The question bank: every survey file in surveys/, read and validated once at start-up. A broken file
-// stops the start with one line that names the file, the question and the field, so whoever edited the
-// JSON can fix it without reading a stack trace.
+// The question bank: every survey file in surveys/, read and validated once at start-up, and the
+// surveys officers published in the tab (table surveyversions). A broken file stops the start with one
+// line that names the file, the question and the field, so whoever edited the JSON can fix it without
+// reading a stack trace. Published surveys are read from storage again before each list or start
+// (LiveQuestionBank.refresh), so that every instance offers what any instance published.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
+import type { Logger } from '../logger';
+import type { PublishedSurvey, PublishedSurveyInfo } from '../storage/published-survey-repository';
 import { surveySchema, type Survey } from './definition';
 
 export class QuestionBankError extends Error {
@@ -14,9 +18,138 @@ export class QuestionBankError extends Error {
 }
 
 export interface QuestionBank {
-  /** All surveys, in file-name order. */
+  /** All surveys: the files in file-name order, then published surveys (latest versions) by id. */
   list(): readonly Survey[];
   get(id: string): Survey | undefined;
+  /**
+   * Reads what was published since the last call, bounded in time (on a timeout or a storage error the
+   * surveys known so far stay); absent for a bank of files only.
+   */
+  refresh?(): Promise<void>;
+}
+
+/** Where published surveys come from (PublishedSurveyRepository). */
+export interface PublishedSurveySource {
+  list(): Promise<PublishedSurveyInfo[]>;
+  get(surveyId: string, version: number): Promise<PublishedSurvey | undefined>;
+}
+
+/** A published survey's latest version with what the tab shows about it. */
+export interface PublishedEntry {
+  survey: Survey;
+  /** Every published version, oldest first. */
+  versions: PublishedSurveyInfo[];
+}
+
+export interface LiveQuestionBankOptions {
+  /** The surveys/*.json files (loadQuestionBank): they win over a published survey of the same id. */
+  builtIn: QuestionBank;
+  published: PublishedSurveySource;
+  logger?: Logger;
+  /** How long list/start wait for storage before going on with what is known (default 3 s). */
+  timeoutMs?: number;
+}
+
+/** A list or start waits at most this long for published surveys; storage calls give up after 5 s. */
+export const REFRESH_TIMEOUT_MS = 3_000;
+
+/**
+ * The built-in surveys plus the latest published version of every published survey. `list` and `get`
+ * answer from memory; `refresh` lists the version rows (keys only) and reads just the definitions it has
+ * not read yet: version rows never change, so what was read once stays true. Concurrent refreshes share
+ * one read.
+ */
+export class LiveQuestionBank implements QuestionBank {
+  private published = new Map<string, PublishedEntry>();
+  private all: readonly Survey[];
+  private readonly read = new Map<string, Survey>();
+  private inFlight: Promise<void> | undefined;
+
+  constructor(private readonly o: LiveQuestionBankOptions) {
+    this.all = o.builtIn.list();
+  }
+
+  list(): readonly Survey[] {
+    return this.all;
+  }
+
+  get(id: string): Survey | undefined {
+    return this.o.builtIn.get(id) ?? this.published.get(id)?.survey;
+  }
+
+  /** The surveys/*.json files: the template library. */
+  builtIns(): readonly Survey[] {
+    return this.o.builtIn.list();
+  }
+
+  isBuiltIn(id: string): boolean {
+    return this.o.builtIn.get(id) !== undefined;
+  }
+
+  /** Published surveys with their versions, by id (as of the last refresh). */
+  publishedEntries(): PublishedEntry[] {
+    return [...this.published.values()];
+  }
+
+  async refresh(): Promise<void> {
+    this.inFlight ??= this.load().finally(() => {
+      this.inFlight = undefined;
+    });
+    const work = this.inFlight.catch((err: unknown) => {
+      this.o.logger?.warn({ err }, 'published surveys could not be read; the known ones stay');
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.o.timeoutMs ?? REFRESH_TIMEOUT_MS);
+      timer.unref();
+    });
+    try {
+      await Promise.race([work, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async load(): Promise<void> {
+    const infos = await this.o.published.list();
+    const bySurvey = new Map<string, PublishedSurveyInfo[]>();
+    for (const info of infos) {
+      if (this.isBuiltIn(info.surveyId)) continue; // never stands in for a file (publishing refuses it)
+      bySurvey.set(info.surveyId, [...(bySurvey.get(info.surveyId) ?? []), info]);
+    }
+    const next = new Map<string, PublishedEntry>();
+    await Promise.all(
+      [...bySurvey].map(async ([surveyId, versions]) => {
+        versions.sort((a, b) => a.version - b.version);
+        // The newest version that reads as a valid survey (a broken row is skipped and logged).
+        for (let i = versions.length - 1; i >= 0; i--) {
+          const survey = await this.definition(versions[i]!);
+          if (survey) {
+            next.set(surveyId, { survey, versions });
+            return;
+          }
+        }
+      }),
+    );
+    const published = [...next.values()].sort((a, b) => a.survey.id.localeCompare(b.survey.id));
+    this.published = new Map(published.map((e) => [e.survey.id, e]));
+    this.all = Object.freeze([...this.o.builtIn.list(), ...published.map((e) => e.survey)]);
+  }
+
+  private async definition(info: PublishedSurveyInfo): Promise<Survey | undefined> {
+    const key = `${info.surveyId}@${info.version}`;
+    const known = this.read.get(key);
+    if (known) return known;
+    const row = await this.o.published.get(info.surveyId, info.version);
+    const parsed = row && surveySchema.safeParse(row.definition);
+    if (!parsed?.success || parsed.data.id !== info.surveyId || parsed.data.version !== info.version) {
+      this.o.logger?.warn({ surveyId: info.surveyId, version: info.version }, 'published survey is invalid');
+      return undefined;
+    }
+    const survey = deepFreeze(parsed.data);
+    this.read.set(key, survey);
+    return survey;
+  }
 }
 
 /** The repository's surveys/ folder. */

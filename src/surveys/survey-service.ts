@@ -128,7 +128,14 @@ export class SurveyService {
 
   constructor(private readonly o: SurveyServiceOptions) {}
 
+  /** The surveys known now (published ones as of the last refresh); see availableSurveys. */
   listSurveys(): readonly Survey[] {
+    return this.o.bank.list();
+  }
+
+  /** Every survey a run can be started of, published ones read from storage first (bounded). */
+  async availableSurveys(): Promise<readonly Survey[]> {
+    await this.o.bank.refresh?.();
     return this.o.bank.list();
   }
 
@@ -148,6 +155,8 @@ export class SurveyService {
     const groupIds = listOf(input.groupIds).filter((id) => GROUP_ID.test(id));
     const echo = { surveyId, closesAt: closesAtText, districts: districtList, groupIds };
 
+    // A survey published a moment ago, maybe on another instance, is read from storage first.
+    if (surveyId) await this.o.bank.refresh?.();
     const survey = this.o.bank.get(surveyId);
     if (!survey) return { ok: false, error: 'survey', input: echo };
     const closesAt = endOfBerlinDay(closesAtText);

@@ -2,6 +2,7 @@
 // no figure: participation and results come from ResultsService, that is from the disclosure
 // module (src/privacy/disclosure.ts), and are only laid out by figures-view.ts.
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import { runDigestCsv, runExportRows } from '../digest/export-csv';
 import { isDistrict, isFieldOfAction, type Locale } from '../domain/vocabulary';
 import type { IdeaService } from '../ideas/idea-service';
@@ -14,7 +15,9 @@ import {
   type SurveyDraft,
   type SurveyDraftRepository,
 } from '../storage/survey-draft-repository';
-import { surveySchema } from '../surveys/definition';
+import type { PublishedSurveyRepository } from '../storage/published-survey-repository';
+import { surveySchema, type Survey } from '../surveys/definition';
+import type { LiveQuestionBank } from '../surveys/question-bank';
 import type { Run } from '../surveys/model';
 import type { SurveyService } from '../surveys/survey-service';
 import type { ScheduleListEntry, ScheduleService } from '../surveys/schedule-service';
@@ -43,7 +46,9 @@ import type {
   ScheduleView,
   StartRunInputView,
   StartRunResultView,
+  PublishedSurveyView,
   SurveyDraftView,
+  SurveyIssueView,
   SurveyLibraryView,
   SurveyOptionView,
 } from './view-types';
@@ -69,6 +74,11 @@ export interface ServiceTabDataSourceOptions {
   background(task: Promise<unknown>): void;
   /** Survey drafts (authoring); absent: the tab says authoring is not available. */
   drafts?: SurveyDraftRepository;
+  /**
+   * Publishing: the version rows and the bank that offers their latest versions (with the built-in
+   * surveys). Absent: publishDraft says not_available and the templates are the surveys listed.
+   */
+  publishing?: { repository: PublishedSurveyRepository; bank: LiveQuestionBank };
   /** A new draft id. */
   newId?(): string;
   clock?: { now(): Date };
@@ -93,13 +103,7 @@ export class ServiceTabDataSource implements TabDataSource {
   }
 
   async listSurveyOptions(): Promise<SurveyOptionView[]> {
-    return this.o.surveys.listSurveys().map((s) => ({
-      surveyId: s.id,
-      version: s.version,
-      title: { ...s.title },
-      questionCount: s.questions.length,
-      minutes: s.minutes,
-    }));
+    return (await this.o.surveys.availableSurveys()).map(surveyOption);
   }
 
   async startRun(officer: TabOfficer, input: StartRunInputView): Promise<StartRunResultView> {
@@ -245,17 +249,44 @@ export class ServiceTabDataSource implements TabDataSource {
   }
 
   async surveyLibrary(): Promise<SurveyLibraryView> {
-    const drafts = this.o.drafts ? await this.o.drafts.list() : [];
+    const publishing = this.o.publishing;
+    const [drafts, all] = await Promise.all([
+      this.o.drafts ? this.o.drafts.list() : [],
+      this.o.surveys.availableSurveys(),
+    ]);
+    const entries = publishing?.bank.publishedEntries() ?? [];
+    const published: PublishedSurveyView[] = entries.map(({ survey, versions }) => {
+      const latest = versions[versions.length - 1]!;
+      return {
+        ...surveyOption(survey),
+        versions: versions.map((v) => v.version),
+        publishedAt: latest.publishedAt.toISOString(),
+        publishedBy: latest.publishedBy,
+        draftId: latest.draftId,
+      };
+    });
+    // Versions of the survey a draft now defines that were published from that draft.
+    const byDraft = new Map<string, number[]>();
+    const key = (draftId: string, surveyId: unknown) => JSON.stringify([draftId, surveyId]);
+    for (const { versions } of entries)
+      for (const v of versions) {
+        const k = key(v.draftId, v.surveyId);
+        byDraft.set(k, [...(byDraft.get(k) ?? []), v.version]);
+      }
     return {
-      templates: await this.listSurveyOptions(),
-      drafts: drafts.map(draftView),
+      templates: (publishing ? publishing.bank.builtIns() : all).map(surveyOption),
+      drafts: drafts.map((d) =>
+        draftView(d, byDraft.get(key(d.draftId, (d.definition as { id?: unknown } | null)?.id))),
+      ),
+      published,
       authoringAvailable: this.o.drafts !== undefined,
+      publishingAvailable: this.o.drafts !== undefined && publishing !== undefined,
     };
   }
 
   async getDraft(draftId: string): Promise<SurveyDraftView | undefined> {
     const draft = await this.o.drafts?.get(draftId);
-    return draft && draftView(draft);
+    return draft && draftView(draft, await this.publishedVersionsOf(draft));
   }
 
   async saveDraft(
@@ -269,24 +300,17 @@ export class ServiceTabDataSource implements TabDataSource {
     if (definition === undefined && draftId === undefined && input.templateId) {
       const template = this.o.surveys.listSurveys().find((s) => s.id === input.templateId);
       if (!template)
-        return { kind: 'invalid', issues: [{ path: 'templateId', message: 'unknown template' }] };
+        return {
+          kind: 'invalid',
+          issues: [{ path: 'templateId', message: 'unknown template', code: 'choice' }],
+        };
       // A copy under a new id, so that it never stands in for the built-in survey.
       definition = { ...structuredClone(template), id: `${template.id}-entwurf`, version: 1 };
+    } else if (definition === undefined && draftId === undefined) {
+      definition = blankSurvey(this.o.newId?.() ?? randomUUID());
     }
-    // The same schema as the surveys/*.json files.
-    const parsed = surveySchema.safeParse(definition);
-    if (!parsed.success) {
-      return {
-        kind: 'invalid',
-        issues: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), message: i.message })),
-      };
-    }
-    if (JSON.stringify(definition).length > DRAFT_MAX_CHARS) {
-      return {
-        kind: 'invalid',
-        issues: [{ path: '', message: `longer than ${DRAFT_MAX_CHARS} characters` }],
-      };
-    }
+    const issues = this.definitionIssues(definition);
+    if (issues.length > 0) return { kind: 'invalid', issues };
     let etag: string | undefined;
     let templateId = input.templateId;
     if (draftId !== undefined) {
@@ -307,20 +331,82 @@ export class ServiceTabDataSource implements TabDataSource {
         },
         etag,
       );
-      return { kind: 'saved', draft: draftView(saved) };
+      return { kind: 'saved', draft: draftView(saved, await this.publishedVersionsOf(saved)) };
     } catch (err) {
       if (err instanceof ConflictError) return { kind: 'stale' };
       throw err;
     }
   }
 
+  /**
+   * The same schema as the surveys/*.json files, the size a row can hold, and an id of its own: a
+   * published survey never stands in for a built-in one.
+   */
+  private definitionIssues(definition: unknown): SurveyIssueView[] {
+    const parsed = surveySchema.safeParse(definition);
+    if (!parsed.success) return parsed.error.issues.slice(0, 40).map(issueView);
+    if (JSON.stringify(definition).length > DRAFT_MAX_CHARS) {
+      return [
+        {
+          path: '',
+          message: `longer than ${DRAFT_MAX_CHARS} characters`,
+          code: 'size',
+          limit: DRAFT_MAX_CHARS,
+        },
+      ];
+    }
+    if (this.o.publishing?.bank.isBuiltIn(parsed.data.id)) {
+      return [{ path: 'id', message: 'the id of a built-in survey', code: 'builtin' }];
+    }
+    return [];
+  }
+
+  /** Versions of the draft's survey published from this draft (as the bank last read them). */
+  private async publishedVersionsOf(draft: SurveyDraft): Promise<number[]> {
+    const bank = this.o.publishing?.bank;
+    if (!bank) return [];
+    await bank.refresh();
+    const id = (draft.definition as { id?: unknown } | null)?.id;
+    const entry = bank.publishedEntries().find((e) => e.survey.id === id);
+    return entry?.versions.filter((v) => v.draftId === draft.draftId).map((v) => v.version) ?? [];
+  }
+
   async deleteDraft(_officer: TabOfficer, draftId: string): Promise<boolean> {
     return (await this.o.drafts?.delete(draftId)) ?? false;
   }
 
-  async publishDraft(): Promise<SaveDraftResult> {
-    // Not yet: publishing needs the question bank to read published versions from storage.
-    return { kind: 'not_available' };
+  /**
+   * Publishes the stored draft as the next version of its survey (an insert-only version row, so two
+   * officers publishing at once get two versions); the bank offers it at once on every instance, and a
+   * run started later freezes it. Runs already started keep the version they froze.
+   */
+  async publishDraft(officer: TabOfficer, draftId: string): Promise<SaveDraftResult> {
+    const { drafts, publishing } = this.o;
+    if (!drafts || !publishing) return { kind: 'not_available' };
+    const draft = await drafts.get(draftId);
+    if (!draft) return { kind: 'not_found' };
+    const issues = this.definitionIssues(draft.definition);
+    if (issues.length > 0) return { kind: 'invalid', issues };
+    const survey = surveySchema.parse(draft.definition);
+    let published;
+    try {
+      published = await publishing.repository.publish({
+        surveyId: survey.id,
+        definition: (version): Survey => ({ ...survey, version }),
+        draftId,
+        publishedAt: this.o.clock?.now() ?? new Date(),
+        publishedBy: officer.name,
+      });
+    } catch (err) {
+      if (err instanceof ConflictError) return { kind: 'stale' };
+      throw err;
+    }
+    return {
+      kind: 'published',
+      draft: draftView(draft, await this.publishedVersionsOf(draft)),
+      surveyId: survey.id,
+      version: published.version,
+    };
   }
 
   async listSchedules(): Promise<ScheduleListView> {
@@ -418,16 +504,88 @@ export class ServiceTabDataSource implements TabDataSource {
   }
 }
 
-function draftView(d: SurveyDraft): SurveyDraftView {
+function draftView(d: SurveyDraft, publishedVersions: number[] = []): SurveyDraftView {
   return {
     draftId: d.draftId,
     definition: d.definition,
     templateId: d.templateId,
     updatedAt: d.updatedAt.toISOString(),
     updatedBy: d.updatedBy,
-    publishedVersions: [],
+    publishedVersions,
     etag: d.etag,
   };
+}
+
+function surveyOption(s: Survey): SurveyOptionView {
+  return {
+    surveyId: s.id,
+    version: s.version,
+    title: { ...s.title },
+    questionCount: s.questions.length,
+    minutes: s.minutes,
+  };
+}
+
+/** A survey started from scratch: one question, placeholder texts the officer replaces. */
+function blankSurvey(seed: string): Survey {
+  const t = (de: string, en: string) => ({ de, en });
+  const suffix =
+    seed
+      .replace(/[^a-z0-9]/gi, '')
+      .toLowerCase()
+      .slice(0, 6) || 'neu';
+  return {
+    id: `umfrage-${suffix}`,
+    version: 1,
+    title: t('Neue Umfrage', 'New survey'),
+    intro: t('Ihre Meinung hilft uns weiter.', 'Your view helps us.'),
+    minutes: 2,
+    questions: [
+      {
+        id: 'frage_1',
+        type: 'likert5',
+        field: 'digitales-arbeiten',
+        text: t('Neue Frage', 'New question'),
+        required: true,
+        labels: {
+          low: t('trifft gar nicht zu', 'strongly disagree'),
+          high: t('trifft voll zu', 'strongly agree'),
+        },
+        allowNoAnswer: false,
+      },
+    ],
+  };
+}
+
+/** A schema problem as a code the tab words in the officer's language (see SurveyIssueCode). */
+function issueView(issue: z.core.$ZodIssue): SurveyIssueView {
+  const path = issue.path.map(String).join('.');
+  const base = { path, message: issue.message };
+  switch (issue.code) {
+    case 'too_small': {
+      const limit = Number(issue.minimum);
+      if (issue.origin === 'string') return { ...base, code: limit <= 1 ? 'required' : 'too_short', limit };
+      if (issue.origin === 'array') return { ...base, code: 'too_few', limit };
+      return { ...base, code: 'too_small', limit };
+    }
+    case 'too_big': {
+      const limit = Number(issue.maximum);
+      if (issue.origin === 'string') return { ...base, code: 'too_long', limit };
+      if (issue.origin === 'array') return { ...base, code: 'too_many', limit };
+      return { ...base, code: 'too_big', limit };
+    }
+    case 'invalid_type':
+      return { ...base, code: issue.input === undefined ? 'required' : 'other' };
+    case 'invalid_format':
+      return { ...base, code: 'format' };
+    case 'invalid_value':
+    case 'invalid_union':
+      return { ...base, code: 'choice' };
+    case 'custom':
+      return { ...base, code: issue.path.at(-1) === 'max' ? 'range' : 'duplicate' };
+    default:
+      return { ...base, code: 'other' };
+  }
 }
 
 export function ideaCard(idea: Idea): IdeaCardView {

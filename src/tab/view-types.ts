@@ -70,9 +70,10 @@ export interface RunListView {
   runs: RunSummaryView[];
 }
 
-/** A survey an officer can start a run of (the question bank now, published drafts later). */
+/** A survey an officer can start a run of: a built-in one or the latest published version. */
 export interface SurveyOptionView {
   surveyId: string;
+  /** A run started now freezes this version. */
   version: number;
   title: LocalisedTextView;
   questionCount: number;
@@ -220,23 +221,70 @@ export interface SurveyDraftView {
   templateId: string | undefined;
   updatedAt: string;
   updatedBy: string;
-  /** Versions published from this draft. */
+  /** Versions of its survey published from this draft, oldest first. */
   publishedVersions: number[];
   /** Pass it back when saving: a draft someone else saved in between is not overwritten. */
   etag: string;
+}
+
+/** A survey published from the tab: its latest version, which a new run freezes. */
+export interface PublishedSurveyView extends SurveyOptionView {
+  /** Every published version, oldest first. */
+  versions: number[];
+  publishedAt: string;
+  publishedBy: string;
+  /** The draft the latest version was published from. */
+  draftId: string;
 }
 
 export interface SurveyLibraryView {
   /** Built-in templates: the surveys/*.json files. */
   templates: SurveyOptionView[];
   drafts: SurveyDraftView[];
-  /** Whether drafts can be stored; publishing is not available yet (`publishDraft` says so). */
+  /** Published surveys (latest versions), by id. */
+  published: PublishedSurveyView[];
+  /** Whether drafts can be stored. */
   authoringAvailable: boolean;
+  /** Whether drafts can be published (`publishDraft` says not_available otherwise). */
+  publishingAvailable: boolean;
+}
+
+/**
+ * Why the survey schema refused a field, for a message in the officer's language: `required` (empty or
+ * missing), `too_long`/`too_short` (text; `limit` characters), `too_many`/`too_few` (questions or
+ * choices; `limit`), `too_big`/`too_small` (numbers; `limit`), `format` (ids), `choice` (a value not in
+ * the list), `duplicate` (ids), `range` (multi: min ≤ max ≤ choices), `builtin` (the id of a built-in
+ * survey), `size` (the whole definition), `other` (`message` in English).
+ */
+export type SurveyIssueCode =
+  | 'required'
+  | 'too_long'
+  | 'too_short'
+  | 'too_many'
+  | 'too_few'
+  | 'too_big'
+  | 'too_small'
+  | 'format'
+  | 'choice'
+  | 'duplicate'
+  | 'range'
+  | 'builtin'
+  | 'size'
+  | 'other';
+
+export interface SurveyIssueView {
+  /** Dot path into the definition, e.g. "questions.0.text.de"; "" for the whole survey. */
+  path: string;
+  /** The schema's own message (English), for logs and the raw JSON editor. */
+  message: string;
+  code?: SurveyIssueCode;
+  limit?: number;
 }
 
 export type SaveDraftResult =
   | { kind: 'saved'; draft: SurveyDraftView }
-  | { kind: 'invalid'; issues: { path: string; message: string }[] }
+  | { kind: 'published'; draft: SurveyDraftView; surveyId: string; version: number }
+  | { kind: 'invalid'; issues: SurveyIssueView[] }
   | { kind: 'stale' }
   | { kind: 'not_found' }
   | { kind: 'not_available' };

@@ -155,7 +155,7 @@ function StartRunForm({ onDone }: { onDone: (text: string, ok: boolean) => void 
           <option value="">–</option>
           {options.map((s) => (
             <option key={s.surveyId} value={s.surveyId}>
-              {pick(s.title, texts.locale)}
+              {`${pick(s.title, texts.locale)} (v${s.version})`}
             </option>
           ))}
         </Select>
