@@ -69,7 +69,7 @@ const de = {
     npsValue: 'NPS {value} (von −100 bis +100)',
     statementTitle: 'Was wir daraus machen',
     privacyNote:
-      'Alle Zahlen sind zusammengefasst; gezeigt wird nur, was mindestens {kMin} Personen beantwortet haben. Die Antworten sind jetzt anonym.',
+      'Alle Zahlen sind zusammengefasst; gezeigt wird nur, was mindestens {kMin} Personen beantwortet haben. Die Antworten werden mit dem Ende der Umfrage anonymisiert.',
   },
 };
 
@@ -132,7 +132,7 @@ const en: ResultsMessages = {
     npsValue: 'NPS {value} (from −100 to +100)',
     statementTitle: 'What we make of it',
     privacyNote:
-      'All figures are aggregated; only what at least {kMin} people answered is shown. The answers are anonymous now.',
+      'All figures are aggregated; only what at least {kMin} people answered is shown. The answers are made anonymous as the survey ends.',
   },
 };
 
