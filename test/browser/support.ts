@@ -1,6 +1,7 @@
 // Shared pieces of the browser tests: Debian's Chromium, its flags on this sandboxed machine, where
 // screenshots go, and what axe must not find.
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { AxeResults } from 'axe-core';
 import type { Page } from 'playwright-core';
 
@@ -28,6 +29,17 @@ export async function waitForView(page: Page, heading: string): Promise<void> {
   const spinners = page.locator('.fui-Spinner');
   for (let i = 0; i < 300 && (await spinners.count()) > 0; i++) await page.waitForTimeout(50);
   if ((await spinners.count()) > 0) throw new Error(`"${heading}" is still loading after 15 s`);
+}
+
+/**
+ * axe (@axe-core/playwright, all of axe-core's rules) on the page, or on the part `include` selects.
+ * Run in the page itself ("legacy mode": the tab has no frames to merge results from) and with full
+ * details for violations only; the default runs each analysis through a fresh blank page and collects
+ * every passing node too, about 3 s instead of 1 s per view on this machine, with the same violations.
+ */
+export function axeAnalyze(page: Page, include?: string): Promise<AxeResults> {
+  const builder = new AxeBuilder({ page }).setLegacyMode().options({ resultTypes: ['violations'] });
+  return (include ? builder.include(include) : builder).analyze();
 }
 
 /**

@@ -4,7 +4,6 @@
 // view. Staff answer through the bot over HTTP as Teams would; the officer sees live participation,
 // closes the run, and the results the tab shows equal what `ergebnisse` shows in the bot.
 // Screenshots go to build/screenshots/tab-authoring-*.png.
-import AxeBuilder from '@axe-core/playwright';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -14,7 +13,7 @@ import { cardOf } from '../support/connector';
 import { startHarness, type Harness } from '../support/harness';
 import { installPersonal, makeUser, message, personalConversationId, type TeamsUser } from '../support/teams';
 import { waitUntil } from '../support/wait';
-import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, seriousViolations, waitForView } from './support';
+import { axeAnalyze, CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, seriousViolations, waitForView } from './support';
 
 const STAFF = 6;
 const SURVEY_ID = 'pulstest-2027';
@@ -136,7 +135,7 @@ describe('survey authoring in the tab, answered through the bot (Chromium)', () 
     const described = (await titleEn.getAttribute('aria-describedby')) ?? '';
     expect(described).not.toBe('');
     await general.getByText('Bitte ausfüllen.').waitFor();
-    expect(seriousViolations(await new AxeBuilder({ page }).analyze())).toEqual([]);
+    expect(seriousViolations(await axeAnalyze(page))).toEqual([]);
     await shot('invalid-light');
 
     await titleEn.fill('Pulse test 2027');
@@ -149,7 +148,7 @@ describe('survey authoring in the tab, answered through the bot (Chromium)', () 
     await waitForView(page, 'Umfragen gestalten');
     await page.getByRole('button', { name: `Bearbeiten: ${TITLE}` }).click();
     await page.getByRole('group', { name: 'Frage 1', exact: true }).waitFor();
-    expect(seriousViolations(await new AxeBuilder({ page }).analyze())).toEqual([]);
+    expect(seriousViolations(await axeAnalyze(page))).toEqual([]);
     await shot('dark');
     // axe takes 20-35 s per run on this form on a busy 2-core machine: hence the long timeout.
   }, 300_000);
@@ -171,7 +170,7 @@ describe('survey authoring in the tab, answered through the bot (Chromium)', () 
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText(/The draft is not valid/).waitFor();
     await question.getByText('Please fill in.').waitFor();
-    expect(seriousViolations(await new AxeBuilder({ page }).analyze())).toEqual([]);
+    expect(seriousViolations(await axeAnalyze(page))).toEqual([]);
   }, 120_000);
 
   it('when the officer starts the published survey in the tab and staff answer through the bot, then the run froze version 1 and the tab shows live participation', async () => {

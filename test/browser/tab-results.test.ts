@@ -2,7 +2,6 @@
 // (TODO(lead)), a fixture data source behind the real routes and bundle shows what the view does
 // with closed-run results: every chart has alt text and a data table, suppressed cells say so, and
 // axe finds no serious or critical violation in any theme. Screenshots go to build/screenshots/.
-import AxeBuilder from '@axe-core/playwright';
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { Writable } from 'node:stream';
@@ -14,7 +13,7 @@ import { LOCAL_OFFICER } from '../../src/tab/auth';
 import { TabBundle } from '../../src/tab/bundle';
 import type { TabDataSource } from '../../src/tab/data-source';
 import type { RunResultsView, RunSummaryView } from '../../src/tab/view-types';
-import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, seriousViolations, waitForView } from './support';
+import { axeAnalyze, CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, seriousViolations, waitForView } from './support';
 
 const RUN: RunSummaryView = {
   runId: 'kulturwandel-0112-abcd',
@@ -195,7 +194,7 @@ describe('results view with figures (fixture data source) in Chromium', () => {
         expect(await index.getByRole('row', { name: /Digitales Arbeiten/ }).innerText()).toMatch(/63,5/);
         const heat = page.getByRole('table', { name: 'Bereiche' });
         expect(await heat.getByRole('row', { name: /Harburg/ }).innerText()).toMatch(/unterdrückt/);
-        expect(seriousViolations(await new AxeBuilder({ page }).analyze())).toEqual([]);
+        expect(seriousViolations(await axeAnalyze(page))).toEqual([]);
         if (theme !== 'contrast') {
           await page.screenshot({
             path: path.join(SCREENSHOTS, `results-with-figures-${theme === 'default' ? 'light' : theme}.png`),

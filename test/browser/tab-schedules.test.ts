@@ -1,12 +1,11 @@
 // The schedules view in Chromium (local mode): the officer creates a recurring schedule with the
 // form, sees it in the list with its next start, pauses it and deletes it after the confirmation.
-import AxeBuilder from '@axe-core/playwright';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { ScheduleListView } from '../../src/tab/view-types';
 import { startHarness, type Harness } from '../support/harness';
-import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, seriousViolations, waitForView } from './support';
+import { axeAnalyze, CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, seriousViolations, waitForView } from './support';
 
 describe('schedules view in Chromium', () => {
   let h: Harness;
@@ -56,7 +55,7 @@ describe('schedules view in Chromium', () => {
         nextStart: '2026-12-01T08:00:00.000Z',
       }),
     ]);
-    expect(seriousViolations(await new AxeBuilder({ page }).analyze())).toEqual([]);
+    expect(seriousViolations(await axeAnalyze(page))).toEqual([]);
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'tab-schedules.png'), fullPage: true });
 

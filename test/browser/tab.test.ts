@@ -4,13 +4,13 @@
 // give). Every view is reached by keyboard alone, axe finds no serious or critical violation on any
 // view in the light, dark and high-contrast themes, and screenshots of every view go to
 // build/screenshots/ (light and dark) for people to look at.
-import AxeBuilder from '@axe-core/playwright';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startHarness, type Harness } from '../support/harness';
 import {
   activeRole,
+  axeAnalyze,
   activeText,
   CHROMIUM,
   CHROMIUM_ARGS,
@@ -165,7 +165,7 @@ describe('officers tab in Chromium (local mode)', () => {
       for (const view of VIEWS) {
         await page.goto(`${h.botUrl}/tab/?host=none&theme=${theme}&view=${view}`);
         await waitForView(page, HEADINGS_DE[view]);
-        const results = await new AxeBuilder({ page }).analyze();
+        const results = await axeAnalyze(page);
         found[view] = seriousViolations(results);
         if (theme !== 'contrast') {
           await page.screenshot({
