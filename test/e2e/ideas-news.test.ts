@@ -222,6 +222,8 @@ describe('ideas stay visible', () => {
       h.connector.clear();
       await review(ideaId, 'submitted', 'in_review');
       const jobId = ideaNewsJobId(ideaId, 'in_review');
+      // The news goes out as a background task: wait for it, then check that it is done.
+      await h.app.background.idle();
       await waitUntil(
         // Sent when its task is done and its rows (who follows the idea) are gone.
         async () =>
@@ -268,6 +270,7 @@ describe('ideas stay visible', () => {
       h.connector.clear();
       await review(ideaId, 'accepted', 'implemented', 'Läuft seit Montag.');
       const jobId = ideaNewsJobId(ideaId, 'implemented');
+      await h.app.background.idle();
       await waitUntil(
         // Sent when its task is done and its rows (who follows the idea) are gone.
         async () =>

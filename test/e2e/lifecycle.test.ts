@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { cardOf, cardText } from '../support/connector';
 import { startHarness } from '../support/harness';
-import { freePort, spawnTs } from '../support/processes';
+import { loggedPort, spawnTs } from '../support/processes';
 import { makeUser, message, personalConversationId } from '../support/teams';
 import { waitUntil } from '../support/wait';
 
@@ -18,17 +18,32 @@ function startEntryPoint(env: Record<string, string>) {
   return spawnTs('bot/main.ts', env);
 }
 
+/** Waits until the child listens and returns the port it reported; a timeout shows its output. */
+async function listeningPort(run: ReturnType<typeof spawnTs>): Promise<number> {
+  await waitUntil(
+    () => loggedPort(run.output(), 'Puls listening') !== undefined,
+    'the bot to listen',
+    90_000,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; its output so far:\n${run.output().slice(-3000)}`);
+  });
+  return loggedPort(run.output(), 'Puls listening')!;
+}
+
 describe('the entry point (npm start)', () => {
   it('when started with no configuration, then it runs on its own Azurite, serves /healthz and stops cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'puls-data-'));
-    const [port, azuritePort] = [await freePort(), await freePort()];
+    // Port 0 for both: each reports the port it got (no port picked beforehand that another process
+    // could take while the child compiles).
     const run = startEntryPoint({
-      PORT: String(port),
+      PORT: '0',
       AZURITE_LOCATION: dataDir,
-      AZURITE_TABLE_PORT: String(azuritePort),
+      AZURITE_TABLE_PORT: '0',
     });
     try {
-      await waitUntil(() => run.output().includes('Puls listening'), 'the bot to listen', 90_000);
+      const port = await listeningPort(run);
+      const azuritePort = loggedPort(run.output(), 'no storage configured: started the embedded Azurite');
+      expect(azuritePort).toBeDefined();
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ status: 'ok', storage: 'ok' });
@@ -72,7 +87,7 @@ describe('the entry point (npm start)', () => {
   };
 
   it('when MicrosoftAppId is set but no storage, then start-up refuses with one line naming the variable', async () => {
-    const run = startEntryPoint({ ...production, PORT: String(await freePort()) });
+    const run = startEntryPoint({ ...production, PORT: '0' });
     expect(await run.exited).toBe(1);
     expect(run.output().trim()).toMatch(
       /^Invalid configuration: AZURE_STORAGE_TABLE_URL is required [^\n]*$/,
@@ -91,18 +106,17 @@ describe('the entry point (npm start)', () => {
 
   it('when a trial opts into the embedded storage with a MicrosoftAppId, then it runs and says loudly that it is a trial', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'puls-trial-'));
-    const port = await freePort();
     const run = startEntryPoint({
       ...production,
       PULS_EMBEDDED_STORAGE: 'true',
       HOST: '127.0.0.1',
-      PORT: String(port),
+      PORT: '0',
       AZURITE_LOCATION: dataDir,
       AZURITE_TABLE_PORT: '0',
       DIGEST_ENABLED: 'false',
     });
     try {
-      await waitUntil(() => run.output().includes('Puls listening'), 'the bot to listen', 90_000);
+      const port = await listeningPort(run);
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
       const warning = run
         .output()

@@ -9,7 +9,7 @@ import { TableClient } from '@azure/data-tables';
 import { azuriteConnectionString } from '../../src/storage/azurite';
 import { defaultSurveysDir, loadQuestionBank } from '../../src/surveys/question-bank';
 import { cardText, CaptureConnector } from '../support/connector';
-import { freePort, spawnTs } from '../support/processes';
+import { loggedPort, spawnTs } from '../support/processes';
 import { cardAction, installPersonal, makeUser, type TeamsUser } from '../support/teams';
 import { waitUntil } from '../support/wait';
 
@@ -40,6 +40,8 @@ describe('the embedded store after a crash', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'puls-durable-'));
   const connector = new CaptureConnector();
   let serviceUrl: string;
+  // Each start reports its ports (port 0: none picked beforehand that another process could take
+  // while the child compiles, or between the kill and the restart).
   let port: number;
   let azuritePort: number;
   const officer = makeUser('Olaf Officer');
@@ -47,14 +49,27 @@ describe('the embedded store after a crash', () => {
 
   const start = () => {
     const run = spawnTs('bot/main.ts', {
-      PORT: String(port),
+      PORT: '0',
       AZURITE_LOCATION: dataDir,
-      AZURITE_TABLE_PORT: String(azuritePort),
+      AZURITE_TABLE_PORT: '0',
       OFFICER_AAD_IDS: officer.aadObjectId,
       DIGEST_ENABLED: 'false',
-      LOG_LEVEL: 'warn',
+      // info: the lines that name the ports.
+      LOG_LEVEL: 'info',
     });
     return run;
+  };
+  /** Until the process listens; then `port` and `azuritePort` are the ones it reported. */
+  const listening = async (run: ReturnType<typeof spawnTs>, what: string) => {
+    await waitUntil(() => loggedPort(run.output(), 'Puls listening') !== undefined, what, 120_000).catch(
+      (err: Error) => {
+        throw new Error(`${err.message}; its output so far:\n${run.output().slice(-3000)}`);
+      },
+    );
+    port = loggedPort(run.output(), 'Puls listening')!;
+    azuritePort = loggedPort(run.output(), 'no storage configured: started the embedded Azurite')!;
+    expect(azuritePort).toBeDefined();
+    await waitUntil(healthy, `${what}: /healthz`, 20_000);
   };
   const post = async (activity: unknown) => {
     const res = await fetch(`http://127.0.0.1:${port}/api/messages`, {
@@ -77,7 +92,6 @@ describe('the embedded store after a crash', () => {
 
   beforeAll(async () => {
     serviceUrl = await connector.start();
-    [port, azuritePort] = [await freePort(), await freePort()];
   });
   afterAll(async () => {
     await connector.stop();
@@ -88,7 +102,7 @@ describe('the embedded store after a crash', () => {
     const first = start();
     let runId: string;
     try {
-      await waitUntil(healthy, 'the bot to start', 120_000);
+      await listening(first, 'the bot to start');
       for (const user of [officer, ...staff]) {
         await post(installPersonal(user, serviceUrl));
         await invoke(user, 'settings.save', { language: 'de', district: 'altona', reminders: 'true' });
@@ -114,7 +128,7 @@ describe('the embedded store after a crash', () => {
 
     const second = start();
     try {
-      await waitUntil(healthy, 'the bot to start again', 120_000);
+      await listening(second, 'the bot to start again');
       const responses = TableClient.fromConnectionString(
         azuriteConnectionString('127.0.0.1', azuritePort),
         'pulsresponses',

@@ -38,7 +38,7 @@ describe('outbox engine across a crash', () => {
       const victim = worker(env, 'victim');
       const survivor = worker(env, 'survivor');
       // Wait (polling, no fixed sleep) until it is well into the job, then kill one without warning.
-      await waitUntil(() => sim.acceptedTotal >= 150, 'the workers to send 150 cards', 60_000);
+      await waitUntil(() => sim.acceptedTotal >= 150, 'the workers to send 150 cards', 120_000);
       victim.child.kill('SIGKILL');
       await victim.exited;
       const inFlight = await outbox.claimedBy('run-crash', 'victim');
@@ -58,5 +58,5 @@ describe('outbox engine across a crash', () => {
     } finally {
       await sim.stop();
     }
-  }, 120_000);
+  }, 240_000); // three child processes each compile bot code with ts-node: 30 s and more on a busy machine
 });

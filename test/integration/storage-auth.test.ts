@@ -17,7 +17,7 @@ import {
   type TestCertificate,
   type TokenClaims,
 } from '../support/entra';
-import { freePort, spawnTs } from '../support/processes';
+import { loggedPort, spawnTs } from '../support/processes';
 import { TEST_STORAGE_LIMITS, uniquePrefix } from '../support/storage';
 
 // The real entry point compiles and starts in a child process: on a busy two-core machine that
@@ -115,9 +115,9 @@ describe('the entry point with AZURE_STORAGE_TABLE_URL and a managed identity', 
 
   /** What an App Service with a user-assigned identity gives the process, plus Puls' settings. */
   async function startBot(env: Record<string, string>) {
-    const port = await freePort();
+    // Port 0: the bot reports the port it got (one picked beforehand could be taken meanwhile).
     const run = spawnTs('bot/main.ts', {
-      PORT: String(port),
+      PORT: '0',
       HOST: '127.0.0.1',
       TABLE_PREFIX: uniquePrefix(),
       AZURE_STORAGE_TABLE_URL: azurite.tableUrl,
@@ -126,6 +126,8 @@ describe('the entry point with AZURE_STORAGE_TABLE_URL and a managed identity', 
       ...identity.environment(),
       ...env,
     });
+    /** Once it listens. */
+    const port = () => loggedPort(run.output(), 'Puls listening');
     return { run, port };
   }
 
@@ -150,7 +152,7 @@ describe('the entry point with AZURE_STORAGE_TABLE_URL and a managed identity', 
     const { run, port } = await startBot({ AZURE_CLIENT_ID: IDENTITY });
     try {
       expect(await waitForExitOrListening(run)).toBe('listening');
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      const res = await fetch(`http://127.0.0.1:${port()}/healthz`);
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ status: 'ok', storage: 'ok' });
       expect(identity.requests.length).toBeGreaterThan(0);
@@ -179,9 +181,9 @@ describe('the entry point with AZURE_STORAGE_TABLE_URL and a managed identity', 
     });
     try {
       expect(await waitForExitOrListening(run)).toBe('listening');
-      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port()}/healthz`)).status).toBe(200);
       expect(identity.requests.map((r) => r.clientId)).toContain(IDENTITY);
-      const turn = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+      const turn = await fetch(`http://127.0.0.1:${port()}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         // A well-formed activity (a malformed one is refused with 400 before authentication).

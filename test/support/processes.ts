@@ -19,6 +19,21 @@ export function freePort(): Promise<number> {
 }
 
 /**
+ * The `port` of the first JSON log line whose message starts with `msg` (e.g. 'Puls listening'), once
+ * the child has written it. Child processes are started with port 0 and report the port they got: a
+ * port picked with freePort() beforehand can be taken by any other process (an outgoing connection
+ * gets one from the same range) in the seconds the child needs to start.
+ */
+export function loggedPort(output: string, msg: string): number | undefined {
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('{') || !line.includes(`"msg":"${msg}`)) continue;
+    const port = (JSON.parse(line) as { port?: unknown }).port;
+    if (typeof port === 'number' && port > 0) return port;
+  }
+  return undefined;
+}
+
+/**
  * Runs a TypeScript file of the repository in a child process with only the given environment,
  * compiled as it loads by esbuild (test/support/esbuild-register.js).
  */
