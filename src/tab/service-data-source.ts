@@ -233,10 +233,27 @@ export class ServiceTabDataSource implements TabDataSource {
     }
   }
 
-  async mergeIdea(): Promise<MergeIdeaResult> {
-    // TODO(lead): merging (supports carried over once per person, the submitter told) belongs in
-    // IdeaService, with the per-idea supporter keys of issue #10.
-    return { kind: 'not_available' };
+  async mergeIdea(officer: TabOfficer, ideaId: string, intoIdeaId: string): Promise<MergeIdeaResult> {
+    const result = await this.o.ideas.merge(ideaId, intoIdeaId, officer);
+    switch (result.kind) {
+      case 'merged':
+        return {
+          kind: 'merged',
+          idea: ideaCard(result.idea),
+          into: ideaCard(result.into),
+          supportsCarried: result.outcome.carried,
+          supportsAlready: result.outcome.already,
+          supportsUnmatched: result.outcome.unmatched,
+          submitterNotified: result.outcome.notified,
+          again: result.again,
+        };
+      case 'invalid':
+        return { kind: 'invalid', problem: result.problem };
+      case 'stale':
+        return { kind: 'stale' };
+      case 'not_found':
+        return { kind: 'not_found' };
+    }
   }
 
   async surveyLibrary(): Promise<SurveyLibraryView> {
@@ -382,6 +399,7 @@ export function ideaCard(idea: Idea): IdeaCardView {
     createdAt: idea.createdAt.toISOString(),
     updatedAt: idea.updatedAt.toISOString(),
     next: [...TRANSITIONS[idea.status]],
+    ...(idea.mergedInto ? { mergedInto: { ...idea.mergedInto } } : {}),
   };
 }
 

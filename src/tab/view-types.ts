@@ -4,7 +4,7 @@
 import type { District, FieldOfAction, Locale } from '../domain/vocabulary';
 
 export type { District, FieldOfAction, Locale };
-export type IdeaStatusView = 'submitted' | 'in_review' | 'accepted' | 'implemented' | 'rejected';
+export type IdeaStatusView = 'submitted' | 'in_review' | 'accepted' | 'implemented' | 'rejected' | 'merged';
 export type LocalisedTextView = { de: string; en: string };
 
 /** Why the disclosure module withholds something; the tab explains each, never shows a number. */
@@ -165,6 +165,8 @@ export interface IdeaCardView {
   updatedAt: string;
   /** Statuses an officer may move it to next. */
   next: IdeaStatusView[];
+  /** A merged duplicate: the idea it was merged into. */
+  mergedInto?: { ideaId: string; title: string };
 }
 
 export interface IdeaFilterView {
@@ -205,8 +207,24 @@ export type ReviewIdeaResult =
   | { kind: 'not_found' };
 
 export type MergeIdeaResult =
-  | { kind: 'merged'; into: IdeaCardView; supportsCarried: number; submitterNotified: boolean }
-  | { kind: 'invalid'; problem: 'same' | 'final' }
+  | {
+      kind: 'merged';
+      /** The duplicate, now "merged". */
+      idea: IdeaCardView;
+      into: IdeaCardView;
+      /** Supporters of the duplicate who now support the target. */
+      supportsCarried: number;
+      /** Supporters of both (or the target's submitter): they count once. */
+      supportsAlready: number;
+      /** Supports whose person Puls no longer knows: not carried over. */
+      supportsUnmatched: number;
+      submitterNotified: boolean;
+      /** The merge had been done before (a retry): nothing was counted twice. */
+      again: boolean;
+    }
+  | { kind: 'invalid'; problem: 'same' | 'final' | 'target_final' | 'target_merged' | 'chain' }
+  /** A concurrent change came first: nothing was merged; reload and try again. */
+  | { kind: 'stale' }
   | { kind: 'not_found' }
   | { kind: 'not_available' };
 
