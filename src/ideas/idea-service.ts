@@ -493,11 +493,7 @@ export class IdeaService {
    * at least one of the two sees the other and steps back); supports are rows that exist once; the
    * history entry is created once and only its creator tells the submitter.
    */
-  async merge(
-    ideaId: string,
-    intoId: string,
-    officer: { id: string; name: string },
-  ): Promise<MergeResult> {
+  async merge(ideaId: string, intoId: string, officer: { id: string; name: string }): Promise<MergeResult> {
     const [found, target] = await Promise.all([this.o.ideas.get(ideaId), this.o.ideas.get(intoId)]);
     if (!found || !target) return { kind: 'not_found' };
     if (ideaId === intoId) return { kind: 'invalid', problem: 'same' };
@@ -532,7 +528,13 @@ export class IdeaService {
       return { kind: 'stale' };
     }
     this.closedForSupport.add(ideaId);
-    return this.finishMerge({ ...dup, status: 'merged', updatedAt: now }, officer, from);
+    const merged: Idea = {
+      ...dup,
+      status: 'merged',
+      mergedInto: { ideaId: intoId, title: target.title },
+      updatedAt: now,
+    };
+    return this.finishMerge(merged, officer, from);
   }
 
   /** After the duplicate was marked: whether the target or a chain forbids the merge after all. */
@@ -593,7 +595,9 @@ export class IdeaService {
       // Another call finished this merge meanwhile (it destroyed the secret after recording).
       const done = await this.o.ideas.mergeOutcome(dup.ideaId);
       const into = await this.o.ideas.get(intoId);
-      return done && into ? { kind: 'merged', idea: dup, into, outcome: done, again: true } : { kind: 'stale' };
+      return done && into
+        ? { kind: 'merged', idea: dup, into, outcome: done, again: true }
+        : { kind: 'stale' };
     }
     await this.syncSupportCount(intoId);
     const before =
