@@ -159,6 +159,30 @@ const de = {
     mergeInto: 'Zusammenführen mit',
     mergeButton: 'Zusammenführen',
     close: 'Schließen',
+    mergeHint:
+      'Die Idee wird „zusammengeführt“ und zeigt auf die gewählte Idee. Wer sie unterstützt hat, unterstützt dann die gewählte Idee – jede Person zählt einmal. Die einreichende Person wird benachrichtigt.',
+    mergeChoose: '– Idee wählen –',
+    mergeNoTargets: 'Es gibt keine andere offene Idee, mit der sie zusammengeführt werden kann.',
+    mergeConfirm: '„{title}“ mit „{target}“ zusammenführen? Das lässt sich nicht rückgängig machen.',
+    mergeConfirmButton: 'Ja, zusammenführen',
+    mergeCancel: 'Abbrechen',
+    merged:
+      'Zusammengeführt mit „{target}“: {carried} Unterstützungen übernommen, {already} zählten dort schon.',
+    mergedUnmatched:
+      '{n} Unterstützungen gehörten Personen, die Puls nicht mehr kennt; sie zählen nicht mit.',
+    mergedNotified: 'Die einreichende Person wurde benachrichtigt.',
+    mergedNotNotified: 'Die einreichende Person konnte nicht benachrichtigt werden.',
+    mergedAgain: 'Diese Idee war schon zusammengeführt; nichts wurde doppelt gezählt.',
+    mergeStale:
+      'Jemand hat eine der beiden Ideen gerade geändert. Es wurde nichts zusammengeführt; bitte erneut versuchen.',
+    mergeProblem: {
+      same: 'Eine Idee kann nicht mit sich selbst zusammengeführt werden.',
+      final: 'Diese Idee ist abgeschlossen und kann nicht mehr zusammengeführt werden.',
+      target_final: 'Die gewählte Idee ist abgeschlossen.',
+      target_merged: 'Die gewählte Idee ist selbst schon zusammengeführt.',
+      chain: 'In diese Idee wurden schon andere zusammengeführt; sie kann nicht weitergereicht werden.',
+    },
+    mergedInto: 'Zusammengeführt mit „{title}“.',
   },
   surveys: {
     heading: 'Umfragen gestalten',
@@ -364,6 +388,27 @@ const en: TabMessages = {
     mergeInto: 'Merge into',
     mergeButton: 'Merge',
     close: 'Close',
+    mergeHint:
+      'The idea becomes "merged" and points to the chosen idea. Its supporters then support the chosen idea – each person counts once. The submitter is told.',
+    mergeChoose: '– choose an idea –',
+    mergeNoTargets: 'There is no other open idea to merge it into.',
+    mergeConfirm: 'Merge "{title}" into "{target}"? This cannot be undone.',
+    mergeConfirmButton: 'Yes, merge',
+    mergeCancel: 'Cancel',
+    merged: 'Merged into "{target}": {carried} supports carried over, {already} counted there already.',
+    mergedUnmatched: '{n} supports belonged to people Puls no longer knows; they do not count.',
+    mergedNotified: 'The submitter has been told.',
+    mergedNotNotified: 'The submitter could not be told.',
+    mergedAgain: 'This idea had been merged already; nothing was counted twice.',
+    mergeStale: 'Someone has just changed one of the two ideas. Nothing was merged; please try again.',
+    mergeProblem: {
+      same: 'An idea cannot be merged into itself.',
+      final: 'This idea is closed and can no longer be merged.',
+      target_final: 'The chosen idea is closed.',
+      target_merged: 'The chosen idea has been merged itself.',
+      chain: 'Other ideas were merged into this one; it cannot be passed on.',
+    },
+    mergedInto: 'Merged into "{title}".',
   },
   surveys: {
     heading: 'Survey authoring',
