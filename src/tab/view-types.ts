@@ -295,11 +295,37 @@ export interface StartRunInputView {
   closesOn: string;
   /** Empty: everyone. */
   districts: District[];
+  /** Entra groups (with the directory): their members are in the audience too. */
+  groupIds?: string[];
+  /** The groups' names as the picker showed them (id → name), to show the audience. */
+  groupNames?: Record<string, string>;
 }
 
 export type StartRunResultView =
   | { kind: 'started'; run: RunSummaryView; recipients: number }
-  | { kind: 'invalid'; field: 'survey' | 'closesOn' | 'districts' | 'audience' };
+  | { kind: 'invalid'; field: 'survey' | 'closesOn' | 'districts' | 'groups' | 'audience' };
+
+/** An Entra group the run start form offers. */
+export interface GroupOptionView {
+  id: string;
+  name: string;
+}
+
+/**
+ * The directory's groups by name for the run start form. Unavailable without the directory
+ * (GRAPH_ENABLED off): the form then hides the picker. `slow`: Graph did not answer in time.
+ */
+export type GroupSearchView =
+  | { available: false }
+  | { available: true; groups: GroupOptionView[]; slow: boolean };
+
+/** How many of the chosen audience a run would reach, before it starts. */
+export type ReachPreviewView =
+  | { kind: 'directory'; audience: number; installed: number; installing: number; unreachable: number }
+  /** Without the directory: the installed people in the chosen districts. */
+  | { kind: 'installed'; installed: number }
+  /** The directory did not answer in time. */
+  | { kind: 'pending' };
 
 export type RunActionResultView =
   | { kind: 'done'; run: RunSummaryView; respondents?: Figure }
