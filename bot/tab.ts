@@ -97,7 +97,10 @@ const schemas = {
       closesOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
       districts: z.array(z.enum(DISTRICTS)).max(DISTRICTS.length).default([]),
       groupIds: z.array(z.string().regex(GROUP_ID)).max(MAX_GROUPS).optional(),
-      groupNames: z.record(z.string().max(60), z.string().max(256)).optional(),
+      groupNames: z
+        .record(z.string().max(60), z.string().max(256))
+        .refine((names) => Object.keys(names).length <= MAX_GROUPS, 'too many groups')
+        .optional(),
     })
     .strict(),
   groupSearch: z.object({ q: z.string().max(100).default('') }).strict(),

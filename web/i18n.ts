@@ -52,6 +52,8 @@ const de = {
       closesOn: 'Bitte ein Enddatum in den nächsten 90 Tagen wählen.',
       districts: 'Bitte nur Bereiche aus der Liste wählen.',
       audience: 'Die Zielgruppe ist zu klein: Umfragen brauchen mindestens {k} Personen.',
+      groups:
+        'Die gewählten Gruppen lassen sich gerade nicht auflösen: das Verzeichnis ist nicht verfügbar oder noch nicht abgeglichen.',
     },
     listHeading: 'Alle Umfragen',
     none: 'Noch keine Umfrage gestartet.',
@@ -93,6 +95,17 @@ const de = {
     notOpen: 'Diese Umfrage läuft nicht mehr.',
     actionUnavailable: 'Das ist noch nicht verfügbar.',
     participation: '{answered} von {delivered} ({rate} %)',
+    groups: 'Gruppen aus dem Verzeichnis',
+    groupsHint: 'Mindestens {n} Zeichen eingeben; höchstens {max} Treffer.',
+    groupsNone: 'Keine Gruppe gefunden.',
+    groupsSlow: 'Das Verzeichnis antwortet gerade nicht; bitte gleich noch einmal suchen.',
+    groupsUnavailable:
+      'Gruppen lassen sich nur mit dem Verzeichnis (Entra ID) wählen; es ist hier nicht eingerichtet.',
+    groupRemove: 'Gruppe {name} entfernen',
+    reachPreview:
+      'erreicht: {installed} installiert, {installing} werden installiert, {unreachable} nicht erreichbar',
+    reachPreviewInstalled: 'erreicht: {installed} Personen mit Puls',
+    reachPending: 'Die Reichweite wird noch ermittelt.',
   },
   results: {
     heading: 'Ergebnisse',
@@ -284,6 +297,8 @@ const en: TabMessages = {
       closesOn: 'Please choose a closing date within the next 90 days.',
       districts: 'Please choose organisations from the list only.',
       audience: 'The audience is too small: surveys need at least {k} people.',
+      groups:
+        'The chosen groups cannot be resolved right now: the directory is not available or not synchronised yet.',
     },
     listHeading: 'All surveys',
     none: 'No survey has been started yet.',
@@ -322,6 +337,15 @@ const en: TabMessages = {
     notOpen: 'This survey is no longer open.',
     actionUnavailable: 'This is not available yet.',
     participation: '{answered} of {delivered} ({rate} %)',
+    groups: 'Groups from the directory',
+    groupsHint: 'Type at least {n} characters; at most {max} matches.',
+    groupsNone: 'No group found.',
+    groupsSlow: 'The directory is not answering right now; please search again in a moment.',
+    groupsUnavailable: 'Groups can only be chosen with the directory (Entra ID); it is not set up here.',
+    groupRemove: 'Remove group {name}',
+    reachPreview: 'reaches: {installed} installed, {installing} to be installed, {unreachable} unreachable',
+    reachPreviewInstalled: 'reaches: {installed} people with Puls',
+    reachPending: 'The reach is still being worked out.',
   },
   results: {
     heading: 'Results',
