@@ -316,8 +316,7 @@ export interface GroupOptionView {
  * (GRAPH_ENABLED off): the form then hides the picker. `slow`: Graph did not answer in time.
  */
 export type GroupSearchView =
-  | { available: false }
-  | { available: true; groups: GroupOptionView[]; slow: boolean };
+  { available: false } | { available: true; groups: GroupOptionView[]; slow: boolean };
 
 /** How many of the chosen audience a run would reach, before it starts. */
 export type ReachPreviewView =
