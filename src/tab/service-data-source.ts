@@ -390,6 +390,9 @@ export class ServiceTabDataSource implements TabDataSource {
         run.audience.kind === 'all' || (run.audience.kind === 'directory' && run.audience.everyone)
           ? { kind: 'all' }
           : { kind: 'districts', districts: [...run.audience.districts] },
+      ...(run.audience.kind === 'directory' && run.audience.groups.length > 0
+        ? { groups: run.audience.groups.map((g) => g.name) }
+        : {}),
       startedAt: run.startedAt.toISOString(),
       closesAt: run.closesAt.toISOString(),
       closedAt: run.closedAt?.toISOString(),

@@ -59,6 +59,8 @@ export interface RunSummaryView {
   surveyId: string;
   surveyTitle: LocalisedTextView;
   audience: AudienceView;
+  /** Entra groups in the audience (directory runs), by the names the officer saw when starting. */
+  groups?: string[];
   startedAt: string;
   closesAt: string;
   closedAt: string | undefined;

@@ -108,6 +108,8 @@ describe('group picker in the runs view (Chromium)', () => {
       await page.getByLabel(/^Endet am/).fill('2026-12-07');
       await page.getByRole('button', { name: 'Starten' }).click();
       await page.getByText(`an ${members.length} Personen`).waitFor();
+      // The list names the group as the run's audience.
+      await page.getByRole('cell', { name: 'Projektgruppe E-Akte' }).waitFor();
       await h.app.background.idle();
       const runs = await h.app.repositories.runs.list();
       expect(runs).toHaveLength(1);

@@ -359,10 +359,10 @@ function ReachPreview({ districts, groupIds }: { districts: District[]; groupIds
   );
 }
 
-export function audienceText(run: Pick<RunSummaryView, 'audience'>, texts: Texts): string {
+export function audienceText(run: Pick<RunSummaryView, 'audience' | 'groups'>, texts: Texts): string {
   return run.audience.kind === 'all'
     ? texts.t.runs.everyone
-    : run.audience.districts.map((d) => texts.bot.districts[d]).join(', ');
+    : [...run.audience.districts.map((d) => texts.bot.districts[d]), ...(run.groups ?? [])].join(', ');
 }
 
 function RunTable({
