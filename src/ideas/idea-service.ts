@@ -186,7 +186,7 @@ export interface IdeaServiceOptions {
 
 export class IdeaService {
   private readonly index = new SimilarityIndex();
-  /** Ideas not worth suggesting instead (rejected). */
+  /** Ideas not worth suggesting instead (rejected, merged). */
   private readonly closedForSupport = new Set<string>();
   private indexLoaded: Promise<void> | undefined;
   private lastSync = 0;
@@ -252,7 +252,11 @@ export class IdeaService {
     await this.refreshIndex();
     const hits = this.index.search(text, { limit: 3, exclude: (id) => this.closedForSupport.has(id) });
     const ideas = await Promise.all(hits.map((h) => this.o.ideas.get(h.id)));
-    return ideas.filter((i): i is Idea & { etag: string } => i !== undefined && i.status !== 'rejected');
+    // A merged duplicate is not offered either: its target is.
+    return ideas.filter(
+      (i): i is Idea & { etag: string } =>
+        i !== undefined && i.status !== 'rejected' && i.status !== 'merged',
+    );
   }
 
   /**
@@ -278,7 +282,7 @@ export class IdeaService {
 
   private indexIdea(idea: Idea): void {
     this.index.add(idea.ideaId, indexText(idea));
-    if (idea.status === 'rejected') this.closedForSupport.add(idea.ideaId);
+    if (idea.status === 'rejected' || idea.status === 'merged') this.closedForSupport.add(idea.ideaId);
   }
 
   async get(ideaId: string): Promise<Idea | undefined> {
