@@ -27,7 +27,10 @@ export function ideaStatusActivity(idea: Idea, entry: IdeaHistoryEntry, locale: 
   const m = ideaMessages(locale);
   const card = renderNotice({
     title: m.notify.title,
-    text: format(m.notify.text, { title: idea.title, status: m.statuses[entry.to] }),
+    text:
+      entry.to === 'merged' && idea.mergedInto
+        ? format(m.notify.merged, { title: idea.title, target: idea.mergedInto.title })
+        : format(m.notify.text, { title: idea.title, status: m.statuses[entry.to] }),
     tone: entry.to === 'rejected' ? 'warning' : 'good',
     facts: entry.feedback ? [{ title: m.notify.feedback, value: entry.feedback }] : [],
     buttons: [{ title: m.list.mine, command: commandWord('myIdeas', locale) }],
@@ -45,8 +48,10 @@ export function ideaNewsActivity(idea: Idea, entry: IdeaHistoryEntry, locale: Lo
   const card = renderNotice({
     title: m.news.title,
     text: [
-      format(m.news.text, { title: idea.title, status: m.statuses[entry.to] }),
-      isFinal(entry.to) ? m.news.final : format(m.news.why, { ideas }),
+      entry.to === 'merged' && idea.mergedInto
+        ? format(m.news.merged, { title: idea.title, target: idea.mergedInto.title })
+        : format(m.news.text, { title: idea.title, status: m.statuses[entry.to] }),
+      isFinal(entry.to) && entry.to !== 'merged' ? m.news.final : format(m.news.why, { ideas }),
     ].join(' '),
     tone: entry.to === 'rejected' ? 'warning' : 'good',
     buttons: [{ title: m.list.title, command: ideas }],

@@ -82,6 +82,9 @@ export function tabAuthenticator(config: Config): {
   return { mode: 'teams', authenticate: (req) => verifier.verify(req.headers.authorization) };
 }
 
+const GROUP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** At most this many groups in one run's audience from the tab. */
+const MAX_GROUPS = 20;
 const status = z.enum(['submitted', 'in_review', 'accepted', 'implemented', 'rejected']);
 const schemas = {
   startRun: z
@@ -89,6 +92,18 @@ const schemas = {
       surveyId: z.string().max(60),
       closesOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
       districts: z.array(z.enum(DISTRICTS)).max(DISTRICTS.length).default([]),
+      groupIds: z.array(z.string().regex(GROUP_ID)).max(MAX_GROUPS).optional(),
+      groupNames: z
+        .record(z.string().max(60), z.string().max(256))
+        .refine((names) => Object.keys(names).length <= MAX_GROUPS, 'too many groups')
+        .optional(),
+    })
+    .strict(),
+  groupSearch: z.object({ q: z.string().max(100).default('') }).strict(),
+  reach: z
+    .object({
+      districts: z.array(z.enum(DISTRICTS)).max(DISTRICTS.length).default([]),
+      groupIds: z.array(z.string().regex(GROUP_ID)).max(MAX_GROUPS).default([]),
     })
     .strict(),
   review: z.object({ from: status, to: status, feedback: z.string().max(1000).default('') }).strict(),
@@ -213,6 +228,16 @@ export function mountTab(server: Server, options: TabRouteOptions): void {
     const preview = await data.closePreview(param('runId'));
     if (!preview) throw notFound('run');
     return preview;
+  });
+  // The directory's groups by name (officers only, like every route here): at least two characters,
+  // at most ten groups, bounded in time; { available: false } without a directory.
+  api('get', 'directory/groups', async ({ req }) => {
+    const { q } = parse(schemas.groupSearch, Object.fromEntries(new URLSearchParams(req.getQuery())));
+    return data.searchGroups ? data.searchGroups(q) : { available: false };
+  });
+  api('post', 'directory/reach', async ({ req }) => {
+    const input = parse(schemas.reach, req.body);
+    return data.previewReach ? data.previewReach(input) : { kind: 'pending' };
   });
   api('post', 'runs/:runId/close', ({ officer, param }) => data.closeRun(officer, param('runId')));
   api('post', 'runs/:runId/remind', ({ officer, param }) => data.remindRun(officer, param('runId')));

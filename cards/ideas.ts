@@ -112,6 +112,10 @@ export function ideaMeta(idea: Idea, locale: Locale, withStatus = true): string 
 export function ideaStatusLine(idea: Idea, locale: Locale, now?: Date): { text: string; isNew: boolean } {
   const m = ideaMessages(locale).list;
   if (idea.status === 'submitted') return { text: m.statusSubmitted, isNew: false };
+  if (idea.status === 'merged' && idea.mergedInto) {
+    const target = { target: idea.mergedInto.title, date: formatDate(idea.updatedAt, locale) };
+    return { text: format(m.statusMerged, target), isNew: false };
+  }
   const values = {
     status: ideaMessages(locale).statuses[idea.status],
     date: formatDate(idea.updatedAt, locale),

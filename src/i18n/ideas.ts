@@ -20,6 +20,7 @@ const de = {
     accepted: 'angenommen',
     implemented: 'umgesetzt',
     rejected: 'abgelehnt',
+    merged: 'zusammengeführt',
   } satisfies Record<IdeaStatus, string>,
   form: {
     title: 'Idee einreichen',
@@ -72,6 +73,7 @@ const de = {
     statusNew: 'Neu: {status} (seit {date})',
     statusSince: 'Status: {status} (seit {date})',
     statusSubmitted: 'Status: eingereicht, noch nicht geprüft',
+    statusMerged: 'Zusammengeführt mit „{target}“ (seit {date}): die Unterstützungen zählen dort.',
     feedbackLabel: 'Rückmeldung der Digitalisierungsbeauftragten:',
     follow: 'Bei Neuigkeiten benachrichtigen',
     unfollow: 'Nicht mehr benachrichtigen',
@@ -112,6 +114,8 @@ const de = {
   notify: {
     title: 'Neuigkeiten zu Ihrer Idee',
     text: 'Ihre Idee „{title}“ ist jetzt: {status}.',
+    merged:
+      'Ihre Idee „{title}“ wurde mit der Idee „{target}“ zusammengeführt, weil beide dasselbe vorschlagen. Wer Ihre Idee unterstützt hat, unterstützt jetzt „{target}“.',
     feedback: 'Rückmeldung',
   },
   followed: {
@@ -123,6 +127,8 @@ const de = {
   news: {
     title: 'Neuigkeiten zu einer Idee, die Sie unterstützen',
     text: 'Die Idee „{title}“ ist jetzt: {status}.',
+    merged:
+      'Die Idee „{title}“ wurde mit der Idee „{target}“ zusammengeführt. Ihre Unterstützung zählt jetzt dort, und Sie erfahren dort Neuigkeiten.',
     why: 'Sie bekommen diese Nachricht, weil Sie sich bei dieser Idee benachrichtigen lassen. Abbestellen können Sie das unter „{ideas}“ bei der Idee.',
     final: 'Die Idee ist damit abgeschlossen; zu ihr kommen keine Nachrichten mehr.',
   },
@@ -147,6 +153,7 @@ const en: IdeaMessages = {
     accepted: 'accepted',
     implemented: 'implemented',
     rejected: 'rejected',
+    merged: 'merged',
   },
   form: {
     title: 'Submit an idea',
@@ -198,6 +205,7 @@ const en: IdeaMessages = {
     statusNew: 'New: {status} (since {date})',
     statusSince: 'Status: {status} (since {date})',
     statusSubmitted: 'Status: submitted, not reviewed yet',
+    statusMerged: 'Merged into "{target}" (since {date}): its supports count there.',
     feedbackLabel: "The digitalisation officers' feedback:",
     follow: 'Notify me of news',
     unfollow: 'Stop notifying me',
@@ -237,6 +245,8 @@ const en: IdeaMessages = {
   notify: {
     title: 'News about your idea',
     text: 'Your idea "{title}" is now: {status}.',
+    merged:
+      'Your idea "{title}" was merged into the idea "{target}", because both suggest the same. Whoever supported your idea now supports "{target}".',
     feedback: 'Feedback',
   },
   followed: {
@@ -247,6 +257,8 @@ const en: IdeaMessages = {
   news: {
     title: 'News about an idea you support',
     text: 'The idea "{title}" is now: {status}.',
+    merged:
+      'The idea "{title}" was merged into the idea "{target}". Your support counts there now, and you will hear its news.',
     why: 'You get this message because you asked to be notified about this idea. To stop, open "{ideas}" and choose it at the idea.',
     final: 'The idea is closed now; there will be no more messages about it.',
   },

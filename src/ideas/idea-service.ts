@@ -16,7 +16,7 @@ import type { Locale } from '../i18n';
 import type { Logger } from '../logger';
 import type { PrivacyKeys } from '../privacy/keys';
 import type { Pseudonyms } from '../privacy/pseudonyms';
-import type { IdeaFilter, IdeaRepository } from '../storage/idea-repository';
+import type { IdeaFilter, IdeaRepository, MergeOutcome } from '../storage/idea-repository';
 import { newIdeaId } from '../storage/idea-repository';
 import type { UserRecord, UserRepository } from '../storage/user-repository';
 import { resolveLocale } from '../users/settings-service';
@@ -153,6 +153,22 @@ export type SetStatusResult =
   | { kind: 'invalid'; idea: Idea; problem: 'status' | 'feedback' | 'final' }
   | { kind: 'saved'; idea: Idea; notified: boolean };
 
+export type MergeProblem = 'same' | 'final' | 'target_final' | 'target_merged' | 'chain';
+
+export type MergeResult =
+  | { kind: 'not_found' }
+  | { kind: 'invalid'; problem: MergeProblem }
+  /** A concurrent change (a review, another merge) came first; nothing was merged. */
+  | { kind: 'stale' }
+  | {
+      kind: 'merged';
+      idea: Idea;
+      into: Idea;
+      outcome: MergeOutcome;
+      /** The merge had been done (or begun) before: this call finished or repeated it. */
+      again: boolean;
+    };
+
 export interface IdeaServiceOptions {
   ideas: IdeaRepository;
   users: UserRepository;
@@ -170,7 +186,7 @@ export interface IdeaServiceOptions {
 
 export class IdeaService {
   private readonly index = new SimilarityIndex();
-  /** Ideas not worth suggesting instead (rejected). */
+  /** Ideas not worth suggesting instead (rejected, merged). */
   private readonly closedForSupport = new Set<string>();
   private indexLoaded: Promise<void> | undefined;
   private lastSync = 0;
@@ -236,7 +252,11 @@ export class IdeaService {
     await this.refreshIndex();
     const hits = this.index.search(text, { limit: 3, exclude: (id) => this.closedForSupport.has(id) });
     const ideas = await Promise.all(hits.map((h) => this.o.ideas.get(h.id)));
-    return ideas.filter((i): i is Idea & { etag: string } => i !== undefined && i.status !== 'rejected');
+    // A merged duplicate is not offered either: its target is.
+    return ideas.filter(
+      (i): i is Idea & { etag: string } =>
+        i !== undefined && i.status !== 'rejected' && i.status !== 'merged',
+    );
   }
 
   /**
@@ -262,7 +282,7 @@ export class IdeaService {
 
   private indexIdea(idea: Idea): void {
     this.index.add(idea.ideaId, indexText(idea));
-    if (idea.status === 'rejected') this.closedForSupport.add(idea.ideaId);
+    if (idea.status === 'rejected' || idea.status === 'merged') this.closedForSupport.add(idea.ideaId);
   }
 
   async get(ideaId: string): Promise<Idea | undefined> {
@@ -462,6 +482,198 @@ export class IdeaService {
     }
     if (isFinal(idea.status) && idea.anonymous) await this.o.ideas.deleteOwner(idea.ideaId);
     return notified;
+  }
+
+  /**
+   * Merges a duplicate into another idea. The duplicate gets the final status "merged" with a
+   * pointer to the target; its supporters now support the target, each person once (see
+   * carrySupports); its submitter is told, and so are its followers (IdeaNews); then its secret is
+   * destroyed like at any final status.
+   *
+   * Refused: into itself, a duplicate that is closed or already merged elsewhere, a target that is
+   * closed or merged, and a duplicate other ideas were merged into (no chains). Safe to retry and
+   * to run concurrently: the duplicate's status is written with its ETag, then the target and the
+   * chain are checked again (a concurrent merge the other way has written before its own check, so
+   * at least one of the two sees the other and steps back); supports are rows that exist once; the
+   * history entry is created once and only its creator tells the submitter.
+   */
+  async merge(ideaId: string, intoId: string, officer: { id: string; name: string }): Promise<MergeResult> {
+    const [found, target] = await Promise.all([this.o.ideas.get(ideaId), this.o.ideas.get(intoId)]);
+    if (!found || !target) return { kind: 'not_found' };
+    if (ideaId === intoId) return { kind: 'invalid', problem: 'same' };
+    let dup = found;
+    if (dup.status === 'merged' && dup.mergedInto?.ideaId === intoId) return this.finishMerge(dup, officer);
+    if (isFinal(dup.status)) return { kind: 'invalid', problem: 'final' };
+    if (target.status === 'merged') return { kind: 'invalid', problem: 'target_merged' };
+    if (isFinal(target.status)) return { kind: 'invalid', problem: 'target_final' };
+    if ((await this.o.ideas.mergedIntoOf(ideaId)).length > 0) return { kind: 'invalid', problem: 'chain' };
+    const from = dup.status;
+    const now = this.o.clock.now();
+    let etag: string;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        etag = await this.o.ideas.markMerged(ideaId, { ideaId: intoId, title: target.title }, now, dup.etag);
+        break;
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+        // Supports moving the count change the row too: try again while the status is the same.
+        const fresh = await this.o.ideas.get(ideaId);
+        if (!fresh) return { kind: 'not_found' };
+        if (fresh.status === 'merged' && fresh.mergedInto?.ideaId === intoId)
+          return this.finishMerge(fresh, officer);
+        if (fresh.status !== from || attempt >= 20) return { kind: 'stale' };
+        dup = fresh;
+      }
+    }
+    const problem = await this.mergeBlocked(ideaId, intoId);
+    if (problem) {
+      await this.unmerge(ideaId, intoId, from, dup.updatedAt, etag);
+      this.o.logger.info({ ideaId, intoId, problem }, 'idea merge stepped back');
+      return { kind: 'stale' };
+    }
+    this.closedForSupport.add(ideaId);
+    const merged: Idea = {
+      ...dup,
+      status: 'merged',
+      mergedInto: { ideaId: intoId, title: target.title },
+      updatedAt: now,
+    };
+    return this.finishMerge(merged, officer, from);
+  }
+
+  /** After the duplicate was marked: whether the target or a chain forbids the merge after all. */
+  private async mergeBlocked(ideaId: string, intoId: string): Promise<MergeProblem | undefined> {
+    const [target, mergedHere] = await Promise.all([
+      this.o.ideas.get(intoId),
+      this.o.ideas.mergedIntoOf(ideaId),
+    ]);
+    if (!target || target.status === 'merged') return 'target_merged';
+    if (isFinal(target.status)) return 'target_final';
+    return mergedHere.length > 0 ? 'chain' : undefined;
+  }
+
+  /** Takes the merged mark off again (the merge lost a race), with ETags, retried on conflict. */
+  private async unmerge(
+    ideaId: string,
+    intoId: string,
+    from: IdeaStatus,
+    updatedAt: Date,
+    etag: string,
+  ): Promise<void> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      try {
+        await this.o.ideas.unmarkMerged(ideaId, from, updatedAt, etag);
+        return;
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+        const fresh = await this.o.ideas.get(ideaId);
+        if (!fresh || fresh.status !== 'merged' || fresh.mergedInto?.ideaId !== intoId) return;
+        etag = fresh.etag;
+      }
+    }
+    this.o.logger.error({ ideaId, intoId }, 'could not undo an idea merge that lost a race');
+  }
+
+  /**
+   * The steps after the duplicate is marked, each safe to repeat: supports carried over, the
+   * target's count, the history entry (its creator tells the submitter), the followers' news, the
+   * outcome recorded, the duplicate's secret destroyed.
+   */
+  private async finishMerge(
+    dup: Idea,
+    officer: { id: string; name: string },
+    from?: IdeaStatus,
+  ): Promise<MergeResult> {
+    const again = from === undefined;
+    const intoId = dup.mergedInto?.ideaId ?? '';
+    const recorded = await this.o.ideas.mergeOutcome(dup.ideaId);
+    if (recorded) {
+      // Done before; the secret goes again in case the first call ended just before it.
+      await this.o.pseudonyms.destroy('idea', dup.ideaId);
+      const into = await this.o.ideas.get(intoId);
+      return into ? { kind: 'merged', idea: dup, into, outcome: recorded, again } : { kind: 'not_found' };
+    }
+    if (again && (await this.mergeBlocked(dup.ideaId, intoId))) return { kind: 'stale' };
+    const carriedOver = await this.carrySupports(dup.ideaId, intoId);
+    if (!carriedOver) {
+      // Another call finished this merge meanwhile (it destroyed the secret after recording).
+      const done = await this.o.ideas.mergeOutcome(dup.ideaId);
+      const into = await this.o.ideas.get(intoId);
+      return done && into
+        ? { kind: 'merged', idea: dup, into, outcome: done, again: true }
+        : { kind: 'stale' };
+    }
+    await this.syncSupportCount(intoId);
+    const before =
+      from ??
+      (await this.o.ideas.history(dup.ideaId)).filter((h) => h.to !== 'merged').at(-1)?.to ??
+      'submitted';
+    const entry: IdeaHistoryEntry = {
+      at: dup.updatedAt,
+      from: before,
+      to: 'merged',
+      byId: officer.id,
+      byName: officer.name,
+      feedback: '',
+    };
+    let notified = false;
+    if (await this.o.ideas.addHistoryOnce(dup.ideaId, entry)) {
+      notified = await this.notifySubmitter(dup, entry);
+    } else if (dup.anonymous) await this.o.ideas.deleteOwner(dup.ideaId);
+    await this.o.news
+      ?.statusChanged(dup.ideaId, 'merged')
+      .catch((err: unknown) =>
+        this.o.logger.error({ err, ideaId: dup.ideaId }, 'could not record the idea news of a merge'),
+      );
+    const outcome: MergeOutcome = { ...carriedOver, notified };
+    await this.o.ideas.setMergeOutcome(dup.ideaId, outcome);
+    await this.o.pseudonyms.destroy('idea', dup.ideaId);
+    const into = await this.o.ideas.get(intoId);
+    this.o.logger.info({ ideaId: dup.ideaId, intoId, ...outcome, again }, 'idea merged');
+    return into ? { kind: 'merged', idea: dup, into, outcome, again } : { kind: 'not_found' };
+  }
+
+  /**
+   * Carries the duplicate's supports over to the target, once per person. A support row is keyed by
+   * HMAC(idea secret, user id), so the duplicate's rows cannot be turned into the target's keys by
+   * themselves; instead every person Puls knows (the users table) is tried: whoever has a row under
+   * the duplicate's secret gets one under the target's secret (a row that exists already — they
+   * supported both — stays one row, so they count once). A follower of the duplicate follows the
+   * target too. Nothing links the two ideas' rows: the new rows look like supports of the target
+   * made by hand. The target's submitter cannot support their own idea; their support of the
+   * duplicate counts as already there. Undefined when the duplicate's secret is gone.
+   */
+  private async carrySupports(
+    dupId: string,
+    intoId: string,
+  ): Promise<Omit<MergeOutcome, 'notified'> | undefined> {
+    const ofDup = await this.o.pseudonyms.forMany('idea', dupId);
+    if (!ofDup) return undefined;
+    const rows = await this.o.ideas.supportRows(dupId);
+    if (rows.size === 0) return { carried: 0, already: 0, unmatched: 0 };
+    const ofTarget = await this.o.pseudonyms.forMany('idea', intoId);
+    // The target was closed meanwhile: supports of it no longer change.
+    if (!ofTarget) return { carried: 0, already: 0, unmatched: rows.size };
+    const targetOwner = await this.ownerOf(intoId);
+    let carried = 0;
+    let already = 0;
+    let matched = 0;
+    for await (const user of this.o.users.list()) {
+      const follower = rows.get(ofDup(user.userId));
+      if (follower === undefined && !rows.has(ofDup(user.userId))) continue;
+      matched++;
+      if (user.userId === targetOwner) {
+        already++;
+        continue;
+      }
+      const key = ofTarget(user.userId);
+      if (await this.o.ideas.addSupport(intoId, key)) carried++;
+      else already++;
+      if (follower !== undefined)
+        await this.o.ideas.setFollower(intoId, key, this.o.keys.seal('idea-followers', user.userId, intoId));
+      if (matched === rows.size) break;
+    }
+    return { carried, already, unmatched: rows.size - matched };
   }
 
   /**

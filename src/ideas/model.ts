@@ -1,16 +1,28 @@
 // Innovation ideas as the domain sees them.
 
-export const IDEA_STATUSES = ['submitted', 'in_review', 'accepted', 'implemented', 'rejected'] as const;
+// 'merged' comes last: history row keys use a status's index, so existing rows keep theirs.
+export const IDEA_STATUSES = [
+  'submitted',
+  'in_review',
+  'accepted',
+  'implemented',
+  'rejected',
+  'merged',
+] as const;
 import type { District, FieldOfAction } from '../domain/vocabulary';
 export type IdeaStatus = (typeof IDEA_STATUSES)[number];
 
-/** Where an idea may go from each status; implemented and rejected are final. */
+/**
+ * Where a review may move an idea from each status; implemented, rejected and merged are final.
+ * "merged" (a duplicate folded into another idea) is reached only through IdeaService.merge.
+ */
 export const TRANSITIONS: Record<IdeaStatus, readonly IdeaStatus[]> = {
   submitted: ['in_review', 'accepted', 'rejected'],
   in_review: ['accepted', 'rejected'],
   accepted: ['implemented', 'rejected'],
   implemented: [],
   rejected: [],
+  merged: [],
 };
 
 export function isFinal(status: IdeaStatus): boolean {
@@ -30,6 +42,8 @@ export interface Idea {
   submitterGone: boolean;
   status: IdeaStatus;
   supportCount: number;
+  /** A merged duplicate: the idea it was merged into (its title as it was at the merge). */
+  mergedInto?: { ideaId: string; title: string };
   createdAt: Date;
   updatedAt: Date;
 }

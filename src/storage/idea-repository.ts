@@ -25,6 +25,26 @@ interface IdeaEntity {
   supportCount: number;
   createdAt: Date;
   updatedAt: Date;
+  /** A merged duplicate: the idea it went into, and that idea's title at the time. */
+  mergedInto?: string;
+  mergedIntoTitle?: string;
+  /** How the merge ended (kept so that a retried merge answers the same). */
+  mergeCarried?: number;
+  mergeAlready?: number;
+  mergeUnmatched?: number;
+  mergeNotified?: boolean;
+}
+
+/** What a finished merge carried over, kept on the duplicate. */
+export interface MergeOutcome {
+  /** Supporters of the duplicate who now support the target (they did not before). */
+  carried: number;
+  /** Supporters of both: they count once, on the target. */
+  already: number;
+  /** Support rows whose person Puls could not find (left out, see docs/privacy.md). */
+  unmatched: number;
+  /** The duplicate's submitter was told. */
+  notified: boolean;
 }
 
 interface SupportEntity {
@@ -94,6 +114,95 @@ export class IdeaRepository {
           etag,
         }),
     );
+  }
+
+  /**
+   * Marks an idea as merged into another (only if nobody changed it since `etag`; ConflictError
+   * otherwise). Returns the new ETag.
+   */
+  async markMerged(
+    ideaId: string,
+    into: { ideaId: string; title: string },
+    at: Date,
+    etag: string,
+  ): Promise<string> {
+    const res = await mapConflict(() =>
+      this.store.client('ideas').updateEntity(
+        {
+          partitionKey: IDEA_PARTITION,
+          rowKey: ideaId,
+          status: 'merged',
+          mergedInto: into.ideaId,
+          mergedIntoTitle: into.title,
+          updatedAt: at,
+        },
+        'Merge',
+        { etag },
+      ),
+    );
+    return res.etag ?? '';
+  }
+
+  /** Undoes markMerged (a merge that lost a race): the status it had, with the ETag markMerged gave. */
+  async unmarkMerged(ideaId: string, status: IdeaStatus, updatedAt: Date, etag: string): Promise<void> {
+    await mapConflict(() =>
+      this.store.client('ideas').updateEntity(
+        {
+          partitionKey: IDEA_PARTITION,
+          rowKey: ideaId,
+          status,
+          mergedInto: '',
+          mergedIntoTitle: '',
+          updatedAt,
+        },
+        'Merge',
+        { etag },
+      ),
+    );
+  }
+
+  /** Records how a merge ended on the duplicate (a retried merge answers from it). */
+  async setMergeOutcome(ideaId: string, outcome: MergeOutcome): Promise<void> {
+    await this.store.client('ideas').updateEntity(
+      {
+        partitionKey: IDEA_PARTITION,
+        rowKey: ideaId,
+        mergeCarried: outcome.carried,
+        mergeAlready: outcome.already,
+        mergeUnmatched: outcome.unmatched,
+        mergeNotified: outcome.notified,
+      },
+      'Merge',
+    );
+  }
+
+  /** How a finished merge ended; undefined while it is not finished (or the idea is not merged). */
+  async mergeOutcome(ideaId: string): Promise<MergeOutcome | undefined> {
+    if (!/^[0-9a-z-]{1,40}$/.test(ideaId)) return undefined;
+    const e = await getOrUndefined(() =>
+      this.store.client('ideas').getEntity<IdeaEntity>(IDEA_PARTITION, ideaId),
+    );
+    if (!e || typeof e.mergeCarried !== 'number') return undefined;
+    return {
+      carried: e.mergeCarried,
+      already: e.mergeAlready ?? 0,
+      unmatched: e.mergeUnmatched ?? 0,
+      notified: e.mergeNotified === true,
+    };
+  }
+
+  /** The ids of the ideas merged into this one (a chain check: a target cannot itself be merged). */
+  async mergedIntoOf(ideaId: string): Promise<string[]> {
+    if (!/^[0-9a-z-]{1,40}$/.test(ideaId)) return [];
+    const ids: string[] = [];
+    const rows = this.store.client('ideas').listEntities<IdeaEntity>({
+      queryOptions: {
+        filter: `PartitionKey eq '${IDEA_PARTITION}' and mergedInto eq '${ideaId}'`,
+        select: ['RowKey'],
+      },
+    });
+    for await (const e of rows) ids.push(e.rowKey);
+    return ids;
   }
 
   /** Erasure: the name of a named idea goes; it is shown as a former employee's. */
@@ -213,6 +322,16 @@ export class IdeaRepository {
     return keys.length;
   }
 
+  /** Every support row of an idea: the supporter's key and their sealed id when they follow it. */
+  async supportRows(ideaId: string): Promise<Map<string, string | undefined>> {
+    const out = new Map<string, string | undefined>();
+    const rows = this.store.client('ideasupports').listEntities<SupportEntity>({
+      queryOptions: { filter: `PartitionKey eq '${ideaId}'`, select: ['RowKey', 'follower'] },
+    });
+    for await (const e of rows) out.set(e.rowKey, e.follower ? e.follower : undefined);
+    return out;
+  }
+
   async countSupports(ideaId: string): Promise<number> {
     let n = 0;
     const rows = this.store.client('ideasupports').listEntities({
@@ -225,21 +344,21 @@ export class IdeaRepository {
   // --- history ------------------------------------------------------------------------------
 
   async addHistory(ideaId: string, entry: IdeaHistoryEntry): Promise<void> {
-    await this.store.client('ideahistory').upsertEntity(
-      {
-        partitionKey: ideaId,
-        // Time, then the target status: statuses only move forward, so this orders entries made in
-        // the same millisecond too, and a status reached twice (a retried write) keeps one row.
-        rowKey: `${entry.at.getTime().toString().padStart(15, '0')}-${IDEA_STATUSES.indexOf(entry.to)}`,
-        at: entry.at,
-        from: entry.from ?? '',
-        to: entry.to,
-        byId: entry.byId,
-        byName: entry.byName,
-        feedback: entry.feedback,
-      },
-      'Replace',
-    );
+    await this.store.client('ideahistory').upsertEntity(historyEntity(ideaId, entry), 'Replace');
+  }
+
+  /**
+   * Adds a history entry only if it is not there yet (same time and status): true for the one
+   * caller that wrote it, so that what follows the entry (telling the submitter) happens once.
+   */
+  async addHistoryOnce(ideaId: string, entry: IdeaHistoryEntry): Promise<boolean> {
+    try {
+      await this.store.client('ideahistory').createEntity(historyEntity(ideaId, entry));
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 409) return false;
+      throw err;
+    }
   }
 
   async history(ideaId: string): Promise<IdeaHistoryEntry[]> {
@@ -312,6 +431,21 @@ export class IdeaRepository {
   }
 }
 
+function historyEntity(ideaId: string, entry: IdeaHistoryEntry): HistoryEntity {
+  return {
+    partitionKey: ideaId,
+    // Time, then the target status: statuses only move forward, so this orders entries made in
+    // the same millisecond too, and a status reached twice (a retried write) keeps one row.
+    rowKey: `${entry.at.getTime().toString().padStart(15, '0')}-${IDEA_STATUSES.indexOf(entry.to)}`,
+    at: entry.at,
+    from: entry.from ?? '',
+    to: entry.to,
+    byId: entry.byId,
+    byName: entry.byName,
+    feedback: entry.feedback,
+  };
+}
+
 function filterOf(filter: IdeaFilter): string {
   const parts = [`PartitionKey eq '${IDEA_PARTITION}'`];
   // Values come from closed lists (enums) or a hex pseudonym, never from free text.
@@ -357,6 +491,9 @@ function toIdea(e: IdeaEntity): Idea {
     submitterGone: e.submitterGone === true,
     status: asStatus(e.status) ?? 'submitted',
     supportCount: typeof e.supportCount === 'number' ? e.supportCount : 0,
+    ...(e.status === 'merged' && e.mergedInto
+      ? { mergedInto: { ideaId: e.mergedInto, title: e.mergedIntoTitle ?? '' } }
+      : {}),
     createdAt: new Date(e.createdAt),
     updatedAt: new Date(e.updatedAt),
   };

@@ -3,7 +3,7 @@
 // officer is authenticated; it never computes a figure itself. Every figure (participation,
 // results, trends, heatmap) must come from the disclosure module (issue #10), so that the tab can
 // never show what a card, the digest or the CSV would suppress.
-import type { Locale } from '../domain/vocabulary';
+import type { District, Locale } from '../domain/vocabulary';
 import type {
   ClosePreviewView,
   IdeaBoardView,
@@ -11,6 +11,8 @@ import type {
   IdeaFilterView,
   MergeIdeaResult,
   Disclosed,
+  GroupSearchView,
+  ReachPreviewView,
   ReviewIdeaInput,
   ReviewIdeaResult,
   RunActionResultView,
@@ -55,6 +57,10 @@ export interface TabDataSource {
   closeRun(officer: TabOfficer, runId: string): Promise<RunActionResultView>;
   /** Reminds those in the run's audience who have not answered (and want reminders), now. */
   remindRun(officer: TabOfficer, runId: string): Promise<RunActionResultView>;
+  /** Entra groups by name for the start form (bounded); absent or unavailable without a directory. */
+  searchGroups?(text: string): Promise<GroupSearchView>;
+  /** How many of an audience a run would reach (installed, to be installed, not reachable). */
+  previewReach?(input: { districts: District[]; groupIds: string[] }): Promise<ReachPreviewView>;
 
   // Results
   /** Final figures of a closed run; undefined when there is no such run. */

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { runDigestCsv, runExportRows } from '../digest/export-csv';
-import { isDistrict, isFieldOfAction, type Locale } from '../domain/vocabulary';
+import { isDistrict, isFieldOfAction, type District, type Locale } from '../domain/vocabulary';
 import type { IdeaService } from '../ideas/idea-service';
 import { IDEA_STATUSES, TRANSITIONS, type Idea, type IdeaHistoryEntry } from '../ideas/model';
 import type { IdeaFilter } from '../storage/idea-repository';
@@ -27,6 +27,8 @@ import { xlsxWorkbook } from './xlsx';
 import type {
   ClosePreviewView,
   Disclosed,
+  GroupSearchView,
+  ReachPreviewView,
   IdeaBoardView,
   IdeaCardView,
   IdeaDetailView,
@@ -52,6 +54,10 @@ import type {
   SurveyLibraryView,
   SurveyOptionView,
 } from './view-types';
+
+/** A group search needs at least this many characters, and answers with at most GROUP_SEARCH_LIMIT. */
+export const GROUP_SEARCH_MIN_CHARS = 2;
+export const GROUP_SEARCH_LIMIT = 10;
 
 /** At most this many ideas per board column (newest first), so a board stays one bounded read. */
 export const BOARD_COLUMN_LIMIT = 100;
@@ -108,17 +114,36 @@ export class ServiceTabDataSource implements TabDataSource {
 
   async startRun(officer: TabOfficer, input: StartRunInputView): Promise<StartRunResultView> {
     const result = await this.o.surveys.startRun(
-      { surveyId: input.surveyId, closesAt: input.closesOn, districts: input.districts.join(',') },
+      {
+        surveyId: input.surveyId,
+        closesAt: input.closesOn,
+        districts: input.districts.join(','),
+        groupIds: input.groupIds ?? [],
+        groupNames: input.groupNames ?? {},
+      },
       officer.id,
     );
     if (!result.ok)
-      return {
-        kind: 'invalid',
-        // The tab offers no groups (yet): a groups error cannot come from it, but is named as the audience.
-        field:
-          result.error === 'closesAt' ? 'closesOn' : result.error === 'groups' ? 'audience' : result.error,
-      };
+      return { kind: 'invalid', field: result.error === 'closesAt' ? 'closesOn' : result.error };
     return { kind: 'started', run: await this.summary(result.run), recipients: result.recipients };
+  }
+
+  async searchGroups(text: string): Promise<GroupSearchView> {
+    if (!this.o.surveys.hasDirectory) return { available: false };
+    const q = text.trim();
+    if (q.length < GROUP_SEARCH_MIN_CHARS) return { available: true, groups: [], slow: false };
+    // Bounded in time by the survey service (as on the start card); undefined when Graph was slow.
+    const found = await this.o.surveys.searchGroups(q).catch(() => undefined);
+    return {
+      available: true,
+      groups: (found ?? []).slice(0, GROUP_SEARCH_LIMIT),
+      slow: found === undefined,
+    };
+  }
+
+  async previewReach(input: { districts: District[]; groupIds: string[] }): Promise<ReachPreviewView> {
+    const p = await this.o.surveys.previewReach(input);
+    return p.kind === 'directory' ? { kind: 'directory', ...p.reach } : p;
   }
 
   /** As the chat's "umfrage beenden?" card: the respondents so far, when participation may be shown. */
@@ -242,10 +267,27 @@ export class ServiceTabDataSource implements TabDataSource {
     }
   }
 
-  async mergeIdea(): Promise<MergeIdeaResult> {
-    // TODO(lead): merging (supports carried over once per person, the submitter told) belongs in
-    // IdeaService, with the per-idea supporter keys of issue #10.
-    return { kind: 'not_available' };
+  async mergeIdea(officer: TabOfficer, ideaId: string, intoIdeaId: string): Promise<MergeIdeaResult> {
+    const result = await this.o.ideas.merge(ideaId, intoIdeaId, officer);
+    switch (result.kind) {
+      case 'merged':
+        return {
+          kind: 'merged',
+          idea: ideaCard(result.idea),
+          into: ideaCard(result.into),
+          supportsCarried: result.outcome.carried,
+          supportsAlready: result.outcome.already,
+          supportsUnmatched: result.outcome.unmatched,
+          submitterNotified: result.outcome.notified,
+          again: result.again,
+        };
+      case 'invalid':
+        return { kind: 'invalid', problem: result.problem };
+      case 'stale':
+        return { kind: 'stale' };
+      case 'not_found':
+        return { kind: 'not_found' };
+    }
   }
 
   async surveyLibrary(): Promise<SurveyLibraryView> {
@@ -495,6 +537,9 @@ export class ServiceTabDataSource implements TabDataSource {
         run.audience.kind === 'all' || (run.audience.kind === 'directory' && run.audience.everyone)
           ? { kind: 'all' }
           : { kind: 'districts', districts: [...run.audience.districts] },
+      ...(run.audience.kind === 'directory' && run.audience.groups.length > 0
+        ? { groups: run.audience.groups.map((g) => g.name) }
+        : {}),
       startedAt: run.startedAt.toISOString(),
       closesAt: run.closesAt.toISOString(),
       closedAt: run.closedAt?.toISOString(),
@@ -601,6 +646,7 @@ export function ideaCard(idea: Idea): IdeaCardView {
     createdAt: idea.createdAt.toISOString(),
     updatedAt: idea.updatedAt.toISOString(),
     next: [...TRANSITIONS[idea.status]],
+    ...(idea.mergedInto ? { mergedInto: { ...idea.mergedInto } } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
 import type { District, FieldOfAction, Locale } from '../domain/vocabulary';
 
 export type { District, FieldOfAction, Locale };
-export type IdeaStatusView = 'submitted' | 'in_review' | 'accepted' | 'implemented' | 'rejected';
+export type IdeaStatusView = 'submitted' | 'in_review' | 'accepted' | 'implemented' | 'rejected' | 'merged';
 export type LocalisedTextView = { de: string; en: string };
 
 /** Why the disclosure module withholds something; the tab explains each, never shows a number. */
@@ -59,6 +59,8 @@ export interface RunSummaryView {
   surveyId: string;
   surveyTitle: LocalisedTextView;
   audience: AudienceView;
+  /** Entra groups in the audience (directory runs), by the names the officer saw when starting. */
+  groups?: string[];
   startedAt: string;
   closesAt: string;
   closedAt: string | undefined;
@@ -167,6 +169,8 @@ export interface IdeaCardView {
   updatedAt: string;
   /** Statuses an officer may move it to next. */
   next: IdeaStatusView[];
+  /** A merged duplicate: the idea it was merged into. */
+  mergedInto?: { ideaId: string; title: string };
 }
 
 export interface IdeaFilterView {
@@ -207,8 +211,24 @@ export type ReviewIdeaResult =
   | { kind: 'not_found' };
 
 export type MergeIdeaResult =
-  | { kind: 'merged'; into: IdeaCardView; supportsCarried: number; submitterNotified: boolean }
-  | { kind: 'invalid'; problem: 'same' | 'final' }
+  | {
+      kind: 'merged';
+      /** The duplicate, now "merged". */
+      idea: IdeaCardView;
+      into: IdeaCardView;
+      /** Supporters of the duplicate who now support the target. */
+      supportsCarried: number;
+      /** Supporters of both (or the target's submitter): they count once. */
+      supportsAlready: number;
+      /** Supports whose person Puls no longer knows: not carried over. */
+      supportsUnmatched: number;
+      submitterNotified: boolean;
+      /** The merge had been done before (a retry): nothing was counted twice. */
+      again: boolean;
+    }
+  | { kind: 'invalid'; problem: 'same' | 'final' | 'target_final' | 'target_merged' | 'chain' }
+  /** A concurrent change came first: nothing was merged; reload and try again. */
+  | { kind: 'stale' }
   | { kind: 'not_found' }
   | { kind: 'not_available' };
 
@@ -364,11 +384,36 @@ export interface StartRunInputView {
   closesOn: string;
   /** Empty: everyone. */
   districts: District[];
+  /** Entra groups (with the directory): their members are in the audience too. */
+  groupIds?: string[];
+  /** The groups' names as the picker showed them (id → name), to show the audience. */
+  groupNames?: Record<string, string>;
 }
 
 export type StartRunResultView =
   | { kind: 'started'; run: RunSummaryView; recipients: number }
-  | { kind: 'invalid'; field: 'survey' | 'closesOn' | 'districts' | 'audience' };
+  | { kind: 'invalid'; field: 'survey' | 'closesOn' | 'districts' | 'groups' | 'audience' };
+
+/** An Entra group the run start form offers. */
+export interface GroupOptionView {
+  id: string;
+  name: string;
+}
+
+/**
+ * The directory's groups by name for the run start form. Unavailable without the directory
+ * (GRAPH_ENABLED off): the form then hides the picker. `slow`: Graph did not answer in time.
+ */
+export type GroupSearchView =
+  { available: false } | { available: true; groups: GroupOptionView[]; slow: boolean };
+
+/** How many of the chosen audience a run would reach, before it starts. */
+export type ReachPreviewView =
+  | { kind: 'directory'; audience: number; installed: number; installing: number; unreachable: number }
+  /** Without the directory: the installed people in the chosen districts. */
+  | { kind: 'installed'; installed: number }
+  /** The directory did not answer in time. */
+  | { kind: 'pending' };
 
 export type RunActionResultView =
   | { kind: 'done'; run: RunSummaryView; respondents?: Figure }

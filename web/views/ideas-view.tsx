@@ -22,7 +22,7 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useRef, useState } from 'react';
 import { ApiError } from '../api';
-import { FeatureUnavailableBar, Load } from '../components/status';
+import { Load } from '../components/status';
 import { useLoad, useTab } from '../context';
 import { format } from '../i18n';
 import { DISTRICT_IDS, FIELD_IDS } from '../vocabulary';
@@ -31,6 +31,7 @@ import type {
   IdeaCardView,
   IdeaDetailView,
   IdeaStatusView,
+  MergeIdeaResult,
   ReviewIdeaResult,
 } from '../../src/tab/view-types';
 
@@ -295,8 +296,16 @@ function IdeaDialog({ ideaId, onClose }: { ideaId: string; onClose: (changed: bo
                       </div>
                     </>
                   )}
-                  <h3>{t.ideas.merge}</h3>
-                  <FeatureUnavailableBar />
+                  {idea.mergedInto && <p>{format(t.ideas.mergedInto, { title: idea.mergedInto.title })}</p>}
+                  <MergeSection
+                    idea={idea}
+                    onMerged={(outcome) => {
+                      setMessage(outcome);
+                      setChanged(true);
+                      reload();
+                    }}
+                    onProblem={setMessage}
+                  />
                 </div>
               )}
             </Load>
@@ -307,5 +316,154 @@ function IdeaDialog({ ideaId, onClose }: { ideaId: string; onClose: (changed: bo
         </DialogBody>
       </DialogSurface>
     </Dialog>
+  );
+}
+
+/**
+ * Merging a duplicate: a picker of the other open ideas, then a confirmation in place (the
+ * outcome is read out and keeps the focus in the dialog).
+ */
+type Outcome = { intent: 'success' | 'error' | 'warning'; text: string };
+
+function MergeSection({
+  idea,
+  onMerged,
+  onProblem,
+}: {
+  idea: IdeaCardView;
+  /** The dialog shows the outcome: this section is drawn anew when the idea is loaded again. */
+  onMerged: (outcome: Outcome) => void;
+  onProblem: (outcome: Outcome) => void;
+}) {
+  const styles = useStyles();
+  const { api, texts } = useTab();
+  const { t } = texts;
+  const [board] = useLoad<IdeaBoardView>('ideas');
+  const [target, setTarget] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (confirming) confirmRef.current?.focus();
+  }, [confirming]);
+
+  const open = idea.next.length > 0;
+  const candidates =
+    board.state === 'ready'
+      ? board.data.columns
+          .filter((c) => !['implemented', 'rejected', 'merged'].includes(c.status))
+          .flatMap((c) => c.ideas)
+          .filter((i) => i.ideaId !== idea.ideaId)
+      : [];
+  const chosen = candidates.find((i) => i.ideaId === target);
+
+  const merge = async () => {
+    if (!chosen) return;
+    setBusy(true);
+    try {
+      const result = await api.send<MergeIdeaResult>(
+        'POST',
+        `ideas/${encodeURIComponent(idea.ideaId)}/merge`,
+        {
+          into: chosen.ideaId,
+        },
+      );
+      if (result.kind === 'merged') {
+        const parts = [
+          result.again
+            ? t.ideas.mergedAgain
+            : format(t.ideas.merged, {
+                target: result.into.title,
+                carried: result.supportsCarried,
+                already: result.supportsAlready,
+              }),
+          result.supportsUnmatched > 0
+            ? format(t.ideas.mergedUnmatched, { n: result.supportsUnmatched })
+            : '',
+          result.again ? '' : result.submitterNotified ? t.ideas.mergedNotified : t.ideas.mergedNotNotified,
+        ];
+        onMerged({ intent: 'success', text: parts.filter(Boolean).join(' ') });
+      } else if (result.kind === 'invalid') {
+        onProblem({ intent: 'error', text: t.ideas.mergeProblem[result.problem] });
+      } else if (result.kind === 'stale') {
+        onProblem({ intent: 'warning', text: t.ideas.mergeStale });
+      } else if (result.kind === 'not_available') {
+        onProblem({ intent: 'warning', text: t.errors.unavailable });
+      } else onProblem({ intent: 'error', text: t.errors.not_found });
+    } catch (err) {
+      onProblem({
+        intent: 'error',
+        text: err instanceof ApiError ? (t.errors[err.body.error] ?? t.errors.internal) : t.errors.internal,
+      });
+    } finally {
+      setBusy(false);
+      setConfirming(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="merge-heading" className={styles.form}>
+      <h3 id="merge-heading">{t.ideas.merge}</h3>
+      {!open ? (
+        <p>{t.ideas.final}</p>
+      ) : (
+        <Load loaded={board} retry={() => undefined}>
+          {() =>
+            candidates.length === 0 ? (
+              <p>{t.ideas.mergeNoTargets}</p>
+            ) : (
+              <>
+                <Text className={styles.meta}>{t.ideas.mergeHint}</Text>
+                <Field label={t.ideas.mergeInto}>
+                  <Select
+                    value={target}
+                    disabled={confirming || busy}
+                    onChange={(_, d) => {
+                      setTarget(d.value);
+                    }}
+                  >
+                    <option value="">{t.ideas.mergeChoose}</option>
+                    {candidates.map((c) => (
+                      <option key={c.ideaId} value={c.ideaId}>
+                        {c.title} ({texts.ideas.statuses[c.status]},{' '}
+                        {format(t.ideas.supports, { n: c.supportCount })})
+                      </option>
+                    ))}
+                  </Select>
+                </Field>
+                {!confirming ? (
+                  <div>
+                    <Button disabled={!chosen} onClick={() => setConfirming(true)}>
+                      {t.ideas.mergeButton}
+                    </Button>
+                  </div>
+                ) : (
+                  <MessageBar intent="warning">
+                    <MessageBarBody>
+                      <p>
+                        {format(t.ideas.mergeConfirm, { title: idea.title, target: chosen?.title ?? '' })}
+                      </p>
+                      <div style={{ display: 'flex', gap: tokens.spacingHorizontalS }}>
+                        <Button
+                          appearance="primary"
+                          ref={confirmRef}
+                          disabled={busy}
+                          onClick={() => void merge()}
+                        >
+                          {t.ideas.mergeConfirmButton}
+                        </Button>
+                        <Button disabled={busy} onClick={() => setConfirming(false)}>
+                          {t.ideas.mergeCancel}
+                        </Button>
+                      </div>
+                    </MessageBarBody>
+                  </MessageBar>
+                )}
+              </>
+            )
+          }
+        </Load>
+      )}
+    </section>
   );
 }

@@ -3,6 +3,8 @@
 import {
   Button,
   Checkbox,
+  Combobox,
+  Option,
   Dialog,
   DialogActions,
   DialogBody,
@@ -23,7 +25,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { Fragment, useState, type FormEvent } from 'react';
+import { Fragment, useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../api';
 import { Load } from '../components/status';
 import { useLoad, useTab } from '../context';
@@ -32,7 +34,10 @@ import { DISTRICT_IDS } from '../vocabulary';
 import type {
   ClosePreviewView,
   District,
+  GroupOptionView,
+  GroupSearchView,
   ParticipationView,
+  ReachPreviewView,
   RunActionResultView,
   RunListView,
   RunSummaryView,
@@ -54,6 +59,15 @@ const useStyles = makeStyles({
   legend: { fontWeight: tokens.fontWeightSemibold, marginBottom: tokens.spacingVerticalXS, padding: 0 },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
   tableWrap: { overflowX: 'auto' },
+  note: { color: tokens.colorNeutralForeground2, margin: 0 },
+  chosen: {
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: tokens.spacingHorizontalS,
+  },
 });
 
 export function RunsView() {
@@ -111,15 +125,24 @@ function StartRunForm({ onDone }: { onDone: (text: string, ok: boolean) => void 
   const [surveyId, setSurveyId] = useState('');
   const [closesOn, setClosesOn] = useState('');
   const [districts, setDistricts] = useState<District[]>([]);
+  const [groups, setGroups] = useState<GroupOptionView[]>([]);
   const [busy, setBusy] = useState(false);
   const [invalid, setInvalid] = useState<Extract<StartRunResultView, { kind: 'invalid' }>['field']>();
+  const groupIds = groups.map((g) => g.id);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setInvalid(undefined);
     try {
-      const result = await api.send<StartRunResultView>('POST', 'runs', { surveyId, closesOn, districts });
+      const result = await api.send<StartRunResultView>('POST', 'runs', {
+        surveyId,
+        closesOn,
+        districts,
+        ...(groups.length > 0
+          ? { groupIds, groupNames: Object.fromEntries(groups.map((g) => [g.id, g.name])) }
+          : {}),
+      });
       if (result.kind === 'invalid') {
         setInvalid(result.field);
         onDone(format(t.runs.invalid[result.field], { k: session.kMin }), false);
@@ -182,6 +205,8 @@ function StartRunForm({ onDone }: { onDone: (text: string, ok: boolean) => void 
         ))}
         <p id="districts-hint">{t.runs.districtsHint}</p>
       </fieldset>
+      <GroupPicker chosen={groups} onChange={setGroups} invalid={invalid === 'groups'} />
+      <ReachPreview districts={districts} groupIds={groupIds} />
       <div>
         <Button appearance="primary" type="submit" disabled={busy}>
           {t.runs.start}
@@ -191,10 +216,153 @@ function StartRunForm({ onDone }: { onDone: (text: string, ok: boolean) => void 
   );
 }
 
-export function audienceText(run: Pick<RunSummaryView, 'audience'>, texts: Texts): string {
+/** The least a group search needs, and the most it shows (as the server bounds it). */
+const GROUP_SEARCH_MIN = 2;
+const GROUP_SEARCH_MAX = 10;
+/** How long typing may pause before the directory is asked. */
+const TYPING_PAUSE_MS = 300;
+
+/**
+ * Entra groups for the audience: a search in the directory (officers only, at least two characters,
+ * at most ten matches) and the chosen groups, each removable. Hidden with a note without a directory.
+ */
+function GroupPicker({
+  chosen,
+  onChange,
+  invalid,
+}: {
+  chosen: GroupOptionView[];
+  onChange: (groups: GroupOptionView[]) => void;
+  invalid: boolean;
+}) {
+  const styles = useStyles();
+  const { api, texts } = useTab();
+  const { t } = texts;
+  const [available, setAvailable] = useState<boolean>();
+  const [query, setQuery] = useState('');
+  const [found, setFound] = useState<GroupSearchView>();
+  const asked = useRef(0);
+
+  useEffect(() => {
+    let live = true;
+    api
+      .get<GroupSearchView>('directory/groups?q=')
+      .then((r) => live && setAvailable(r.available))
+      .catch(() => live && setAvailable(false));
+    return () => {
+      live = false;
+    };
+  }, [api]);
+
+  useEffect(() => {
+    const q = query.trim();
+    if (!available || q.length < GROUP_SEARCH_MIN) {
+      setFound(undefined);
+      return;
+    }
+    const mine = ++asked.current;
+    const timer = setTimeout(() => {
+      api
+        .get<GroupSearchView>(`directory/groups?q=${encodeURIComponent(q)}`)
+        // Only the answer to the latest search counts (an earlier one may come back later).
+        .then((r) => mine === asked.current && setFound(r))
+        .catch(() => mine === asked.current && setFound({ available: true, groups: [], slow: true }));
+    }, TYPING_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [api, available, query]);
+
+  if (available === undefined) return null;
+  if (!available) return <p className={styles.note}>{t.runs.groupsUnavailable}</p>;
+  const options = found?.available ? found.groups.filter((g) => !chosen.some((c) => c.id === g.id)) : [];
+  const note = !found?.available
+    ? format(t.runs.groupsHint, { n: GROUP_SEARCH_MIN, max: GROUP_SEARCH_MAX })
+    : found.slow
+      ? t.runs.groupsSlow
+      : found.groups.length === 0
+        ? t.runs.groupsNone
+        : format(t.runs.groupsHint, { n: GROUP_SEARCH_MIN, max: GROUP_SEARCH_MAX });
+  return (
+    <div className={styles.form}>
+      <Field
+        label={t.runs.groups}
+        hint={note}
+        validationState={invalid ? 'error' : 'none'}
+        validationMessage={invalid ? t.runs.invalid.groups : undefined}
+      >
+        <Combobox
+          freeform
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onOptionSelect={(_, d) => {
+            const group = options.find((g) => g.id === d.optionValue);
+            if (group) onChange([...chosen, group]);
+            setQuery('');
+          }}
+        >
+          {options.map((g) => (
+            <Option key={g.id} value={g.id} text={g.name}>
+              {g.name}
+            </Option>
+          ))}
+        </Combobox>
+      </Field>
+      {chosen.length > 0 && (
+        <ul className={styles.chosen} aria-label={t.runs.groups}>
+          {chosen.map((g) => (
+            <li key={g.id}>
+              <Button
+                size="small"
+                aria-label={format(t.runs.groupRemove, { name: g.name })}
+                onClick={() => onChange(chosen.filter((c) => c.id !== g.id))}
+              >
+                {g.name} ✕
+              </Button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** "erreicht: n installiert, m werden installiert, k nicht erreichbar", asked again on each change. */
+function ReachPreview({ districts, groupIds }: { districts: District[]; groupIds: string[] }) {
+  const { api, texts } = useTab();
+  const { t } = texts;
+  const [reach, setReach] = useState<ReachPreviewView>();
+  const asked = useRef(0);
+  const key = `${districts.join(',')}|${groupIds.join(',')}`;
+  useEffect(() => {
+    const mine = ++asked.current;
+    const timer = setTimeout(() => {
+      api
+        .send<ReachPreviewView>('POST', 'directory/reach', { districts, groupIds })
+        .then((r) => mine === asked.current && setReach(r))
+        .catch(() => mine === asked.current && setReach(undefined));
+    }, TYPING_PAUSE_MS);
+    return () => clearTimeout(timer);
+    // The key stands for both lists (a new array each render would ask again every time).
+  }, [api, key]);
+  if (!reach) return null;
+  return (
+    <p role="status" data-testid="reach-preview">
+      {reach.kind === 'directory'
+        ? format(t.runs.reachPreview, {
+            installed: reach.installed,
+            installing: reach.installing,
+            unreachable: reach.unreachable,
+          })
+        : reach.kind === 'installed'
+          ? format(t.runs.reachPreviewInstalled, { installed: reach.installed })
+          : t.runs.reachPending}
+    </p>
+  );
+}
+
+export function audienceText(run: Pick<RunSummaryView, 'audience' | 'groups'>, texts: Texts): string {
   return run.audience.kind === 'all'
     ? texts.t.runs.everyone
-    : run.audience.districts.map((d) => texts.bot.districts[d]).join(', ');
+    : [...run.audience.districts.map((d) => texts.bot.districts[d]), ...(run.groups ?? [])].join(', ');
 }
 
 function RunTable({
