@@ -4,14 +4,13 @@
 // says how many answers become final, reads the results (the same figures as the API, which
 // test/integration/tab-data.test.ts compares with the results card) and downloads the CSV and XLSX.
 // Screenshots go to build/screenshots/tab-*.png (docs/screenshots/ holds the ones looked at).
-import AxeBuilder from '@axe-core/playwright';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Disclosed, RunListView, RunResultsView } from '../../src/tab/view-types';
 import { startHarness, type Harness } from '../support/harness';
 import { installPersonal, makeUser, type TeamsUser } from '../support/teams';
-import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, seriousViolations, waitForView } from './support';
+import { axeAnalyze, CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, seriousViolations, waitForView } from './support';
 
 const STAFF = 18;
 
@@ -96,7 +95,7 @@ describe('officers tab on real data in Chromium', () => {
         'Nach Bereichen (Kulturwandel): Bezirksamt Altona 6 · Bezirksamt Bergedorf verborgen · Bezirksamt Harburg verborgen · Bezirksamt Wandsbek 6',
       )
       .waitFor();
-    expect(seriousViolations(await new AxeBuilder({ page }).analyze())).toEqual([]);
+    expect(seriousViolations(await axeAnalyze(page))).toEqual([]);
     await shot('runs-light');
     await page.goto(`${h.botUrl}/tab/?host=none&theme=dark&view=runs`);
     await waitForView(page, 'Umfragen');
@@ -110,7 +109,7 @@ describe('officers tab on real data in Chromium', () => {
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('alertdialog');
     await dialog.getByText('17 Antworten werden damit endgültig.').waitFor();
-    expect(seriousViolations(await new AxeBuilder({ page }).analyze())).toEqual([]);
+    expect(seriousViolations(await axeAnalyze(page))).toEqual([]);
     await shot('close-confirm-light');
     await dialog.getByRole('button', { name: 'Ja, beenden' }).focus();
     await page.keyboard.press('Enter');
@@ -141,7 +140,7 @@ describe('officers tab on real data in Chromium', () => {
         expect(await figures.nth(i).getByRole('img').getAttribute('aria-label')).toMatch(/^Balkendiagramm/);
         expect(await figures.nth(i).getByRole('table').count()).toBe(1);
       }
-      expect(seriousViolations(await new AxeBuilder({ page }).analyze())).toEqual([]);
+      expect(seriousViolations(await axeAnalyze(page))).toEqual([]);
       if (theme !== 'contrast') await shot(`results-${theme === 'default' ? 'light' : theme}`);
     }, 60_000);
   }
@@ -233,13 +232,13 @@ describe('officers tab on real data in Chromium', () => {
         .filter({ hasText: /^questions/ })
         .count(),
     ).toBeGreaterThan(0);
-    expect(seriousViolations(await new AxeBuilder({ page }).analyze())).toEqual([]);
+    expect(seriousViolations(await axeAnalyze(page))).toEqual([]);
     await shot('surveys-light');
     await page.goto(`${h.botUrl}/tab/?host=none&theme=dark&view=surveys`);
     await waitForView(page, 'Umfragen gestalten');
     await page.getByRole('button', { name: 'Bearbeiten: Kulturwandel 2027' }).click();
     await page.getByRole('heading', { name: /Entwurf bearbeiten/ }).waitFor();
-    expect(seriousViolations(await new AxeBuilder({ page }).analyze())).toEqual([]);
+    expect(seriousViolations(await axeAnalyze(page))).toEqual([]);
     await shot('surveys-dark');
     // The dark check runs axe on the form editor (7 questions): 20-35 s on a busy machine.
   }, 240_000);

@@ -2,7 +2,6 @@
 // searches a group, picks it, sees the reach ("erreicht: n installiert, m werden installiert, k nicht
 // erreichbar") computed from the simulator's data, and starts a run that reaches the group's members;
 // without a directory the picker is hidden behind a short note.
-import AxeBuilder from '@axe-core/playwright';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ManualClock } from '../../src/clock';
@@ -11,7 +10,7 @@ import { bankOf, TEST_SURVEY } from '../support/fixtures';
 import { GraphSimulator, simulatedCity, type SimUser } from '../support/graph-simulator';
 import { startHarness, type Harness } from '../support/harness';
 import { installPersonal, type TeamsUser } from '../support/teams';
-import { CHROMIUM, CHROMIUM_ARGS, seriousViolations, waitForView } from './support';
+import { axeAnalyze, CHROMIUM, CHROMIUM_ARGS, seriousViolations, waitForView } from './support';
 
 jest.setTimeout(180_000);
 
@@ -101,7 +100,7 @@ describe('group picker in the runs view (Chromium)', () => {
           `erreicht: ${installedMembers} installiert, ${members.length - installedMembers} werden installiert, 0 nicht erreichbar`,
         )
         .waitFor();
-      const axe = await new AxeBuilder({ page }).include('form').analyze();
+      const axe = await axeAnalyze(page, 'form');
       expect(seriousViolations(axe)).toEqual([]);
 
       await page.getByRole('combobox', { name: /^Umfrage/ }).selectOption(TEST_SURVEY.id);

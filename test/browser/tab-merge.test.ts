@@ -1,14 +1,13 @@
 // The ideas view merges a duplicate (#13) in Chromium: the officer opens an idea, picks the target,
 // confirms, and reads the outcome (supports carried over once per person); the board then shows
 // the duplicate as merged, the submitter has the news card, and axe finds nothing serious.
-import AxeBuilder from '@axe-core/playwright';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { cardOf, cardText } from '../support/connector';
 import { startHarness, type Harness } from '../support/harness';
 import { installPersonal, makeUser, personalConversationId, type TeamsUser } from '../support/teams';
 import { waitUntil } from '../support/wait';
-import { CHROMIUM, CHROMIUM_ARGS, seriousViolations, waitForView } from './support';
+import { axeAnalyze, CHROMIUM, CHROMIUM_ARGS, seriousViolations, waitForView } from './support';
 
 describe('merging ideas in the tab (Chromium)', () => {
   let h: Harness;
@@ -79,7 +78,7 @@ describe('merging ideas in the tab (Chromium)', () => {
     await dialog
       .getByText('„Scanstraße für Posteingang“ mit „Posteingang digitalisieren“ zusammenführen?')
       .waitFor();
-    const axe = await new AxeBuilder({ page }).include('[role="dialog"]').analyze();
+    const axe = await axeAnalyze(page, '[role="dialog"]');
     expect(seriousViolations(axe)).toEqual([]);
     await page.keyboard.press('Enter');
 
