@@ -10,7 +10,7 @@ const root = path.join(import.meta.dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const CHECKS = [
   ['eslint', bin('eslint'), ['.']],
-  ['prettier', bin('prettier'), ['--check', '.']],
+  ['prettier', bin('prettier'), ['--check', '--cache', '.']],
   ['tsc', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
   ['tsc web', bin('tsc'), ['-p', 'web/tsconfig.json', '--noEmit']],
 ];
