@@ -2,7 +2,6 @@
 // module), close (with confirmation) and remind.
 import {
   Button,
-  Checkbox,
   Combobox,
   Option,
   Dialog,
@@ -27,10 +26,10 @@ import {
 } from '@fluentui/react-components';
 import { Fragment, useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../api';
+import { DistrictPicker } from '../components/district-picker';
 import { Load } from '../components/status';
 import { useLoad, useTab } from '../context';
 import { format, pick, type Texts } from '../i18n';
-import { DISTRICT_IDS } from '../vocabulary';
 import type {
   ClosePreviewView,
   District,
@@ -48,15 +47,6 @@ import type {
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, maxWidth: '72rem' },
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, maxWidth: '32rem' },
-  fieldset: {
-    border: 'none',
-    margin: 0,
-    padding: 0,
-    display: 'flex',
-    flexWrap: 'wrap',
-    columnGap: tokens.spacingHorizontalL,
-  },
-  legend: { fontWeight: tokens.fontWeightSemibold, marginBottom: tokens.spacingVerticalXS, padding: 0 },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
   tableWrap: { overflowX: 'auto' },
   note: { color: tokens.colorNeutralForeground2, margin: 0 },
@@ -191,20 +181,13 @@ function StartRunForm({ onDone }: { onDone: (text: string, ok: boolean) => void 
       >
         <Input type="date" value={closesOn} onChange={(_, d) => setClosesOn(d.value)} />
       </Field>
-      <fieldset className={styles.fieldset} aria-describedby="districts-hint">
-        <legend className={styles.legend}>{t.runs.districts}</legend>
-        {DISTRICT_IDS.map((d) => (
-          <Checkbox
-            key={d}
-            label={texts.bot.districts[d]}
-            checked={districts.includes(d)}
-            onChange={(_, data) =>
-              setDistricts((current) => (data.checked ? [...current, d] : current.filter((x) => x !== d)))
-            }
-          />
-        ))}
-        <p id="districts-hint">{t.runs.districtsHint}</p>
-      </fieldset>
+      <DistrictPicker
+        legend={t.runs.districts}
+        hint={t.runs.districtsHint}
+        hintId="districts-hint"
+        chosen={districts}
+        onChange={setDistricts}
+      />
       <GroupPicker chosen={groups} onChange={setGroups} invalid={invalid === 'groups'} />
       <ReachPreview districts={districts} groupIds={groupIds} />
       <div>

@@ -28,7 +28,7 @@ import { ApiError } from '../api';
 import { FeatureUnavailableBar, Load } from '../components/status';
 import { useLoad, useTab } from '../context';
 import { format, pick, type Texts } from '../i18n';
-import { DISTRICT_IDS } from '../vocabulary';
+import { DistrictPicker } from '../components/district-picker';
 import { audienceText } from './runs-view';
 import type {
   District,
@@ -42,15 +42,6 @@ import type {
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, maxWidth: '72rem' },
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, maxWidth: '32rem' },
-  fieldset: {
-    border: 'none',
-    margin: 0,
-    padding: 0,
-    display: 'flex',
-    flexWrap: 'wrap',
-    columnGap: tokens.spacingHorizontalL,
-  },
-  legend: { fontWeight: tokens.fontWeightSemibold, marginBottom: tokens.spacingVerticalXS, padding: 0 },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
   tableWrap: { overflowX: 'auto' },
   history: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
@@ -410,20 +401,13 @@ function ScheduleForm({
           ))}
         </Select>
       </Field>
-      <fieldset className={styles.fieldset} aria-describedby="schedule-districts-hint">
-        <legend className={styles.legend}>{t.schedules.districts}</legend>
-        {DISTRICT_IDS.map((d) => (
-          <Checkbox
-            key={d}
-            label={texts.bot.districts[d]}
-            checked={districts.includes(d)}
-            onChange={(_, data) =>
-              setDistricts((current) => (data.checked ? [...current, d] : current.filter((x) => x !== d)))
-            }
-          />
-        ))}
-        <p id="schedule-districts-hint">{t.schedules.districtsHint}</p>
-      </fieldset>
+      <DistrictPicker
+        legend={t.schedules.districts}
+        hint={t.schedules.districtsHint}
+        hintId="schedule-districts-hint"
+        chosen={districts}
+        onChange={setDistricts}
+      />
       <Field label={t.schedules.cadence} required validationState={bad('cadence.every')}>
         <Select value={preset} onChange={(_, d) => setPreset(d.value as Preset)}>
           {(['weekly', 'weeks', 'monthly', 'quarterly'] as const).map((p) => (
