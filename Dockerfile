@@ -13,6 +13,8 @@ COPY bot ./bot
 COPY src ./src
 COPY cards ./cards
 COPY surveys ./surveys
+COPY web ./web
+COPY scripts/build-tab.ts ./scripts/build-tab.ts
 RUN npm run build
 
 FROM node:22-bookworm-slim AS runtime

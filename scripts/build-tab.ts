@@ -6,7 +6,11 @@ import path from 'node:path';
 import { TabBundle } from '../src/tab/bundle';
 
 async function main(): Promise<void> {
-  const bundle = await new TabBundle().ensure();
+  // --out DIR: where the bundle goes (`npm run build` puts it into dist/build/tab, where the compiled
+  // src/tab/bundle.js looks for it); default build/tab.
+  const at = process.argv.indexOf('--out');
+  const outDir = at > 0 && process.argv[at + 1] ? path.resolve(process.argv[at + 1]!) : undefined;
+  const bundle = await new TabBundle({ outDir }).ensure();
   const script = readFileSync(path.join(bundle.outDir, bundle.script));
   console.log(
     `${bundle.built ? `Built in ${bundle.buildMs} ms` : 'Up to date'}: ${path.relative(process.cwd(), bundle.outDir)}/${bundle.script}` +

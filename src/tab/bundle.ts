@@ -4,6 +4,9 @@
 // it without a separate command; with nothing changed the check reads a few dozen files (~ms).
 // A build goes to a temporary folder and replaces build/tab/ by rename, so a reader never sees half
 // a bundle and two processes building at once both end with a complete one.
+// The compiled deployment (dist/, what `node dist/bot/main.js` runs) has no web/ sources: `npm run
+// build` bundles the tab into dist/build/tab/ (scripts/build-tab.ts --out), and a bundle without its
+// source folder is served as it was built.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -60,6 +63,10 @@ export class TabBundle {
   private async ensureOnce(): Promise<BuiltBundle> {
     const started = Date.now();
     const stamp = await this.readStamp();
+    // Prebuilt (the compiled deployment): nothing to compare it with, nothing to build it from.
+    if (stamp && !existsSync(this.sourceDir)) {
+      return { outDir: this.outDir, script: stamp.script, bytes: stamp.bytes, built: false, buildMs: 0 };
+    }
     if (stamp && (await this.hashOf(stamp.inputs)) === stamp.hash) {
       return { outDir: this.outDir, script: stamp.script, bytes: stamp.bytes, built: false, buildMs: 0 };
     }

@@ -258,6 +258,7 @@ describe('Dockerfile and the build output', () => {
       'src',
       'cards',
       'surveys',
+      'web',
       'tsconfig.json',
       'tsconfig.build.json',
       'package.json',
