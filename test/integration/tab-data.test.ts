@@ -15,6 +15,7 @@ import type {
   SurveyLibraryView,
 } from '../../src/tab/view-types';
 import { cardOf } from '../support/connector';
+import { agree, cardFigures, type Figures } from '../support/figures';
 import { bankOf } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';
 import {
@@ -74,27 +75,9 @@ const SURVEY: Survey = surveySchema.parse({
   ],
 });
 
-type Figures = Map<string, number | 'hidden'>;
-
-/** The first number of a card figure's text after its label ("Mittelwert (1–5): 3,8" → 3.8). */
-function numberOf(text: string): number | 'hidden' {
-  const tail = text.includes(': ') ? text.slice(text.lastIndexOf(': ') + 2) : text;
-  const m = /[-+−]?\d+(?:[.,]\d+)?/.exec(tail.replace(/\u2212/g, '-'));
-  return m ? Number(m[0].replace(',', '.').replace('+', '')) : 'hidden';
-}
-
-/** Every figure of a card, by its element id (names and shares left out). */
-function cardFigures(card: unknown): Figures {
-  const out: Figures = new Map();
-  JSON.stringify(card, (_key, value: unknown) => {
-    const v = value as { id?: unknown; text?: unknown } | null;
-    if (v && typeof v === 'object' && typeof v.id === 'string' && typeof v.text === 'string') {
-      if (!v.id.endsWith('.name') && !/\.s\./.test(v.id) && /^[pqfd]\./.test(v.id))
-        out.set(v.id, numberOf(v.text));
-    }
-    return value;
-  });
-  return out;
+/** Every figure of a results card (participation, questions, fields, districts), by its element id. */
+function resultFigures(card: unknown): Figures {
+  return new Map([...cardFigures(card)].filter(([id]) => /^[pqfd]\./.test(id)));
 }
 
 /** The API's figures under the card's ids (NPS answers summed into the card's three groups). */
@@ -127,14 +110,6 @@ function apiFigures(r: RunResultsView): Figures {
     });
   }
   return out;
-}
-
-/** Equal at the coarser of the two precisions shown. */
-function agree(a: number | 'hidden', b: number | 'hidden'): boolean {
-  if (a === 'hidden' || b === 'hidden') return a === b;
-  const decimals = (x: number) => (String(x).split('.')[1] ?? '').length;
-  const d = Math.min(decimals(a), decimals(b));
-  return Math.abs(a - b) <= 0.5 * 10 ** -d + 1e-9;
 }
 
 /** Every number anywhere in a JSON value, with its path. */
@@ -257,7 +232,7 @@ describe('the tab API over the disclosure module', () => {
 
     it("when the API's results are compared with the results card of the same run, then every figure is the same", async () => {
       if (!api1.available) throw new Error(`results withheld: ${api1.reason}`);
-      const card = cardFigures(await resultsCard(runId));
+      const card = resultFigures(await resultsCard(runId));
       const api = apiFigures(api1.value);
       let compared = 0;
       for (const [key, value] of card) {

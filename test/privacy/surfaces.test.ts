@@ -6,6 +6,7 @@
 import { ManualClock } from '../../src/clock';
 import { surveySchema, type Survey } from '../../src/surveys/definition';
 import { cardOf } from '../support/connector';
+import { agree, cardFigures, type Figures } from '../support/figures';
 import { bankOf } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';
 import {
@@ -86,35 +87,6 @@ const SURVEY: Survey = surveySchema.parse({
   ],
 });
 
-type Figures = Map<string, number | 'hidden'>;
-
-/** The first number of a figure's text, after its label ("Mittelwert (1–5): 3,8" → 3.8). */
-function numberOf(text: string): number | 'hidden' {
-  const tail = text.includes(': ') ? text.slice(text.lastIndexOf(': ') + 2) : text;
-  const m = /[-+−]?\d+(?:[.,]\d+)?/.exec(tail.replace(/\u2212/g, '-'));
-  return m ? Number(m[0].replace(',', '.').replace('+', '')) : 'hidden';
-}
-
-/** Every figure of a card, by its element id (without the digest's run prefix). */
-function cardFigures(card: unknown, prefix = ''): Figures {
-  const out: Figures = new Map();
-  JSON.stringify(card, (_key, value: unknown) => {
-    const v = value as { id?: unknown; text?: unknown } | null;
-    if (
-      v &&
-      typeof v === 'object' &&
-      typeof v.id === 'string' &&
-      typeof v.text === 'string' &&
-      v.id.startsWith(prefix)
-    ) {
-      const id = v.id.slice(prefix.length);
-      if (!id.endsWith('.name') && !/\.s\./.test(id)) out.set(id, numberOf(v.text));
-    }
-    return value;
-  });
-  return out;
-}
-
 /** The CSV's figures under the cards' ids (NPS answers summed into the cards' three groups). */
 function csvFigures(csv: string): Figures {
   const out: Figures = new Map();
@@ -160,14 +132,6 @@ function csvFigures(csv: string): Figures {
     }
   }
   return out;
-}
-
-/** Two figures agree when they are equal at the coarser of the two precisions shown. */
-function agree(a: number | 'hidden', b: number | 'hidden'): boolean {
-  if (a === 'hidden' || b === 'hidden') return a === b;
-  const decimals = (x: number) => (String(x).split('.')[1] ?? '').length;
-  const d = Math.min(decimals(a), decimals(b));
-  return Math.abs(a - b) <= 0.5 * 10 ** -d + 1e-9;
 }
 
 describe('one disclosure, every surface', () => {
